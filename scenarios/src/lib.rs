@@ -1,1 +1,8 @@
-//! Scenarios placeholder.
+//! Scenario files, the stepper, exporters and the `machsim` command line.
+//!
+//! This is the only crate that knows the scenario syntax, the file system and the terminal.
+
+pub mod bench;
+pub mod diagnostic;
+pub mod model;
+pub mod syntax;

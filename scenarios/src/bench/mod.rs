@@ -1,0 +1,1 @@
+//! Benchmarks: the `machsim bench` suite.

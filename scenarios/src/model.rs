@@ -1,0 +1,1 @@
+//! The scenario model: plain data parsed from a scenario file.
