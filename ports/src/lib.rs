@@ -1,1 +1,30 @@
-//! Vocabulary placeholder.
+//! The Mach IPC vocabulary: names, rights, messages, queues and return codes.
+//!
+//! This crate is the pure layer of machsim. It knows nothing of tasks, scheduling,
+//! time, services or tracing; it holds the data structures whose rules Mach defines
+//! (a task's name space, the effect of each right disposition, a message's size, a
+//! queue's limit) and returns outcomes that the `kernel` crate acts on.
+//!
+//! Design principles:
+//!
+//! 1. Names from Mach: a `PortName` is task-local and meaningless elsewhere, a
+//!    `PortId` is the kernel's identity of a port, rights are `RightKind`s moved by
+//!    `Disposition`s, failures are Mach's return codes.
+//! 2. Pure: no I/O, no clock, no randomness, no iteration over hash maps.
+//! 3. Every operation either succeeds completely or changes nothing.
+
+#![warn(missing_docs)]
+
+pub mod ids;
+pub mod message;
+pub mod queue;
+pub mod return_code;
+pub mod right;
+pub mod space;
+
+pub use ids::{MessageId, MessageSerial, PortId, PortName, PortSetId, TaskId};
+pub use message::{Header, Item, Message, Ool, PortItem, header_size, item_size, message_size};
+pub use queue::{MessageQueue, QueueLimit, ReceivePolicy, SendPolicy};
+pub use return_code::ReturnCode;
+pub use right::{Disposition, RightKind, RightSet, UREFS_MAX};
+pub use space::{Entry, EntryObject, PortSpace, SpaceError};
