@@ -1,1 +1,57 @@
-//! Kernel placeholder.
+//! The machsim kernel: Mach IPC, simulated deterministically and traced.
+//!
+//! Tasks are `async` Rust functions given a [`TaskContext`]; each kernel call is an
+//! `.await`, a trap and a scheduling point. A single-threaded run loop polls the
+//! tasks in the order its scheduler picks (round robin, seeded random, or PCT);
+//! virtual time jumps to the next timer when nothing can run. Every change of state
+//! is recorded as one trace event.
+//!
+//! Design principles (the invariants are in `ARCHITECTURE.md`):
+//!
+//! 1. Mach 3.0's semantics: rights as capabilities in task-local name spaces,
+//!    dispositions, queue limits and the four full-queue policies, notifications on
+//!    request, clean-up on task death. Where machsim departs, `docs/` says why.
+//! 2. Deterministic: no wall clock, no threads, no globals, no hash-map iteration
+//!    that affects behaviour; the seed is the only source of randomness.
+//! 3. Atomic calls: everything a call causes is done before another task runs.
+//! 4. Nothing is lost: every message ends received, destroyed with a reason, or
+//!    still queued, and every run audits it.
+
+#![warn(missing_docs)]
+
+mod audit;
+mod clock;
+mod config;
+mod context;
+mod death;
+mod envelope;
+mod error;
+pub mod inspect;
+mod ipc;
+mod kernel_port;
+mod notify;
+mod port;
+mod pset;
+mod runtime;
+mod sched;
+mod state;
+mod syscall;
+mod task;
+pub mod trace;
+
+pub use clock::{NS_PER_MS, Ticks};
+pub use config::{Config, ScheduleKind};
+pub use context::TaskContext;
+pub use error::{ApiError, KernError, ReceiveError, SendError, SendStatus, TaskExit};
+pub use kernel_port::KernelOp;
+pub use notify::NotificationKind;
+pub use runtime::{
+    DeadlockReport, Kernel, KernelBuilder, Outcome, RunReport, TaskFactory, TaskOutput,
+};
+pub use state::{Fault, MessageCounts};
+pub use task::ReceiveOptions;
+
+pub use ports::{
+    Disposition, Header, Item, Message, MessageId, Ool, PortId, PortItem, PortName, QueueLimit,
+    ReceivePolicy, ReturnCode, RightKind, RightSet, SendPolicy, TaskId,
+};

@@ -1,1 +1,5 @@
-//! Integration tests.
+//! Integration tests, one module per area.
+
+mod kernel_ipc;
+mod kernel_notify;
+mod traces;

@@ -1,0 +1,89 @@
+//! A kernel's configuration: seed, schedule, limits and tracing.
+
+use crate::clock::{Ticks, ms};
+use std::fmt;
+use std::str::FromStr;
+
+/// Which scheduler picks the next runnable task.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum ScheduleKind {
+    /// Runnable tasks take turns, one kernel call each, in the order they became runnable.
+    #[default]
+    RoundRobin,
+    /// A runnable task chosen uniformly by a ChaCha generator seeded with the run's seed.
+    Random,
+    /// Probabilistic concurrency testing (Burckhardt et al., ASPLOS 2010): random
+    /// priorities, the highest runnable runs, with `depth - 1` priority change points.
+    Pct {
+        /// The bug depth the schedule aims at (3 by default).
+        depth: u32,
+    },
+}
+
+impl ScheduleKind {
+    /// The name used by scenario files and traces.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ScheduleKind::RoundRobin => "round_robin",
+            ScheduleKind::Random => "random",
+            ScheduleKind::Pct { .. } => "pct",
+        }
+    }
+}
+
+impl fmt::Display for ScheduleKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for ScheduleKind {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "round_robin" => Ok(ScheduleKind::RoundRobin),
+            "random" => Ok(ScheduleKind::Random),
+            "pct" => Ok(ScheduleKind::Pct { depth: 3 }),
+            other => Err(format!(
+                "unknown schedule `{other}`: expected round_robin, random or pct"
+            )),
+        }
+    }
+}
+
+/// Everything a kernel is built with.
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// The seed of every random choice in the run.
+    pub seed: u64,
+    /// The scheduler.
+    pub schedule: ScheduleKind,
+    /// Virtual time after which the run stops with `time_limit`.
+    pub time_limit: Ticks,
+    /// Kernel calls after which the run stops with `step_limit`.
+    pub step_limit: u64,
+    /// Record a trace.
+    pub trace: bool,
+    /// The largest message, in bytes of `msgh_size` (`send_too_large` above it).
+    pub max_message_bytes: u32,
+    /// The most messages one queue holds, forced ones included; past it a send to a
+    /// send-once right or a notification is refused as if the queue were full.
+    pub max_queue_messages: usize,
+    /// The most names one task's space holds (`no_space` past it).
+    pub max_names_per_task: usize,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            seed: 0,
+            schedule: ScheduleKind::RoundRobin,
+            time_limit: ms(60_000),
+            step_limit: 1_000_000,
+            trace: false,
+            max_message_bytes: 64 << 20,
+            max_queue_messages: 1 << 20,
+            max_names_per_task: ports::PortSpace::DEFAULT_MAX_NAMES,
+        }
+    }
+}

@@ -1,0 +1,449 @@
+//! `TaskContext`: the kernel API a task is written against.
+//!
+//! Every method that enters the kernel is `async`: awaiting it is a trap and a
+//! scheduling point. The call runs atomically when the task is polled; if it must
+//! wait, the task stays parked until another task's call (or a timer) finishes it.
+
+use crate::error::{KernError, ReceiveError, SendError, SendStatus, TaskExit};
+use crate::kernel_port::KernelOp;
+use crate::notify::NotificationKind;
+use crate::state::KernelState;
+use crate::syscall::Call;
+use crate::task::{KernReply, ReceiveOptions, Reply};
+use ports::{
+    Message, PortName, QueueLimit, ReceivePolicy, RightKind, RightSet, SendPolicy, TaskId,
+};
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::task::{Context, Poll};
+
+/// A task's handle on the kernel, given to its program when it starts.
+///
+/// It is the only way a task reaches the kernel: there is no ambient "current
+/// kernel". Names it takes and returns are the task's own [`PortName`]s.
+pub struct TaskContext {
+    pub(crate) id: TaskId,
+    pub(crate) name: Arc<str>,
+    pub(crate) kernel_port: PortName,
+    pub(crate) notify_port: PortName,
+    pub(crate) state: Arc<Mutex<KernelState>>,
+}
+
+impl std::fmt::Debug for TaskContext {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TaskContext")
+            .field("task", &self.name)
+            .finish()
+    }
+}
+
+pub(crate) fn lock(state: &Mutex<KernelState>) -> MutexGuard<'_, KernelState> {
+    // A poisoned lock means a kernel bug panicked mid-call; the state is still the
+    // best record of what happened, and the run's audit reports the damage.
+    state
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// The future of one kernel call.
+struct Trap<'a> {
+    cx: &'a TaskContext,
+    call: Option<Call>,
+}
+
+impl Future for Trap<'_> {
+    type Output = Reply;
+
+    fn poll(mut self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<Reply> {
+        let me = self.cx.id;
+        let mut state = lock(&self.cx.state);
+        let Some(call) = self.call.take() else {
+            return match state.task_mut(me).reply.take() {
+                Some(reply) => Poll::Ready(reply),
+                None => Poll::Pending,
+            };
+        };
+        if state.halted.is_some() {
+            return Poll::Pending;
+        }
+        if state.steps >= state.config.step_limit {
+            state.halted = Some(crate::state::Halt::StepLimit);
+            return Poll::Pending;
+        }
+        match state.execute(me, call) {
+            Some(reply) => {
+                if state.continue_inline(me) {
+                    Poll::Ready(reply)
+                } else {
+                    state.task_mut(me).reply = Some(reply);
+                    state.make_ready(me);
+                    Poll::Pending
+                }
+            }
+            None => Poll::Pending,
+        }
+    }
+}
+
+impl TaskContext {
+    async fn trap(&self, call: Call) -> Reply {
+        Trap {
+            cx: self,
+            call: Some(call),
+        }
+        .await
+    }
+
+    async fn kernel(&self, op: KernelOp) -> Result<KernReply, KernError> {
+        match self.trap(Call::Kernel(op)).await {
+            Reply::Kern(result) => result,
+            other => {
+                unreachable!("a kernel-port call is answered by a kernel reply, not {other:?}")
+            }
+        }
+    }
+
+    /// This task's id.
+    pub fn id(&self) -> TaskId {
+        self.id
+    }
+
+    /// This task's name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The name of this task's send right to its kernel port.
+    pub fn kernel_port(&self) -> PortName {
+        self.kernel_port
+    }
+
+    /// The name of this task's notify port (it holds the receive right).
+    pub fn notify_port(&self) -> PortName {
+        self.notify_port
+    }
+
+    /// The current virtual time in nanoseconds (no scheduling point).
+    pub fn now_ns(&self) -> u64 {
+        lock(&self.state).now
+    }
+
+    /// The name under which this task holds a right for the port labelled `label`,
+    /// if it holds any. Labels are trace metadata: this finds rights the task already
+    /// has and grants none (scenario scripts name ports by label this way).
+    pub fn lookup(&self, label: &str) -> Option<PortName> {
+        let state = lock(&self.state);
+        state.lookup_label(self.id, label)
+    }
+
+    /// The label of the port or set `name` denotes, if any.
+    pub fn label_of(&self, name: PortName) -> Option<String> {
+        let state = lock(&self.state);
+        let entry = state.task(self.id).space.get(name)?;
+        Some(state.object_label(entry.object).to_string())
+    }
+
+    /// Sends `message` under `policy`.
+    ///
+    /// Corresponds to `mach_msg` with `MACH_SEND_MSG` (plus `MACH_SEND_TIMEOUT` and
+    /// `MACH_SEND_NOTIFY` as the policy says). The msg-accepted notification of a
+    /// forced send goes to this task's notify port.
+    ///
+    /// # Errors
+    /// A [`SendError`], carrying the message back where Mach hands it back.
+    pub async fn send(
+        &self,
+        message: Message,
+        policy: SendPolicy,
+    ) -> Result<SendStatus, SendError> {
+        match self.trap(Call::Send { message, policy }).await {
+            Reply::Send(result) => result,
+            other => unreachable!("a send is answered by a send reply, not {other:?}"),
+        }
+    }
+
+    /// Direct naming: sends to the task named `task` (its direct mailbox, capacity 5).
+    /// The message's `dest` is ignored.
+    ///
+    /// # Errors
+    /// `InvalidDest` if no live task has that name; otherwise as [`TaskContext::send`].
+    pub async fn send_to_task(
+        &self,
+        task: &str,
+        message: Message,
+        policy: SendPolicy,
+    ) -> Result<SendStatus, SendError> {
+        match self
+            .trap(Call::SendToTask {
+                task: task.to_string(),
+                message,
+                policy,
+            })
+            .await
+        {
+            Reply::Send(result) => result,
+            other => unreachable!("a send is answered by a send reply, not {other:?}"),
+        }
+    }
+
+    /// Receives from a receive right or a port set.
+    ///
+    /// Corresponds to `mach_msg` with `MACH_RCV_MSG` (`MACH_RCV_TIMEOUT`,
+    /// `MACH_RCV_LARGE` as asked).
+    ///
+    /// # Errors
+    /// A [`ReceiveError`].
+    pub async fn receive(
+        &self,
+        name: PortName,
+        policy: ReceivePolicy,
+        options: ReceiveOptions,
+    ) -> Result<Message, ReceiveError> {
+        match self
+            .trap(Call::Receive {
+                name,
+                policy,
+                options,
+            })
+            .await
+        {
+            Reply::Receive(result) => result,
+            other => unreachable!("a receive is answered by a receive reply, not {other:?}"),
+        }
+    }
+
+    /// Direct naming: receives from this task's direct mailbox, only what `from` sent
+    /// (symmetric), or anything (`None`, asymmetric).
+    ///
+    /// # Errors
+    /// `InvalidName` if `from` names no task; otherwise as [`TaskContext::receive`].
+    pub async fn receive_from_task(
+        &self,
+        from: Option<&str>,
+        policy: ReceivePolicy,
+        options: ReceiveOptions,
+    ) -> Result<Message, ReceiveError> {
+        let from = from.map(str::to_string);
+        match self
+            .trap(Call::ReceiveDirect {
+                from,
+                policy,
+                options,
+            })
+            .await
+        {
+            Reply::Receive(result) => result,
+            other => unreachable!("a receive is answered by a receive reply, not {other:?}"),
+        }
+    }
+
+    /// Allocates a port; this task holds its receive right.
+    ///
+    /// # Errors
+    /// `NoSpace` if the name space is full.
+    pub async fn allocate_port(
+        &self,
+        limit: QueueLimit,
+        label: Option<&str>,
+    ) -> Result<PortName, KernError> {
+        let op = KernelOp::Allocate {
+            limit,
+            label: label.map(str::to_string),
+        };
+        match self.kernel(op).await? {
+            KernReply::Name(name) => Ok(name),
+            other => unreachable!("allocate answers a name, not {other:?}"),
+        }
+    }
+
+    /// Allocates an empty port set.
+    ///
+    /// # Errors
+    /// `NoSpace` if the name space is full.
+    pub async fn allocate_port_set(&self, label: Option<&str>) -> Result<PortName, KernError> {
+        match self
+            .kernel(KernelOp::AllocateSet {
+                label: label.map(str::to_string),
+            })
+            .await?
+        {
+            KernReply::Name(name) => Ok(name),
+            other => unreachable!("allocate answers a name, not {other:?}"),
+        }
+    }
+
+    /// Adds one send reference made from this task's receive right `name`.
+    ///
+    /// # Errors
+    /// `InvalidName`, `InvalidRight` (not a receive right), `UrefsOverflow`.
+    pub async fn make_send(&self, name: PortName) -> Result<(), KernError> {
+        self.kernel(KernelOp::MakeSend { name }).await.map(drop)
+    }
+
+    /// Drops one user reference of a send, send-once or dead-name right.
+    ///
+    /// # Errors
+    /// `InvalidName`, `InvalidRight` (a receive right or set).
+    pub async fn deallocate(&self, name: PortName) -> Result<(), KernError> {
+        self.kernel(KernelOp::Deallocate { name }).await.map(drop)
+    }
+
+    /// Destroys every right under `name`; a receive right's port dies (or goes to
+    /// its port-destroyed backup).
+    ///
+    /// # Errors
+    /// `InvalidName`.
+    pub async fn destroy(&self, name: PortName) -> Result<(), KernError> {
+        self.kernel(KernelOp::Destroy { name }).await.map(drop)
+    }
+
+    /// Adds (or with a negative `delta`, drops) user references of `right`.
+    ///
+    /// # Errors
+    /// `InvalidName`, `InvalidRight`, `InvalidValue`, `UrefsOverflow`.
+    pub async fn mod_refs(
+        &self,
+        name: PortName,
+        right: RightKind,
+        delta: i32,
+    ) -> Result<(), KernError> {
+        self.kernel(KernelOp::ModRefs { name, right, delta })
+            .await
+            .map(drop)
+    }
+
+    /// Changes the queue limit of a port this task receives from; raising it lets
+    /// blocked senders in. `None` is unbounded.
+    ///
+    /// # Errors
+    /// `InvalidRight` (not a receive right), `InvalidValue` (over 1024).
+    pub async fn set_queue_limit(
+        &self,
+        name: PortName,
+        limit: Option<u32>,
+    ) -> Result<(), KernError> {
+        self.kernel(KernelOp::SetQueueLimit { name, limit })
+            .await
+            .map(drop)
+    }
+
+    /// Requests one notification about `name`, sent to the receive right `notify`.
+    ///
+    /// # Errors
+    /// `InvalidName`, `InvalidRight`, `InvalidValue`, `InvalidArgument`,
+    /// `InvalidCapability` (bad notify port).
+    pub async fn request_notification(
+        &self,
+        name: PortName,
+        kind: NotificationKind,
+        notify: PortName,
+        sync: u32,
+    ) -> Result<(), KernError> {
+        self.kernel(KernelOp::RequestNotification {
+            name,
+            kind,
+            notify,
+            sync,
+        })
+        .await
+        .map(drop)
+    }
+
+    /// Moves the receive right `member` into `set` (leaving any set it was in).
+    ///
+    /// # Errors
+    /// `InvalidRight` if `member` is not a receive right or `set` not a set.
+    pub async fn add_to_set(&self, member: PortName, set: PortName) -> Result<(), KernError> {
+        self.kernel(KernelOp::MoveMember {
+            member,
+            set: Some(set),
+        })
+        .await
+        .map(drop)
+    }
+
+    /// Takes `member` out of `set`.
+    ///
+    /// # Errors
+    /// `NotInSet` if it is not in that set.
+    pub async fn remove_from_set(&self, member: PortName, set: PortName) -> Result<(), KernError> {
+        self.kernel(KernelOp::RemoveMember { member, set })
+            .await
+            .map(drop)
+    }
+
+    /// What `name` denotes, and the user references of its send right or dead name
+    /// (`mach_port_type` with `mach_port_get_refs`).
+    ///
+    /// # Errors
+    /// `InvalidName` if it denotes nothing.
+    pub async fn port_type(&self, name: PortName) -> Result<(RightSet, u32), KernError> {
+        match self.kernel(KernelOp::PortType { name }).await? {
+            KernReply::Type { rights, urefs } => Ok((rights, urefs)),
+            other => unreachable!("port_type answers a type, not {other:?}"),
+        }
+    }
+
+    /// Sleeps for `ms` of virtual time (0 just yields).
+    pub async fn sleep(&self, ms: u64) {
+        let _ = self.trap(Call::Sleep { ms }).await;
+    }
+
+    /// Starts the declared task `name` as this task's child; returns this task's
+    /// send right to the child's kernel port.
+    ///
+    /// # Errors
+    /// `InvalidArgument` if no task of that name waits to be spawned.
+    pub async fn spawn_declared(&self, name: &str) -> Result<PortName, KernError> {
+        match self
+            .trap(Call::Spawn {
+                name: name.to_string(),
+                factory: None,
+            })
+            .await
+        {
+            Reply::Kern(Ok(KernReply::Name(name))) => Ok(name),
+            Reply::Kern(Err(e)) => Err(e),
+            other => unreachable!("spawn answers a name, not {other:?}"),
+        }
+    }
+
+    /// Starts a new task running `program` as this task's child.
+    ///
+    /// # Errors
+    /// `NoSpace` if this task's name space is full.
+    pub async fn spawn<F, Fut, O>(&self, name: &str, program: F) -> Result<PortName, KernError>
+    where
+        F: FnOnce(TaskContext) -> Fut + Send + 'static,
+        Fut: Future<Output = O> + Send + 'static,
+        O: crate::TaskOutput,
+    {
+        let factory = crate::runtime::factory(program);
+        match self
+            .trap(Call::Spawn {
+                name: name.to_string(),
+                factory: Some(factory),
+            })
+            .await
+        {
+            Reply::Kern(Ok(KernReply::Name(name))) => Ok(name),
+            Reply::Kern(Err(e)) => Err(e),
+            other => unreachable!("spawn answers a name, not {other:?}"),
+        }
+    }
+
+    /// Ends this task with `code`. The await never completes: the kernel ends the
+    /// task inside the call and never polls it again (its type is `()` rather than
+    /// `!` so that a program ending in it still has an ordinary output type).
+    pub async fn exit(&self, code: i32) {
+        let _ = self.trap(Call::Exit(TaskExit::Exited(code))).await;
+    }
+
+    /// Ends this task as crashed, with `reason`. The await never completes.
+    pub async fn crash(&self, reason: &str) {
+        let _ = self
+            .trap(Call::Exit(TaskExit::Crashed(reason.to_string())))
+            .await;
+    }
+}

@@ -1,0 +1,90 @@
+//! Task death: a task that exits, crashes or is killed leaves nothing behind.
+//!
+//! Mach's `ipc_space_destroy`: every name is cleaned in name order (deterministic):
+//! receive rights die (or go to their port-destroyed backup), send-once rights send
+//! send-once notifications, send rights are released (no-senders may fire), port
+//! sets are destroyed, dead names dropped. A message the task was blocked sending is
+//! destroyed; its kernel port dies, so its task port becomes a dead name elsewhere.
+
+use crate::error::TaskExit;
+use crate::state::KernelState;
+use crate::task::{TaskState, Wait};
+use crate::trace::Event;
+use ports::TaskId;
+
+impl KernelState {
+    /// Ends `task` with `exit`, as one atomic operation.
+    pub(crate) fn end_task(&mut self, task: TaskId, exit: TaskExit) {
+        if self.task(task).is_ended() {
+            return;
+        }
+        let previous = std::mem::replace(
+            &mut self.task_mut(task).state,
+            TaskState::Ended(exit.clone()),
+        );
+        self.ready.retain(|t| *t != task);
+        match previous {
+            TaskState::Waiting(Wait::Send {
+                port,
+                envelope,
+                timer,
+                ..
+            }) => {
+                if let Some(timer) = timer {
+                    self.timers.cancel(timer);
+                }
+                if let Some(p) = self.port_mut(port)
+                    && let Some(extra) = p.extra.as_mut()
+                {
+                    extra.blocked_senders.retain(|t| *t != task);
+                }
+                let envelope = *envelope;
+                self.destroy_message(envelope, "sender_ended");
+            }
+            TaskState::Waiting(Wait::Receive { source, timer, .. }) => {
+                if let Some(timer) = timer {
+                    self.timers.cancel(timer);
+                }
+                self.clear_waiting_receiver(task, source);
+            }
+            TaskState::Waiting(Wait::Sleep { timer }) => self.timers.cancel(timer),
+            _ => {}
+        }
+        let name = self.task_label(task);
+        self.record(Some(task), |_| match &exit {
+            TaskExit::Exited(code) => Event::TaskExited {
+                name: name.clone(),
+                code: *code,
+            },
+            TaskExit::Crashed(reason) => Event::TaskCrashed {
+                name: name.clone(),
+                reason: reason.clone(),
+            },
+            TaskExit::Killed => Event::TaskKilled { name: name.clone() },
+        });
+        let reason = KernelState::end_reason(&exit);
+        let names: Vec<_> = self.task(task).space.iter().map(|(n, e)| (n, *e)).collect();
+        for (name, entry) in names {
+            if self.task(task).space.get(name).is_none() {
+                continue;
+            }
+            let entry = self.task(task).space.get(name).copied().unwrap_or(entry);
+            self.destroy_name(
+                task,
+                name,
+                entry,
+                if reason == "killed" {
+                    "receiver_killed"
+                } else {
+                    "receiver_ended"
+                },
+            );
+        }
+        if let Some(mailbox) = self.task_mut(task).direct_mailbox.take() {
+            self.destroy_port(mailbox, "receiver_ended", None);
+        }
+        let kernel_port = self.task(task).kernel_port;
+        self.destroy_port(kernel_port, "task_ended", None);
+        self.to_drop.push(task);
+    }
+}

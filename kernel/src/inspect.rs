@@ -1,0 +1,144 @@
+//! A read-only view of the kernel's state, for run reports, the stepper and tests.
+
+use crate::state::KernelState;
+use crate::task::{TaskState, Wait};
+use ports::{PortName, QueueLimit, RightSet};
+
+/// Borrowed view of a kernel's state; see [`crate::Kernel::inspect`].
+pub struct Inspector<'a> {
+    pub(crate) state: &'a KernelState,
+}
+
+/// One port as a report shows it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PortInfo {
+    /// Its label.
+    pub label: String,
+    /// Who holds the receive right: a task's name, `kernel`, or `none` in transit.
+    pub receiver: String,
+    /// Its queue limit.
+    pub limit: QueueLimit,
+    /// Messages queued.
+    pub queued: usize,
+    /// Send rights in existence (held or in transit).
+    pub send_rights: u32,
+    /// Send-once rights in existence.
+    pub send_once_rights: u32,
+    /// The make-send count.
+    pub make_send_count: u32,
+    /// The next sequence number.
+    pub seqno: u32,
+}
+
+/// One task as a report shows it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TaskInfo {
+    /// Its name.
+    pub name: String,
+    /// `not_started`, `ready`, `blocked_send`, `blocked_receive`, `sleeping`,
+    /// `exited`, `crashed`, `killed`.
+    pub state: String,
+    /// Its exit code, if it exited.
+    pub exit: Option<crate::error::TaskExit>,
+    /// Kernel calls it made.
+    pub steps: u64,
+    /// Virtual time it spent waiting, in nanoseconds.
+    pub blocked_ns: u64,
+}
+
+impl Inspector<'_> {
+    /// Every live port, in table order.
+    pub fn ports(&self) -> Vec<PortInfo> {
+        let s = self.state;
+        s.ports
+            .iter()
+            .map(|(_, _, p)| PortInfo {
+                label: p.label.to_string(),
+                receiver: match p.receiver {
+                    crate::port::Receiver::Task(t) => s.task(t).name.to_string(),
+                    crate::port::Receiver::Kernel(_) => "kernel".into(),
+                    crate::port::Receiver::InTransit => "none".into(),
+                },
+                limit: p.queue.limit(),
+                queued: p.queue.len(),
+                send_rights: p.srights,
+                send_once_rights: p.sorights,
+                make_send_count: p.mscount,
+                seqno: p.seqno,
+            })
+            .collect()
+    }
+
+    /// The port labelled `label`, if it is alive.
+    pub fn port(&self, label: &str) -> Option<PortInfo> {
+        self.ports().into_iter().find(|p| p.label == label)
+    }
+
+    /// Every task, in creation order.
+    pub fn tasks(&self) -> Vec<TaskInfo> {
+        self.state
+            .tasks
+            .iter()
+            .map(|(_, _, t)| TaskInfo {
+                name: t.name.to_string(),
+                state: match &t.state {
+                    TaskState::NotStarted => "not_started",
+                    TaskState::Ready => "ready",
+                    TaskState::Waiting(Wait::Send { .. }) => "blocked_send",
+                    TaskState::Waiting(Wait::Receive { .. }) => "blocked_receive",
+                    TaskState::Waiting(Wait::Sleep { .. }) => "sleeping",
+                    TaskState::Ended(crate::error::TaskExit::Exited(_)) => "exited",
+                    TaskState::Ended(crate::error::TaskExit::Crashed(_)) => "crashed",
+                    TaskState::Ended(crate::error::TaskExit::Killed) => "killed",
+                }
+                .to_string(),
+                exit: match &t.state {
+                    TaskState::Ended(exit) => Some(exit.clone()),
+                    _ => None,
+                },
+                steps: t.steps,
+                blocked_ns: t.blocked_ns,
+            })
+            .collect()
+    }
+
+    /// Every name in the task's space: (name, label of its port or set, rights, urefs).
+    pub fn space(&self, task: &str) -> Vec<(PortName, String, RightSet, u32)> {
+        let Some(&id) = self.state.task_names.get(task) else {
+            return Vec::new();
+        };
+        self.state
+            .task(id)
+            .space
+            .iter()
+            .map(|(name, e)| {
+                let label = match e.object {
+                    ports::EntryObject::Port(p) => self
+                        .state
+                        .port(p)
+                        .map(|p| p.label.to_string())
+                        .or_else(|| self.state.dead_labels.get(&p).map(|l| l.to_string()))
+                        .unwrap_or_default(),
+                    ports::EntryObject::PortSet(s) => self.state.set_label(s).to_string(),
+                };
+                let dead = e.port().is_some_and(|p| self.state.port(p).is_none());
+                let rights = if dead && !e.rights.contains(ports::RightKind::DeadName) {
+                    RightSet::of(ports::RightKind::DeadName)
+                } else {
+                    e.rights
+                };
+                let urefs = if dead && e.rights.contains(ports::RightKind::SendOnce) {
+                    1
+                } else {
+                    e.urefs
+                };
+                (name, label, rights, urefs)
+            })
+            .collect()
+    }
+
+    /// The current virtual time in nanoseconds.
+    pub fn now_ns(&self) -> u64 {
+        self.state.now
+    }
+}

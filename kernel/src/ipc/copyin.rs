@@ -1,0 +1,344 @@
+//! Copy-in: checking a message's rights against the sender's space, then moving them.
+//!
+//! Mach processes header rights atomically and body rights one by one. Machsim checks
+//! the header and the whole body before changing anything, so a refused send leaves
+//! the space exactly as it was (stricter than Mach, which destroys a partly copied-in
+//! body; documented in `docs/messages.md`).
+
+use crate::envelope::Carried;
+use crate::state::KernelState;
+use crate::trace::Event;
+use ports::{
+    Disposition, EntryObject, Item, Message, PortId, PortName, ReturnCode, RightKind, TaskId,
+};
+use rustc_hash::FxHashMap;
+
+/// How many user references of a send right a message's moves will take, and which
+/// single-use rights it uses, per name: the state a check accumulates.
+#[derive(Default)]
+struct Uses {
+    moves: FxHashMap<PortName, u32>,
+    once: FxHashMap<PortName, ()>,
+}
+
+impl KernelState {
+    /// If `name` denotes a send or send-once right whose port has died, turns it into
+    /// the dead name it has become (Mach converts lazily, when the name is next used).
+    pub(crate) fn refresh_name(&mut self, task: TaskId, name: PortName) {
+        let Some(entry) = self.task(task).space.get(name) else {
+            return;
+        };
+        let Some(port) = entry.port() else { return };
+        let holds =
+            entry.rights.contains(RightKind::Send) || entry.rights.contains(RightKind::SendOnce);
+        if holds && self.port(port).is_none() {
+            let _ = self.task_mut(task).space.convert_to_dead_name(name);
+            self.record_name(Some(task), task, name, EntryObject::Port(port));
+        }
+    }
+
+    /// Checks one right use; returns the port it names (or `None` for a dead name
+    /// used as a send right, which travels as `MACH_PORT_DEAD`).
+    fn check_use(
+        &self,
+        task: TaskId,
+        name: PortName,
+        disposition: Disposition,
+        uses: &mut Uses,
+    ) -> Result<Option<PortId>, ()> {
+        if name == PortName::NULL || name == PortName::DEAD {
+            return Ok(None);
+        }
+        let entry = self.task(task).space.get(name).ok_or(())?;
+        let port = entry.port().ok_or(())?;
+        let rights = entry.rights;
+        match disposition {
+            Disposition::CopySend | Disposition::MoveSend
+                if rights.contains(RightKind::DeadName) =>
+            {
+                if disposition == Disposition::MoveSend {
+                    let moves = uses.moves.entry(name).or_insert(0);
+                    *moves += 1;
+                    if *moves > entry.urefs {
+                        return Err(());
+                    }
+                }
+                Ok(None)
+            }
+            Disposition::CopySend => rights
+                .contains(RightKind::Send)
+                .then_some(Some(port))
+                .ok_or(()),
+            Disposition::MoveSend => {
+                if !rights.contains(RightKind::Send) {
+                    return Err(());
+                }
+                let moves = uses.moves.entry(name).or_insert(0);
+                *moves += 1;
+                if *moves > entry.urefs {
+                    return Err(());
+                }
+                Ok(Some(port))
+            }
+            Disposition::MoveSendOnce => {
+                if !rights.contains(RightKind::SendOnce) || uses.once.insert(name, ()).is_some() {
+                    return Err(());
+                }
+                Ok(Some(port))
+            }
+            Disposition::MakeSend | Disposition::MakeSendOnce => rights
+                .contains(RightKind::Receive)
+                .then_some(Some(port))
+                .ok_or(()),
+            Disposition::MoveReceive => {
+                if !rights.contains(RightKind::Receive) || uses.once.insert(name, ()).is_some() {
+                    return Err(());
+                }
+                Ok(Some(port))
+            }
+        }
+    }
+
+    /// Checks every right a message uses. Returns the destination port and the
+    /// disposition its right is used with, or the code of the first problem.
+    pub(crate) fn check_message(
+        &mut self,
+        task: TaskId,
+        message: &Message,
+    ) -> Result<(PortId, Disposition), ReturnCode> {
+        let dest_name = message.header.dest;
+        self.refresh_name(task, dest_name);
+        if message.header.reply.is_valid() {
+            self.refresh_name(task, message.header.reply);
+        }
+        for item in &message.body {
+            if let Item::Port(p) = item {
+                self.refresh_name(task, p.name);
+            }
+        }
+        let entry = self.task(task).space.get(dest_name).copied();
+        let Some(entry) = entry else {
+            return Err(ReturnCode::SendInvalidDest);
+        };
+        let disposition = match message.header.dest_disposition {
+            Some(d) => d,
+            None if entry.rights.contains(RightKind::Send) => Disposition::CopySend,
+            None if entry.rights.contains(RightKind::SendOnce) => Disposition::MoveSendOnce,
+            None => return Err(ReturnCode::SendInvalidDest),
+        };
+        if !disposition.is_send_type() {
+            return Err(ReturnCode::SendInvalidDest);
+        }
+        let mut uses = Uses::default();
+        // Copies are taken before moves (Mach: a `move_send` destination with a
+        // `copy_send` reply of the same one-reference right succeeds), so the reply
+        // is checked first when it only copies.
+        let reply = message.header.reply;
+        let reply_copies = !matches!(
+            message.header.reply_disposition,
+            Disposition::MoveSend | Disposition::MoveSendOnce
+        );
+        if reply.is_valid() && reply_copies {
+            self.check_use(task, reply, message.header.reply_disposition, &mut uses)
+                .map_err(|()| ReturnCode::SendInvalidReply)?;
+        }
+        let dest = match self.check_use(task, dest_name, disposition, &mut uses) {
+            Ok(Some(port)) => port,
+            _ => return Err(ReturnCode::SendInvalidDest),
+        };
+        if reply.is_valid() && !reply_copies {
+            self.check_use(task, reply, message.header.reply_disposition, &mut uses)
+                .map_err(|()| ReturnCode::SendInvalidReply)?;
+        }
+        if reply.is_valid() && !message.header.reply_disposition.is_send_type() {
+            return Err(ReturnCode::SendInvalidReply);
+        }
+        for item in &message.body {
+            if let Item::Port(p) = item {
+                self.check_use(task, p.name, p.disposition, &mut uses)
+                    .map_err(|()| ReturnCode::SendInvalidRight)?;
+            }
+        }
+        Ok((dest, disposition))
+    }
+
+    /// Moves one checked right out of the sender's space into the message, keeping
+    /// the port's send-right and send-once-right counts.
+    pub(crate) fn copyin_right(
+        &mut self,
+        task: TaskId,
+        name: PortName,
+        disposition: Disposition,
+    ) -> Option<Carried> {
+        if name == PortName::NULL || name == PortName::DEAD {
+            return None;
+        }
+        let entry = *self.task(task).space.get(name)?;
+        let port = entry.port()?;
+        if entry.rights.contains(RightKind::DeadName) {
+            if disposition == Disposition::MoveSend {
+                let _ = self
+                    .task_mut(task)
+                    .space
+                    .remove_right(name, RightKind::DeadName);
+                self.record_name(Some(task), task, name, entry.object);
+            }
+            return None;
+        }
+        let carried = match disposition {
+            Disposition::CopySend => {
+                self.port_mut(port)?.srights += 1;
+                Carried {
+                    port,
+                    kind: RightKind::Send,
+                }
+            }
+            Disposition::MakeSend => {
+                let p = self.port_mut(port)?;
+                p.srights += 1;
+                p.mscount += 1;
+                Carried {
+                    port,
+                    kind: RightKind::Send,
+                }
+            }
+            Disposition::MakeSendOnce => {
+                self.port_mut(port)?.sorights += 1;
+                Carried {
+                    port,
+                    kind: RightKind::SendOnce,
+                }
+            }
+            Disposition::MoveSend => {
+                let (_, freed) = self
+                    .task_mut(task)
+                    .space
+                    .remove_right(name, RightKind::Send)
+                    .ok()?;
+                let still_holds = self
+                    .task(task)
+                    .space
+                    .get(name)
+                    .is_some_and(|e| e.rights.contains(RightKind::Send));
+                if still_holds {
+                    self.port_mut(port)?.srights += 1;
+                }
+                self.record_name(Some(task), task, name, entry.object);
+                if freed {
+                    self.name_freed(task, name, port, entry.dead_name_request);
+                }
+                Carried {
+                    port,
+                    kind: RightKind::Send,
+                }
+            }
+            Disposition::MoveSendOnce => {
+                let _ = self
+                    .task_mut(task)
+                    .space
+                    .remove_right(name, RightKind::SendOnce);
+                self.record_name(Some(task), task, name, entry.object);
+                self.name_freed(task, name, port, entry.dead_name_request);
+                Carried {
+                    port,
+                    kind: RightKind::SendOnce,
+                }
+            }
+            Disposition::MoveReceive => {
+                let (_, freed) = self
+                    .task_mut(task)
+                    .space
+                    .remove_right(name, RightKind::Receive)
+                    .ok()?;
+                self.record_name(Some(task), task, name, entry.object);
+                self.receive_right_leaves(port, Some(task));
+                if freed {
+                    self.name_freed(task, name, port, entry.dead_name_request);
+                }
+                Carried {
+                    port,
+                    kind: RightKind::Receive,
+                }
+            }
+        };
+        Some(carried)
+    }
+
+    /// A port's receive right left its holder (moved into a message or a
+    /// notification): it leaves its set, and a task waiting on it gets `rcv_port_died`.
+    pub(crate) fn receive_right_leaves(&mut self, port: PortId, cause: Option<TaskId>) {
+        if let Some(set) = self.port(port).and_then(|p| p.set) {
+            self.remove_member(cause, port, set);
+        }
+        let waiting = self.port_mut(port).and_then(|p| p.waiting_receiver.take());
+        if let Some(p) = self.port_mut(port) {
+            p.receiver = crate::port::Receiver::InTransit;
+        }
+        self.record(cause, |k| Event::ReceiverChanged {
+            port: k.port_label(port),
+            receiver: None,
+        });
+        if let Some(waiter) = waiting {
+            self.wake(
+                waiter,
+                crate::task::Reply::Receive(Err(crate::error::ReceiveError::PortDied)),
+                "port_died",
+            );
+        }
+    }
+
+    /// A name was freed while a dead-name request was registered on it: the request
+    /// can no longer fire, so it becomes a port-deleted notification (Mach 3.0).
+    pub(crate) fn name_freed(
+        &mut self,
+        task: TaskId,
+        name: PortName,
+        port: PortId,
+        had_request: bool,
+    ) {
+        if !had_request {
+            return;
+        }
+        let request = self.port_mut(port).and_then(|p| {
+            let extra = p.extra.as_mut()?;
+            let at = extra
+                .dead_name
+                .iter()
+                .position(|r| r.holder == task && r.name == name)?;
+            Some(extra.dead_name.remove(at))
+        });
+        if let Some(request) = request {
+            self.post_notification(
+                request.notify,
+                crate::notify::NotificationKind::PortDeleted,
+                vec![crate::envelope::KItem::Data(Item::U32(name.0))],
+                Some(port),
+            );
+        }
+    }
+}
+
+impl KernelState {
+    /// Checks the reply and body rights of a message whose destination the kernel
+    /// supplies (direct naming).
+    pub(crate) fn check_body_only(
+        &mut self,
+        task: TaskId,
+        message: &Message,
+    ) -> Result<(), ReturnCode> {
+        let mut uses = Uses::default();
+        let reply = message.header.reply;
+        if reply.is_valid() {
+            self.refresh_name(task, reply);
+            self.check_use(task, reply, message.header.reply_disposition, &mut uses)
+                .map_err(|()| ReturnCode::SendInvalidReply)?;
+        }
+        for item in &message.body {
+            if let Item::Port(p) = item {
+                self.check_use(task, p.name, p.disposition, &mut uses)
+                    .map_err(|()| ReturnCode::SendInvalidRight)?;
+            }
+        }
+        Ok(())
+    }
+}

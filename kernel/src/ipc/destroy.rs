@@ -1,0 +1,220 @@
+//! Destruction: messages destroyed unread, and ports that die.
+//!
+//! Both can cascade (a destroyed message may carry the last send right of another
+//! port, or a receive right whose port then dies, whose queue holds more messages…).
+//! Each cascade runs to its end inside the one atomic operation that started it.
+
+use crate::envelope::{Envelope, KItem};
+use crate::error::{ReceiveError, SendStatus};
+use crate::notify::NotificationKind;
+
+use crate::state::KernelState;
+use crate::task::{Reply, TaskState, Wait};
+use crate::trace::Event;
+use ports::{EntryObject, Item, PortId, PortSetId, RightKind, TaskId};
+use std::sync::Arc;
+
+impl KernelState {
+    /// Destroys a message unread, with a trace event saying why, and releases every
+    /// right it carries.
+    pub(crate) fn destroy_message(&mut self, envelope: Envelope, reason: &'static str) {
+        let serial = envelope.serial;
+        let port = envelope.dest.port;
+        self.counts.destroyed += 1;
+        self.record(None, |k| Event::MessageDestroyed {
+            msg: serial.0,
+            port: k.port_label(port),
+            reason: Arc::from(reason),
+        });
+        if let Some(forced) = envelope.forced {
+            self.msg_accepted(forced, port, false);
+        }
+        self.consume_dest_right(&envelope);
+        self.release_envelope_rights(envelope);
+    }
+
+    /// Releases the rights an envelope carries (not its destination right).
+    pub(crate) fn release_envelope_rights(&mut self, envelope: Envelope) {
+        let rights: Vec<_> = envelope
+            .reply
+            .into_iter()
+            .chain(envelope.body.into_iter().filter_map(|i| match i {
+                KItem::Port(c) => c,
+                KItem::Data(_) => None,
+            }))
+            .collect();
+        for carried in rights {
+            match carried.kind {
+                RightKind::Send => self.release_send(carried.port),
+                RightKind::SendOnce if self.port(carried.port).is_some() => self.release_send_once(carried.port),
+                RightKind::Receive => self.destroy_port(carried.port, "message_destroyed", None),
+                _ => {}
+            }
+        }
+    }
+
+    /// The receive right of `port` is destroyed (Mach's `ipc_port_destroy`).
+    ///
+    /// First possibility: a port-destroyed request is registered. The port lives on,
+    /// its queue and send rights intact, and its receive right travels in the
+    /// notification. Second possibility: the port dies. Its receiver is told, its
+    /// blocked senders return `success` with their messages destroyed, a no-senders
+    /// request becomes a send-once notification, its queued messages are destroyed
+    /// (releasing the rights in them), and dead-name requests fire.
+    pub(crate) fn destroy_port(
+        &mut self,
+        port: PortId,
+        reason: &'static str,
+        cause: Option<TaskId>,
+    ) {
+        self.destroy_one_port(port, reason, cause);
+    }
+
+    fn destroy_one_port(&mut self, port: PortId, reason: &'static str, cause: Option<TaskId>) {
+        let Some(p) = self.port(port) else { return };
+        let holder = p.receiver_task();
+        // The holder's name for the receive right goes (its send rights stay, dead).
+        if let Some(holder) = holder
+            && let Some(name) = self.task(holder).space.name_of(port)
+        {
+            let _ = self
+                .task_mut(holder)
+                .space
+                .remove_right(name, RightKind::Receive);
+            if self.task(holder).space.get(name).is_some() {
+                let _ = self.task_mut(holder).space.convert_to_dead_name(name);
+            }
+            self.record_name(cause, holder, name, EntryObject::Port(port));
+        }
+        let saved = self
+            .port_mut(port)
+            .and_then(|p| p.extra.as_mut())
+            .and_then(|e| e.port_destroyed.take());
+        if let Some(backup) = saved
+            && self.port(backup).is_some()
+            && backup != port
+        {
+            self.receive_right_leaves(port, cause);
+            self.post_notification(
+                backup,
+                NotificationKind::PortDestroyed,
+                vec![KItem::Port(Some(crate::envelope::Carried {
+                    port,
+                    kind: RightKind::Receive,
+                }))],
+                Some(port),
+            );
+            return;
+        }
+        if let Some(set) = self.port(port).and_then(|p| p.set) {
+            self.remove_member(cause, port, set);
+        }
+        self.record(cause, |k| Event::PortDestroyed {
+            port: k.port_label(port),
+            reason: Arc::from(reason),
+        });
+        let Some(mut dead) = self.ports.remove(port.index, port.generation) else {
+            return;
+        };
+        if self.port_labels.get(&dead.label) == Some(&port) {
+            self.port_labels.remove(&dead.label);
+        }
+        self.dead_labels.insert(port, dead.label.clone());
+        if let Some(waiter) = dead.waiting_receiver.take() {
+            self.record_receive_failed(waiter, port, ports::ReturnCode::RcvPortDied);
+            self.wake(
+                waiter,
+                Reply::Receive(Err(ReceiveError::PortDied)),
+                "port_died",
+            );
+        }
+        let extra = dead.extra.take().map(|b| *b).unwrap_or_default();
+        for sender in extra.blocked_senders {
+            if let Some(envelope) = self.take_blocked_envelope(sender) {
+                self.destroy_message(envelope, "port_destroyed");
+            }
+            self.wake(sender, Reply::Send(Ok(SendStatus::Sent)), "port_died");
+        }
+        if let Some((notify, _)) = extra.no_senders {
+            self.post_notification(notify, NotificationKind::SendOnce, Vec::new(), Some(port));
+        }
+        for envelope in dead.queue.drain() {
+            self.destroy_message(envelope, "port_destroyed");
+        }
+        for request in extra.dead_name {
+            let holder_alive = self
+                .tasks
+                .get(request.holder.index, request.holder.generation)
+                .is_some_and(|t| !t.is_ended());
+            if holder_alive {
+                let still = self
+                    .task(request.holder)
+                    .space
+                    .get(request.name)
+                    .and_then(|e| e.port())
+                    == Some(port);
+                if still {
+                    let _ = self
+                        .task_mut(request.holder)
+                        .space
+                        .convert_to_dead_name(request.name);
+                    let _ = self
+                        .task_mut(request.holder)
+                        .space
+                        .add_dead_name_refs(request.name, 1);
+                    if let Some(e) = self.task_mut(request.holder).space.get_mut(request.name) {
+                        e.dead_name_request = false;
+                    }
+                    self.record_name(None, request.holder, request.name, EntryObject::Port(port));
+                }
+            }
+            self.post_notification(
+                request.notify,
+                NotificationKind::DeadName,
+                vec![KItem::Data(Item::U32(request.name.0))],
+                Some(port),
+            );
+        }
+    }
+
+    /// Takes a port out of its set.
+    pub(crate) fn remove_member(&mut self, cause: Option<TaskId>, port: PortId, set: PortSetId) {
+        if let Some(p) = self.port_mut(port) {
+            p.set = None;
+        }
+        if let Some(s) = self.set_mut(set) {
+            s.members.retain(|m| *m != port);
+        }
+        self.record(cause, |k| Event::MemberRemoved {
+            port: k.port_label(port),
+            set: k.set_label(set),
+        });
+    }
+
+    /// Destroys a port set: members leave it (keeping their messages) and a task
+    /// waiting on it gets `rcv_port_died`.
+    pub(crate) fn destroy_set(&mut self, set: PortSetId, cause: Option<TaskId>) {
+        let Some(s) = self.set(set) else { return };
+        let members = s.members.clone();
+        for member in members {
+            self.remove_member(cause, member, set);
+        }
+        let waiter = self.set_mut(set).and_then(|s| s.waiting_receiver.take());
+        self.record(cause, |k| Event::PortSetDestroyed {
+            set: k.set_label(set),
+        });
+        self.sets.remove(set.index, set.generation);
+        if let Some(waiter) = waiter
+            && matches!(
+                self.task(waiter).state,
+                TaskState::Waiting(Wait::Receive { .. })
+            )
+        {
+            self.wake(
+                waiter,
+                Reply::Receive(Err(ReceiveError::PortDied)),
+                "port_died",
+            );
+        }
+    }
+}

@@ -1,0 +1,238 @@
+//! The receive path: take a message from a port, a port set or the direct mailbox.
+
+use crate::envelope::Envelope;
+use crate::error::{ReceiveError, SendStatus};
+use crate::state::KernelState;
+use crate::task::{ReceiveOptions, ReceiveSource, Reply, Wait};
+use crate::trace::Event;
+use ports::{EntryObject, Message, PortId, PortName, ReceivePolicy, ReturnCode, RightKind, TaskId};
+
+/// What became of a receive at once.
+pub(crate) enum ReceiveNow {
+    Done(Result<Message, ReceiveError>),
+    Blocked,
+}
+
+impl KernelState {
+    /// `mach_msg` with `MACH_RCV_MSG` on `name` (a receive right or a port set).
+    pub(crate) fn sys_receive(
+        &mut self,
+        task: TaskId,
+        name: PortName,
+        policy: ReceivePolicy,
+        options: ReceiveOptions,
+    ) -> ReceiveNow {
+        let entry = self.task(task).space.get(name).copied();
+        let source = match entry {
+            Some(e) if e.rights.contains(RightKind::Receive) => {
+                let EntryObject::Port(port) = e.object else {
+                    unreachable!("a receive right names a port")
+                };
+                if self.port(port).and_then(|p| p.set).is_some() {
+                    self.record_receive_failed(task, port, ReturnCode::RcvInSet);
+                    return ReceiveNow::Done(Err(ReceiveError::InSet));
+                }
+                ReceiveSource::Port(port)
+            }
+            Some(e) if e.rights.contains(RightKind::PortSet) => {
+                let EntryObject::PortSet(set) = e.object else {
+                    unreachable!("a port-set right names a set")
+                };
+                ReceiveSource::Set(set)
+            }
+            _ => {
+                self.record(Some(task), |_| Event::ReceiveFailed {
+                    port: None,
+                    code: ReturnCode::RcvInvalidName,
+                });
+                return ReceiveNow::Done(Err(ReceiveError::InvalidName));
+            }
+        };
+        self.receive_from(task, source, policy, options)
+    }
+
+    /// Takes a message from `source` now, or waits as `policy` says.
+    pub(crate) fn receive_from(
+        &mut self,
+        task: TaskId,
+        source: ReceiveSource,
+        policy: ReceivePolicy,
+        options: ReceiveOptions,
+    ) -> ReceiveNow {
+        if let Some(result) = self.try_take(task, source, options) {
+            return ReceiveNow::Done(result);
+        }
+        let label = match source {
+            ReceiveSource::Port(p) | ReceiveSource::Direct { mailbox: p, .. } => self.port_label(p),
+            ReceiveSource::Set(s) => self.set_label(s),
+        };
+        if policy.wait_ms() == Some(0) {
+            self.record(Some(task), |_| Event::ReceiveFailed {
+                port: Some(label),
+                code: ReturnCode::RcvTimedOut,
+            });
+            return ReceiveNow::Done(Err(ReceiveError::TimedOut));
+        }
+        match source {
+            ReceiveSource::Port(p) | ReceiveSource::Direct { mailbox: p, .. } => {
+                if let Some(port) = self.port_mut(p) {
+                    port.waiting_receiver = Some(task);
+                }
+            }
+            ReceiveSource::Set(s) => {
+                if let Some(set) = self.set_mut(s) {
+                    set.waiting_receiver = Some(task);
+                }
+            }
+        }
+        self.record(Some(task), |_| Event::ReceiveBlocked { port: label });
+        self.begin_wait(task, policy.wait_ms(), |timer| Wait::Receive {
+            source,
+            options,
+            timer,
+        });
+        ReceiveNow::Blocked
+    }
+
+    /// The oldest acceptable message of `source`, taken and copied out, or a
+    /// too-large error; `None` when there is nothing to take.
+    fn try_take(
+        &mut self,
+        task: TaskId,
+        source: ReceiveSource,
+        options: ReceiveOptions,
+    ) -> Option<Result<Message, ReceiveError>> {
+        let (port, from) = match source {
+            ReceiveSource::Port(port) => (port, None),
+            ReceiveSource::Direct { mailbox, from } => (mailbox, from),
+            ReceiveSource::Set(set) => {
+                let members = self.set(set)?.members.clone();
+                // Mach 3.0 keeps one queue per set: the message that arrived first.
+                let oldest = members
+                    .iter()
+                    .filter_map(|m| {
+                        self.port(*m)
+                            .and_then(|p| p.queue.front())
+                            .map(|e| (e.arrival, *m))
+                    })
+                    .min()
+                    .map(|(_, m)| m);
+                let port = oldest.or_else(|| {
+                    members.iter().copied().find(|m| {
+                        self.port(*m).is_some_and(|p| {
+                            p.queue.limit().is_rendezvous() && p.has_blocked_senders()
+                        })
+                    })
+                })?;
+                (port, None)
+            }
+        };
+        let p = self.port(port)?;
+        let front_size = match from {
+            None => p.queue.front().map(|e| e.size),
+            Some(sender) => p.queue.find(|e| e.sender == Some(sender)).map(|e| e.size),
+        };
+        match front_size {
+            Some(size) => {
+                if let Some(error) = self.too_large(task, port, size, options) {
+                    if let ReceiveError::TooLarge {
+                        destroyed: true, ..
+                    } = error
+                    {
+                        let envelope = self.dequeue(port, from)?;
+                        if let Some(p) = self.port_mut(port) {
+                            p.seqno = p.seqno.wrapping_add(1);
+                        }
+                        self.destroy_message(envelope, "too_large");
+                        self.admit_blocked_senders(port);
+                    }
+                    return Some(Err(error));
+                }
+                let envelope = self.dequeue(port, from)?;
+                let message = self.take_delivered(task, envelope);
+                self.admit_blocked_senders(port);
+                Some(Ok(message))
+            }
+            None if p.queue.limit().is_rendezvous()
+                && p.has_blocked_senders()
+                && from.is_none() =>
+            {
+                // A zero-capacity link: take the first blocked sender's message.
+                let sender = *p.extra.as_ref()?.blocked_senders.front()?;
+                let size = match &self.task(sender).state {
+                    crate::task::TaskState::Waiting(Wait::Send { envelope, .. }) => envelope.size,
+                    _ => return None,
+                };
+                if let Some(error) = self.too_large(task, port, size, options) {
+                    if let ReceiveError::TooLarge {
+                        destroyed: true, ..
+                    } = error
+                    {
+                        self.pop_blocked_sender(port);
+                        let envelope = self.take_blocked_envelope(sender)?;
+                        self.destroy_message(envelope, "too_large");
+                        self.wake(sender, Reply::Send(Ok(SendStatus::Sent)), "taken");
+                    }
+                    return Some(Err(error));
+                }
+                self.pop_blocked_sender(port);
+                let envelope = self.take_blocked_envelope(sender)?;
+                self.wake(sender, Reply::Send(Ok(SendStatus::Sent)), "taken");
+                Some(Ok(self.take_delivered(task, envelope)))
+            }
+            None => None,
+        }
+    }
+
+    fn pop_blocked_sender(&mut self, port: PortId) {
+        if let Some(p) = self.port_mut(port)
+            && let Some(extra) = p.extra.as_mut()
+        {
+            extra.blocked_senders.pop_front();
+        }
+    }
+
+    fn dequeue(&mut self, port: PortId, from: Option<TaskId>) -> Option<Envelope> {
+        let p = self.port_mut(port)?;
+        match from {
+            None => p.queue.pop(),
+            Some(sender) => p.queue.take_first(|e| e.sender == Some(sender)),
+        }
+    }
+
+    fn too_large(
+        &mut self,
+        task: TaskId,
+        port: PortId,
+        size: u32,
+        options: ReceiveOptions,
+    ) -> Option<ReceiveError> {
+        let max = options.max_bytes?;
+        if size <= max {
+            return None;
+        }
+        self.record_receive_failed(task, port, ReturnCode::RcvTooLarge);
+        Some(ReceiveError::TooLarge {
+            size,
+            destroyed: !options.large,
+        })
+    }
+
+    /// A waiting receive ran out of time.
+    pub(crate) fn receive_wait_expired(&mut self, task: TaskId) {
+        let source = match &self.task(task).state {
+            crate::task::TaskState::Waiting(Wait::Receive { source, .. }) => *source,
+            _ => return,
+        };
+        self.clear_waiting_receiver(task, source);
+        let label = match source {
+            ReceiveSource::Port(p) | ReceiveSource::Direct { mailbox: p, .. } => self.port_label(p),
+            ReceiveSource::Set(s) => self.set_label(s),
+        };
+        self.record(Some(task), |_| Event::ReceiveFailed {
+            port: Some(label),
+            code: ReturnCode::RcvTimedOut,
+        });
+        self.wake_after_timer(task, Reply::Receive(Err(ReceiveError::TimedOut)));
+    }
+}

@@ -1,0 +1,637 @@
+//! The kernel port: operations on rights and ports, requested as messages.
+//!
+//! In Mach, `mach_port_allocate` and its kin are MIG calls: a request message to the
+//! task's kernel port, served at once by the kernel, whose reply comes back in the
+//! same `mach_msg`. Machsim does the same: each operation is recorded as a
+//! `message_sent` to `<task>.kernel` (with the operation's MIG id and arguments), a
+//! `message_received` by the kernel, the state changes it makes, and a `kernel_call`
+//! event with its result (standing for the reply).
+
+use crate::envelope::{Carried, Envelope, KItem, Origin};
+use crate::error::KernError;
+use crate::notify::NotificationKind;
+use crate::port::Receiver;
+use crate::pset::PortSet;
+use crate::state::KernelState;
+use crate::task::KernReply;
+use crate::trace::Event;
+use ports::{
+    EntryObject, Item, MessageId, PortName, PortSetId, QueueLimit, RightKind, TaskId, message_size,
+};
+use std::sync::Arc;
+
+/// One operation on the kernel port (a decoded request message, Hubris's `Kipcnum`).
+#[derive(Clone, Debug, PartialEq)]
+pub enum KernelOp {
+    /// `mach_port_allocate(RECEIVE)`: a new port whose receive right the task holds.
+    Allocate {
+        /// Its queue limit.
+        limit: QueueLimit,
+        /// Its label in traces (made up from the task's name if `None`).
+        label: Option<String>,
+    },
+    /// `mach_port_allocate(PORT_SET)`: a new, empty port set.
+    AllocateSet {
+        /// Its label in traces.
+        label: Option<String>,
+    },
+    /// `mach_port_insert_right(name, name, MAKE_SEND)`: one more send reference made
+    /// from the task's receive right.
+    MakeSend {
+        /// A receive right.
+        name: PortName,
+    },
+    /// `mach_port_deallocate`: drop one reference of a send, send-once or dead name.
+    Deallocate {
+        /// The name.
+        name: PortName,
+    },
+    /// `mach_port_destroy`: drop every right under the name.
+    Destroy {
+        /// The name.
+        name: PortName,
+    },
+    /// `mach_port_mod_refs`: add `delta` user references of `right` (negative drops).
+    ModRefs {
+        /// The name.
+        name: PortName,
+        /// The right whose references change.
+        right: RightKind,
+        /// The change.
+        delta: i32,
+    },
+    /// `mach_port_set_qlimit`: change a port's queue limit (receive right needed).
+    SetQueueLimit {
+        /// A receive right.
+        name: PortName,
+        /// The new limit (0..=1024), or `None` for unbounded.
+        limit: Option<u32>,
+    },
+    /// `mach_port_request_notification`.
+    RequestNotification {
+        /// The right the request is about.
+        name: PortName,
+        /// `DeadName`, `NoSenders` or `PortDestroyed`.
+        kind: NotificationKind,
+        /// A receive right the notification goes to (made into a send-once right).
+        notify: PortName,
+        /// For no-senders, the make-send count to wait for; for dead-name, fire at
+        /// once if the name is already dead.
+        sync: u32,
+    },
+    /// `mach_port_move_member`: put a port in a set (`Some`) or take it out (`None`).
+    MoveMember {
+        /// A receive right.
+        member: PortName,
+        /// A port set, or `None` to leave the current set.
+        set: Option<PortName>,
+    },
+    /// Take a port out of a named set (`not_in_set` if it is not in it).
+    RemoveMember {
+        /// A receive right.
+        member: PortName,
+        /// The set it should be in.
+        set: PortName,
+    },
+    /// `mach_port_type` and `mach_port_get_refs`: what the name denotes.
+    PortType {
+        /// The name.
+        name: PortName,
+    },
+}
+
+impl KernelOp {
+    /// The operation's MIG message id (Mach 3.0's `mach_port` subsystem, 3200…).
+    pub fn id(&self) -> i32 {
+        match self {
+            KernelOp::PortType { .. } => 3201,
+            KernelOp::Allocate { .. } | KernelOp::AllocateSet { .. } => 3204,
+            KernelOp::Destroy { .. } => 3205,
+            KernelOp::Deallocate { .. } => 3206,
+            KernelOp::ModRefs { .. } => 3208,
+            KernelOp::MoveMember { .. } | KernelOp::RemoveMember { .. } => 3212,
+            KernelOp::RequestNotification { .. } => 3213,
+            KernelOp::MakeSend { .. } => 3214,
+            KernelOp::SetQueueLimit { .. } => 3216,
+        }
+    }
+
+    /// The operation's name in traces.
+    pub fn name(&self) -> &'static str {
+        match self {
+            KernelOp::Allocate { .. } => "allocate",
+            KernelOp::AllocateSet { .. } => "allocate_set",
+            KernelOp::MakeSend { .. } => "make_send",
+            KernelOp::Deallocate { .. } => "deallocate",
+            KernelOp::Destroy { .. } => "destroy",
+            KernelOp::ModRefs { .. } => "mod_refs",
+            KernelOp::SetQueueLimit { .. } => "set_queue_limit",
+            KernelOp::RequestNotification { .. } => "request_notification",
+            KernelOp::MoveMember { .. } => "move_member",
+            KernelOp::RemoveMember { .. } => "remove_member",
+            KernelOp::PortType { .. } => "port_type",
+        }
+    }
+
+    fn arguments(&self) -> Vec<KItem> {
+        let name = |n: &PortName| KItem::Data(Item::U32(n.0));
+        match self {
+            KernelOp::Allocate { limit, .. } => vec![KItem::Data(Item::Str(limit.to_string()))],
+            KernelOp::AllocateSet { .. } => Vec::new(),
+            KernelOp::MakeSend { name: n }
+            | KernelOp::Deallocate { name: n }
+            | KernelOp::Destroy { name: n }
+            | KernelOp::PortType { name: n } => vec![name(n)],
+            KernelOp::ModRefs { name: n, delta, .. } => {
+                vec![name(n), KItem::Data(Item::I32(*delta))]
+            }
+            KernelOp::SetQueueLimit { name: n, limit } => {
+                vec![name(n), KItem::Data(Item::U32(limit.unwrap_or(u32::MAX)))]
+            }
+            KernelOp::RequestNotification {
+                name: n,
+                kind,
+                notify,
+                sync,
+            } => vec![
+                name(n),
+                KItem::Data(Item::I32(kind.id())),
+                name(notify),
+                KItem::Data(Item::U32(*sync)),
+            ],
+            KernelOp::MoveMember { member, set } => {
+                vec![name(member), name(&set.unwrap_or(PortName::NULL))]
+            }
+            KernelOp::RemoveMember { member, set } => vec![name(member), name(set)],
+        }
+    }
+}
+
+impl KernelState {
+    /// Serves one kernel-port operation for `task`, traced as a request message.
+    pub(crate) fn sys_kernel(
+        &mut self,
+        task: TaskId,
+        op: KernelOp,
+    ) -> Result<KernReply, KernError> {
+        let kernel_port = self.task(task).kernel_port;
+        let body = op.arguments();
+        let size = message_size(&body.iter().map(KItem::size_item).collect::<Vec<_>>());
+        let serial = self.next_serial();
+        self.counts.sent += 1;
+        let request = Envelope {
+            serial,
+            id: MessageId(op.id()),
+            size,
+            sender: Some(task),
+            dest: Carried {
+                port: kernel_port,
+                kind: RightKind::Send,
+            },
+            reply: None,
+            body,
+            forced: None,
+            origin: Origin::Task,
+            arrival: 0,
+        };
+        self.record_sent(Some(task), &request);
+        self.receive_by_kernel(Some(task), request);
+        let call = op.name();
+        let result = self.serve(task, op);
+        let code = match &result {
+            Ok(_) => ports::ReturnCode::Success,
+            Err(e) => e.code(),
+        };
+        self.record(Some(task), |_| Event::KernelCall {
+            call: Arc::from(call),
+            code,
+        });
+        result
+    }
+
+    fn serve(&mut self, task: TaskId, op: KernelOp) -> Result<KernReply, KernError> {
+        match op {
+            KernelOp::Allocate { limit, label } => {
+                let label = label.unwrap_or_else(|| format!("{}.port", self.task(task).name));
+                let port = self.create_port(Some(task), &label, limit, Receiver::Task(task));
+                match self.task_mut(task).space.insert_receive(port) {
+                    Ok(name) => {
+                        self.record_name(Some(task), task, name, EntryObject::Port(port));
+                        Ok(KernReply::Name(name))
+                    }
+                    Err(e) => {
+                        self.ports.remove(port.index, port.generation);
+                        Err(e.into())
+                    }
+                }
+            }
+            KernelOp::AllocateSet { label } => {
+                let label = self.unique_label(
+                    &label.unwrap_or_else(|| format!("{}.set", self.task(task).name)),
+                );
+                let (index, generation) = self.sets.insert(PortSet {
+                    label: label.clone(),
+                    members: Vec::new(),
+                    waiting_receiver: None,
+                });
+                let set = PortSetId::new(index, generation);
+                self.record(Some(task), |k| Event::PortSetAllocated {
+                    set: label.clone(),
+                    holder: k.task_label(task),
+                });
+                match self.task_mut(task).space.insert_port_set(set) {
+                    Ok(name) => {
+                        self.record_name(Some(task), task, name, EntryObject::PortSet(set));
+                        Ok(KernReply::Name(name))
+                    }
+                    Err(e) => {
+                        self.sets.remove(index, generation);
+                        Err(e.into())
+                    }
+                }
+            }
+            KernelOp::MakeSend { name } => {
+                let entry = *self
+                    .task(task)
+                    .space
+                    .get(name)
+                    .ok_or(KernError::InvalidName)?;
+                let port = entry.port().ok_or(KernError::InvalidRight)?;
+                if !entry.rights.contains(RightKind::Receive) {
+                    return Err(KernError::InvalidRight);
+                }
+                let had_send = entry.rights.contains(RightKind::Send);
+                self.task_mut(task).space.insert_send(port, 1)?;
+                if let Some(p) = self.port_mut(port) {
+                    p.mscount += 1;
+                    if !had_send {
+                        p.srights += 1;
+                    }
+                }
+                self.record_name(Some(task), task, name, entry.object);
+                Ok(KernReply::Done)
+            }
+            KernelOp::Deallocate { name } => {
+                self.refresh_name(task, name);
+                let entry = *self
+                    .task(task)
+                    .space
+                    .get(name)
+                    .ok_or(KernError::InvalidName)?;
+                let kind = [RightKind::Send, RightKind::SendOnce, RightKind::DeadName]
+                    .into_iter()
+                    .find(|k| entry.rights.contains(*k))
+                    .ok_or(KernError::InvalidRight)?;
+                self.drop_right(task, name, kind);
+                Ok(KernReply::Done)
+            }
+            KernelOp::ModRefs { name, right, delta } => {
+                self.refresh_name(task, name);
+                let entry = *self
+                    .task(task)
+                    .space
+                    .get(name)
+                    .ok_or(KernError::InvalidName)?;
+                if !entry.rights.contains(right) {
+                    return Err(KernError::InvalidRight);
+                }
+                let refs = i64::from(entry.refs(right)) + i64::from(delta);
+                let multi = matches!(right, RightKind::Send | RightKind::DeadName);
+                if refs < 0 || (!multi && refs > 1) {
+                    return Err(KernError::InvalidValue);
+                }
+                if refs > i64::from(ports::UREFS_MAX) {
+                    return Err(KernError::UrefsOverflow);
+                }
+                if delta > 0 {
+                    let entry = self
+                        .task_mut(task)
+                        .space
+                        .get_mut(name)
+                        .ok_or(KernError::InvalidName)?;
+                    entry.urefs += delta.unsigned_abs();
+                    let object = entry.object;
+                    self.record_name(Some(task), task, name, object);
+                } else {
+                    for _ in 0..delta.unsigned_abs() {
+                        self.drop_right(task, name, right);
+                    }
+                }
+                Ok(KernReply::Done)
+            }
+            KernelOp::Destroy { name } => {
+                self.refresh_name(task, name);
+                let entry = *self
+                    .task(task)
+                    .space
+                    .get(name)
+                    .ok_or(KernError::InvalidName)?;
+                self.destroy_name(task, name, entry, "destroyed");
+                Ok(KernReply::Done)
+            }
+            KernelOp::SetQueueLimit { name, limit } => {
+                let entry = *self
+                    .task(task)
+                    .space
+                    .get(name)
+                    .ok_or(KernError::InvalidName)?;
+                if !entry.rights.contains(RightKind::Receive) {
+                    return Err(KernError::InvalidRight);
+                }
+                let limit = match limit {
+                    None => QueueLimit::Unbounded,
+                    Some(n) => QueueLimit::bounded(n).ok_or(KernError::InvalidValue)?,
+                };
+                let port = entry.port().ok_or(KernError::InvalidRight)?;
+                if let Some(p) = self.port_mut(port) {
+                    p.queue.set_limit(limit);
+                }
+                self.record(Some(task), |k| Event::CapacityChanged {
+                    port: k.port_label(port),
+                    capacity: limit.to_string(),
+                });
+                self.admit_blocked_senders(port);
+                Ok(KernReply::Done)
+            }
+            KernelOp::RequestNotification {
+                name,
+                kind,
+                notify,
+                sync,
+            } => self.request_notification(task, name, kind, notify, sync),
+            KernelOp::MoveMember { member, set } => self.move_member(task, member, set),
+            KernelOp::RemoveMember { member, set } => {
+                let set_entry = *self
+                    .task(task)
+                    .space
+                    .get(set)
+                    .ok_or(KernError::InvalidName)?;
+                let EntryObject::PortSet(set_id) = set_entry.object else {
+                    return Err(KernError::InvalidRight);
+                };
+                let entry = *self
+                    .task(task)
+                    .space
+                    .get(member)
+                    .ok_or(KernError::InvalidName)?;
+                let port = entry
+                    .port()
+                    .filter(|_| entry.rights.contains(RightKind::Receive))
+                    .ok_or(KernError::InvalidRight)?;
+                if self.port(port).and_then(|p| p.set) != Some(set_id) {
+                    return Err(KernError::NotInSet);
+                }
+                self.remove_member(Some(task), port, set_id);
+                Ok(KernReply::Done)
+            }
+            KernelOp::PortType { name } => {
+                self.refresh_name(task, name);
+                let entry = self
+                    .task(task)
+                    .space
+                    .get(name)
+                    .ok_or(KernError::InvalidName)?;
+                Ok(KernReply::Type {
+                    rights: entry.rights,
+                    urefs: entry.urefs,
+                })
+            }
+        }
+    }
+
+    /// Drops one reference of `kind` under `name`, with every consequence: a send
+    /// right's last reference may fire no-senders, a send-once right destroyed unused
+    /// sends a send-once notification, a freed name with a dead-name request sends
+    /// port-deleted.
+    pub(crate) fn drop_right(&mut self, task: TaskId, name: PortName, kind: RightKind) {
+        let Ok((before, freed)) = self.task_mut(task).space.remove_right(name, kind) else {
+            return;
+        };
+        self.record_name(Some(task), task, name, before.object);
+        let Some(port) = before.port() else { return };
+        let gone = freed
+            || !self
+                .task(task)
+                .space
+                .get(name)
+                .is_some_and(|e| e.rights.contains(kind));
+        match kind {
+            RightKind::Send if gone => self.release_send(port),
+            RightKind::SendOnce => self.release_send_once(port),
+            _ => {}
+        }
+        if freed {
+            self.name_freed(task, name, port, before.dead_name_request);
+        }
+    }
+
+    /// Removes every right under a name (Mach's `mach_port_destroy`).
+    pub(crate) fn destroy_name(
+        &mut self,
+        task: TaskId,
+        name: PortName,
+        entry: ports::Entry,
+        reason: &'static str,
+    ) {
+        match entry.object {
+            EntryObject::PortSet(set) => {
+                let _ = self.task_mut(task).space.remove_name(name);
+                self.record_name(Some(task), task, name, entry.object);
+                self.destroy_set(set, Some(task));
+            }
+            EntryObject::Port(port) => {
+                if entry.rights.contains(RightKind::Send) {
+                    let _ = self
+                        .task_mut(task)
+                        .space
+                        .remove_right(name, RightKind::Send)
+                        .map(|_| ());
+                    if let Some(e) = self.task_mut(task).space.get_mut(name) {
+                        e.urefs = 0;
+                        e.rights = e.rights.without(RightKind::Send);
+                    }
+                    self.release_send(port);
+                }
+                if entry.rights.contains(RightKind::SendOnce) {
+                    self.release_send_once(port);
+                }
+                if entry.rights.contains(RightKind::Receive) {
+                    self.destroy_port(port, reason, Some(task));
+                }
+                if self.task(task).space.get(name).is_some() {
+                    let _ = self.task_mut(task).space.remove_name(name);
+                }
+                self.record_name(Some(task), task, name, entry.object);
+                self.name_freed(task, name, port, entry.dead_name_request);
+            }
+        }
+    }
+
+    fn request_notification(
+        &mut self,
+        task: TaskId,
+        name: PortName,
+        kind: NotificationKind,
+        notify: PortName,
+        sync: u32,
+    ) -> Result<KernReply, KernError> {
+        self.refresh_name(task, name);
+        let entry = *self
+            .task(task)
+            .space
+            .get(name)
+            .ok_or(KernError::InvalidName)?;
+        let notify_entry = self.task(task).space.get(notify).copied();
+        let notify_port = match notify_entry {
+            Some(e) if e.rights.contains(RightKind::Receive) => {
+                e.port().ok_or(KernError::InvalidCapability)?
+            }
+            _ => return Err(KernError::InvalidCapability),
+        };
+        let EntryObject::Port(port) = entry.object else {
+            return Err(KernError::InvalidRight);
+        };
+        match kind {
+            NotificationKind::PortDestroyed | NotificationKind::NoSenders => {
+                if !entry.rights.contains(RightKind::Receive) {
+                    return Err(KernError::InvalidRight);
+                }
+                if kind == NotificationKind::PortDestroyed && sync != 0 {
+                    return Err(KernError::InvalidValue);
+                }
+                let p = self.port_mut(port).ok_or(KernError::InvalidName)?;
+                if kind == NotificationKind::PortDestroyed {
+                    p.extra_mut().port_destroyed = Some(notify_port);
+                } else {
+                    p.extra_mut().no_senders = Some((notify_port, sync));
+                }
+                self.record(Some(task), |k| Event::NotificationRequested {
+                    port: k.port_label(port),
+                    kind: Arc::from(kind.as_str()),
+                    notify: k.port_label(notify_port),
+                });
+                if kind == NotificationKind::NoSenders {
+                    self.check_no_senders(port);
+                }
+                Ok(KernReply::Previous(PortName::NULL))
+            }
+            NotificationKind::DeadName => {
+                if entry.rights.contains(RightKind::DeadName) {
+                    if sync == 0 {
+                        return Err(KernError::InvalidArgument);
+                    }
+                    self.task_mut(task).space.add_dead_name_refs(name, 1)?;
+                    self.record_name(Some(task), task, name, entry.object);
+                    self.post_notification(
+                        notify_port,
+                        NotificationKind::DeadName,
+                        vec![KItem::Data(Item::U32(name.0))],
+                        None,
+                    );
+                    return Ok(KernReply::Previous(PortName::NULL));
+                }
+                let p = self.port_mut(port).ok_or(KernError::InvalidName)?;
+                let requests = &mut p.extra_mut().dead_name;
+                requests.retain(|r| !(r.holder == task && r.name == name));
+                requests.push(crate::port::DeadNameRequest {
+                    holder: task,
+                    name,
+                    notify: notify_port,
+                });
+                if let Some(e) = self.task_mut(task).space.get_mut(name) {
+                    e.dead_name_request = true;
+                }
+                self.record(Some(task), |k| Event::NotificationRequested {
+                    port: k.port_label(port),
+                    kind: Arc::from(kind.as_str()),
+                    notify: k.port_label(notify_port),
+                });
+                Ok(KernReply::Previous(PortName::NULL))
+            }
+            _ => Err(KernError::InvalidValue),
+        }
+    }
+
+    fn move_member(
+        &mut self,
+        task: TaskId,
+        member: PortName,
+        set: Option<PortName>,
+    ) -> Result<KernReply, KernError> {
+        let entry = *self
+            .task(task)
+            .space
+            .get(member)
+            .ok_or(KernError::InvalidName)?;
+        let port = entry
+            .port()
+            .filter(|_| entry.rights.contains(RightKind::Receive))
+            .ok_or(KernError::InvalidRight)?;
+        let target = match set {
+            Some(set) => {
+                let e = *self
+                    .task(task)
+                    .space
+                    .get(set)
+                    .ok_or(KernError::InvalidName)?;
+                match e.object {
+                    EntryObject::PortSet(s) => Some(s),
+                    EntryObject::Port(_) => return Err(KernError::InvalidRight),
+                }
+            }
+            None => None,
+        };
+        let current = self.port(port).and_then(|p| p.set);
+        match (current, target) {
+            (None, None) => return Err(KernError::NotInSet),
+            (Some(old), _) => self.remove_member(Some(task), port, old),
+            _ => {}
+        }
+        if let Some(set) = target {
+            if let Some(p) = self.port_mut(port) {
+                p.set = Some(set);
+            }
+            if let Some(s) = self.set_mut(set) {
+                s.members.push(port);
+            }
+            self.record(Some(task), |k| Event::MemberAdded {
+                port: k.port_label(port),
+                set: k.set_label(set),
+            });
+            // A task waiting on the port itself learns it moved (Mach 3.0).
+            let waiting = self.port_mut(port).and_then(|p| p.waiting_receiver.take());
+            if let Some(waiter) = waiting {
+                self.wake(
+                    waiter,
+                    crate::task::Reply::Receive(Err(crate::error::ReceiveError::PortChanged)),
+                    "port_changed",
+                );
+            }
+            // A task waiting on the set may now take a message the port holds.
+            self.offer_queued_to_set(set, port);
+        }
+        Ok(KernReply::Done)
+    }
+
+    /// Hands the first queued message of `port` to a task waiting on `set`, if any.
+    fn offer_queued_to_set(&mut self, set: PortSetId, port: ports::PortId) {
+        let has_waiter = self.set(set).is_some_and(|s| s.waiting_receiver.is_some());
+        if !has_waiter {
+            return;
+        }
+        let Some(envelope) = self.port_mut(port).and_then(|p| p.queue.pop()) else {
+            return;
+        };
+        if let Some(envelope) = self.hand_to_waiting_receiver(envelope)
+            && let Some(p) = self.port_mut(port)
+        {
+            // Not taken (too large for the waiting receive): back at the head.
+            let mut rest: Vec<_> = p.queue.drain().collect();
+            p.queue.push(envelope);
+            for e in rest.drain(..) {
+                p.queue.push(e);
+            }
+        }
+        self.admit_blocked_senders(port);
+    }
+}

@@ -1,0 +1,181 @@
+//! Notifications: messages the kernel sends when something happens to a port.
+//!
+//! As in Mach 3.0 they are sent only on request (except send-once notifications,
+//! which every send-once right implies, and msg-accepted, which a forced send asks
+//! for), each to the port the request named, through a send-once right, so they
+//! never block and ignore queue limits.
+
+use crate::envelope::{Carried, Envelope, KItem, Origin};
+use crate::state::KernelState;
+use crate::trace::Event;
+use ports::{MessageId, PortId, RightKind, message_size};
+use std::sync::Arc;
+
+/// A kind of notification, with Mach's message id.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum NotificationKind {
+    /// A dead-name request can no longer fire: the name was freed (65).
+    PortDeleted,
+    /// A forced (`notify`) message was received (66).
+    MsgAccepted,
+    /// A receive right would have died and is handed over instead (69).
+    PortDestroyed,
+    /// The last send right for a port went away (70).
+    NoSenders,
+    /// A send-once right was destroyed without being used (71).
+    SendOnce,
+    /// A port died while a right for it was held under a watched name (72).
+    DeadName,
+}
+
+impl NotificationKind {
+    /// Every kind, in id order.
+    pub const ALL: [NotificationKind; 6] = [
+        NotificationKind::PortDeleted,
+        NotificationKind::MsgAccepted,
+        NotificationKind::PortDestroyed,
+        NotificationKind::NoSenders,
+        NotificationKind::SendOnce,
+        NotificationKind::DeadName,
+    ];
+
+    /// Mach's `msgh_id` for this notification.
+    pub const fn id(self) -> i32 {
+        match self {
+            NotificationKind::PortDeleted => 65,
+            NotificationKind::MsgAccepted => 66,
+            NotificationKind::PortDestroyed => 69,
+            NotificationKind::NoSenders => 70,
+            NotificationKind::SendOnce => 71,
+            NotificationKind::DeadName => 72,
+        }
+    }
+
+    /// The kind a message id stands for.
+    pub fn from_id(id: i32) -> Option<NotificationKind> {
+        NotificationKind::ALL.into_iter().find(|k| k.id() == id)
+    }
+
+    /// The lower-case name used by scenario files and traces.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            NotificationKind::PortDeleted => "port_deleted",
+            NotificationKind::MsgAccepted => "msg_accepted",
+            NotificationKind::PortDestroyed => "port_destroyed",
+            NotificationKind::NoSenders => "no_senders",
+            NotificationKind::SendOnce => "send_once",
+            NotificationKind::DeadName => "dead_name",
+        }
+    }
+
+    /// Parses the lower-case name.
+    pub fn from_name(name: &str) -> Option<NotificationKind> {
+        NotificationKind::ALL
+            .into_iter()
+            .find(|k| k.as_str() == name)
+    }
+}
+
+impl std::fmt::Display for NotificationKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl KernelState {
+    /// Sends a notification of `kind` to `target`, about `about`. If `target` is dead
+    /// the notification is made and destroyed at once, with its reason in the trace.
+    pub(crate) fn post_notification(
+        &mut self,
+        target: PortId,
+        kind: NotificationKind,
+        body: Vec<KItem>,
+        about: Option<PortId>,
+    ) {
+        let serial = self.next_serial();
+        self.counts.sent += 1;
+        let size = message_size(&body.iter().map(KItem::size_item).collect::<Vec<_>>());
+        let envelope = Envelope {
+            serial,
+            id: MessageId(kind.id()),
+            size,
+            sender: None,
+            dest: Carried {
+                port: target,
+                kind: RightKind::SendOnce,
+            },
+            reply: None,
+            body,
+            forced: None,
+            origin: Origin::Notification,
+            arrival: 0,
+        };
+        self.record(None, |k| Event::NotificationSent {
+            msg: serial.0,
+            kind: Arc::from(kind.as_str()),
+            about: about.map(|p| k.port_label(p)),
+        });
+        self.record_sent(None, &envelope);
+        if self.port(target).is_none() {
+            self.destroy_message(envelope, "notify_port_dead");
+            return;
+        }
+        self.deliver_exempt(envelope);
+    }
+
+    /// A send right for `port` went away. At the last one a no-senders request fires.
+    pub(crate) fn release_send(&mut self, port: PortId) {
+        let Some(p) = self.port_mut(port) else { return };
+        p.srights = p.srights.saturating_sub(1);
+        if p.srights == 0 {
+            self.check_no_senders(port);
+        }
+    }
+
+    /// Fires the no-senders request of `port` if there are no send rights and the
+    /// make-send count has reached the request's `sync`.
+    pub(crate) fn check_no_senders(&mut self, port: PortId) {
+        let Some(p) = self.port_mut(port) else { return };
+        if p.srights != 0 {
+            return;
+        }
+        let mscount = p.mscount;
+        let Some(extra) = p.extra.as_mut() else {
+            return;
+        };
+        let Some((notify, sync)) = extra.no_senders else {
+            return;
+        };
+        if mscount < sync {
+            return;
+        }
+        extra.no_senders = None;
+        self.post_notification(
+            notify,
+            NotificationKind::NoSenders,
+            vec![KItem::Data(ports::Item::U32(mscount))],
+            Some(port),
+        );
+    }
+
+    /// A send-once right for `port` was destroyed unused: the port gets a send-once
+    /// notification ("send-once rights always result in a message").
+    pub(crate) fn release_send_once(&mut self, port: PortId) {
+        let Some(p) = self.port_mut(port) else { return };
+        p.sorights = p.sorights.saturating_sub(1);
+        self.post_notification(port, NotificationKind::SendOnce, Vec::new(), Some(port));
+    }
+}
+
+impl KItem {
+    /// The item as counted by `msgh_size` (a carried right counts as a port item).
+    pub(crate) fn size_item(&self) -> ports::Item {
+        match self {
+            KItem::Data(item) => item.clone(),
+            KItem::Port(_) => ports::Item::Port(ports::PortItem {
+                name: ports::PortName::NULL,
+                disposition: ports::Disposition::MoveSend,
+            }),
+        }
+    }
+}

@@ -1,0 +1,328 @@
+//! The kernel's state: every table, the clock, the ready queue and the recorder.
+//!
+//! Operations on it are synchronous functions, each one atomic with respect to the
+//! tasks: everything an operation causes (messages destroyed, rights released,
+//! notifications queued, tasks woken) is done before it returns. They live in the
+//! files named after their concept (`ipc/send.rs`, `notify.rs`, `death.rs`, …) as
+//! `impl KernelState` blocks; this file holds the tables and small helpers.
+
+use crate::TaskFactory;
+use crate::clock::{Ticks, TimerKey, TimerKind, Timers};
+use crate::config::Config;
+use crate::error::TaskExit;
+use crate::port::{Port, PortTable, Receiver, Table};
+use crate::pset::PortSet;
+use crate::sched::Scheduler;
+use crate::task::{Reply, TaskEntry, TaskState, Wait};
+use crate::trace::{Event, Label, Recorder};
+use ports::{EntryObject, MessageSerial, PortId, PortName, PortSetId, QueueLimit, TaskId};
+use rustc_hash::FxHashMap;
+use std::collections::{BTreeMap, VecDeque};
+use std::sync::Arc;
+
+/// Why a run stopped before every task ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Halt {
+    TimeLimit,
+    StepLimit,
+}
+
+/// Counters for message conservation: every message made is received (or handed
+/// back), destroyed, still queued, or held by a blocked sender.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct MessageCounts {
+    /// Messages that entered the kernel.
+    pub sent: u64,
+    /// Messages received by a task or by the kernel.
+    pub received: u64,
+    /// Messages handed back to their sender after a failed send (pseudo-receive).
+    pub returned: u64,
+    /// Messages destroyed unread, each with a trace event saying why.
+    pub destroyed: u64,
+}
+
+/// An outside fault, applied at a virtual time.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Fault {
+    /// The task dies as if it crashed, reported as killed.
+    Kill(TaskId),
+    /// The port is destroyed, wherever its receive right is.
+    DestroyPort(PortId),
+}
+
+pub(crate) struct KernelState {
+    pub(crate) config: Config,
+    pub(crate) now: Ticks,
+    pub(crate) tasks: Table<TaskEntry>,
+    pub(crate) ports: PortTable,
+    pub(crate) sets: Table<PortSet>,
+    pub(crate) timers: Timers,
+    /// Runnable tasks, in the order round robin serves them.
+    pub(crate) ready: VecDeque<TaskId>,
+    pub(crate) scheduler: Box<dyn Scheduler>,
+    pub(crate) trace: Recorder,
+    pub(crate) counts: MessageCounts,
+    pub(crate) steps: u64,
+    pub(crate) halted: Option<Halt>,
+    /// The task being polled, and the one the scheduler chose after its last call.
+    pub(crate) current: Option<TaskId>,
+    pub(crate) switch_to: Option<TaskId>,
+    /// May a task go on with its next call within one poll (when the scheduler would
+    /// pick it anyway)? On in `run`, off in `step`, where each poll is one call.
+    pub(crate) inline: bool,
+    next_serial: u64,
+    next_arrival: u64,
+    /// Task names to ids, for direct naming and the embedding API.
+    pub(crate) task_names: BTreeMap<Label, TaskId>,
+    /// Port and set labels to ids (the latest object under a reused label).
+    pub(crate) port_labels: FxHashMap<Label, PortId>,
+    /// Labels of ports that died, so a dead name is still found by its label.
+    pub(crate) dead_labels: FxHashMap<PortId, Label>,
+    label_uses: FxHashMap<Label, u32>,
+    pub(crate) faults: Vec<Fault>,
+    /// Tasks whose program must be instantiated by the runtime (it holds the `Arc`).
+    pub(crate) to_start: Vec<(TaskId, TaskFactory)>,
+    /// Factories of declared tasks waiting for a parent's `spawn`.
+    pub(crate) declared: BTreeMap<Label, (TaskId, TaskFactory)>,
+    /// Ended tasks whose futures the runtime must drop.
+    pub(crate) to_drop: Vec<TaskId>,
+    pub(crate) violations: Vec<String>,
+}
+
+impl KernelState {
+    pub(crate) fn new(config: Config, scheduler: Box<dyn Scheduler>) -> KernelState {
+        let trace = Recorder::new(config.trace);
+        KernelState {
+            config,
+            now: 0,
+            tasks: Table::default(),
+            ports: PortTable::default(),
+            sets: Table::default(),
+            timers: Timers::default(),
+            ready: VecDeque::new(),
+            scheduler,
+            trace,
+            counts: MessageCounts::default(),
+            steps: 0,
+            halted: None,
+            current: None,
+            switch_to: None,
+            inline: false,
+            next_serial: 1,
+            next_arrival: 0,
+            task_names: BTreeMap::new(),
+            port_labels: FxHashMap::default(),
+            dead_labels: FxHashMap::default(),
+            label_uses: FxHashMap::default(),
+            faults: Vec::new(),
+            to_start: Vec::new(),
+            declared: BTreeMap::new(),
+            to_drop: Vec::new(),
+            violations: Vec::new(),
+        }
+    }
+
+    // ----- lookups ---------------------------------------------------------------
+
+    pub(crate) fn task(&self, id: TaskId) -> &TaskEntry {
+        self.tasks
+            .get(id.index, id.generation)
+            .expect("a task id held by the kernel names a live task record")
+    }
+
+    pub(crate) fn task_mut(&mut self, id: TaskId) -> &mut TaskEntry {
+        self.tasks
+            .get_mut(id.index, id.generation)
+            .expect("a task id held by the kernel names a live task record")
+    }
+
+    pub(crate) fn port(&self, id: PortId) -> Option<&Port> {
+        self.ports.port(id)
+    }
+
+    pub(crate) fn port_mut(&mut self, id: PortId) -> Option<&mut Port> {
+        self.ports.port_mut(id)
+    }
+
+    pub(crate) fn set(&self, id: PortSetId) -> Option<&PortSet> {
+        self.sets.get(id.index, id.generation)
+    }
+
+    pub(crate) fn set_mut(&mut self, id: PortSetId) -> Option<&mut PortSet> {
+        self.sets.get_mut(id.index, id.generation)
+    }
+
+    pub(crate) fn task_label(&self, id: TaskId) -> Label {
+        self.task(id).name.clone()
+    }
+
+    /// A port's label; a dead port is shown by its id.
+    pub(crate) fn port_label(&self, id: PortId) -> Label {
+        match self.port(id) {
+            Some(port) => port.label.clone(),
+            None => Arc::from(format!("{id}")),
+        }
+    }
+
+    pub(crate) fn set_label(&self, id: PortSetId) -> Label {
+        match self.set(id) {
+            Some(set) => set.label.clone(),
+            None => Arc::from(format!("{id}")),
+        }
+    }
+
+    pub(crate) fn object_label(&self, object: EntryObject) -> Label {
+        match object {
+            EntryObject::Port(port) => self.port_label(port),
+            EntryObject::PortSet(set) => self.set_label(set),
+        }
+    }
+
+    // ----- ids, serials, labels --------------------------------------------------
+
+    pub(crate) fn next_serial(&mut self) -> MessageSerial {
+        let serial = MessageSerial(self.next_serial);
+        self.next_serial += 1;
+        serial
+    }
+
+    pub(crate) fn next_arrival(&mut self) -> u64 {
+        self.next_arrival += 1;
+        self.next_arrival
+    }
+
+    /// A label unique in the run: `wanted` the first time, `wanted#2` the second, …
+    pub(crate) fn unique_label(&mut self, wanted: &str) -> Label {
+        let uses = self.label_uses.entry(Arc::from(wanted)).or_insert(0);
+        *uses += 1;
+        if *uses == 1 {
+            Arc::from(wanted)
+        } else {
+            Arc::from(format!("{wanted}#{uses}"))
+        }
+    }
+
+    // ----- tracing -----------------------------------------------------------------
+
+    /// Records an event caused by `task` (or the kernel, for `None`).
+    #[inline]
+    pub(crate) fn record(&mut self, task: Option<TaskId>, build: impl FnOnce(&Self) -> Event) {
+        if self.trace.enabled() {
+            let label = task.map(|t| self.task_label(t));
+            let event = build(self);
+            self.trace.record(self.now, label.as_ref(), || event);
+        }
+    }
+
+    /// Records the current state of `name` in `holder`'s space.
+    pub(crate) fn record_name(
+        &mut self,
+        cause: Option<TaskId>,
+        holder: TaskId,
+        name: PortName,
+        object: EntryObject,
+    ) {
+        if !self.trace.enabled() {
+            return;
+        }
+        let (right, urefs) = match self.task(holder).space.get(name) {
+            Some(entry) => (entry.rights.as_str(), entry.urefs),
+            None => ("none", 0),
+        };
+        self.record(cause, |k| Event::RightChanged {
+            holder: k.task_label(holder),
+            name: name.0,
+            port: k.object_label(object),
+            right: Arc::from(right),
+            urefs,
+        });
+    }
+
+    // ----- ports -------------------------------------------------------------------
+
+    /// Makes a port with `label` whose receive right `receiver` holds (the caller
+    /// puts the right in a space if the receiver is a task).
+    pub(crate) fn create_port(
+        &mut self,
+        cause: Option<TaskId>,
+        label: &str,
+        limit: QueueLimit,
+        receiver: Receiver,
+    ) -> PortId {
+        let label = self.unique_label(label);
+        let (index, generation) = self.ports.insert(Port::new(label.clone(), limit, receiver));
+        let id = PortId::new(index, generation);
+        self.port_labels.insert(label, id);
+        self.record(cause, |k| Event::PortAllocated {
+            port: k.port_label(id),
+            receiver: match receiver {
+                Receiver::Task(t) => k.task_label(t),
+                Receiver::Kernel(_) => Arc::from("kernel"),
+                Receiver::InTransit => Arc::from("none"),
+            },
+            capacity: limit.to_string(),
+        });
+        id
+    }
+
+    // ----- scheduling --------------------------------------------------------------
+
+    /// Makes a task runnable.
+    pub(crate) fn make_ready(&mut self, task: TaskId) {
+        let entry = self.task_mut(task);
+        debug_assert!(!entry.is_ended());
+        entry.state = TaskState::Ready;
+        self.ready.push_back(task);
+    }
+
+    /// Ends a wait: cancels its timer, parks the reply, makes the task runnable, and
+    /// records why it woke.
+    pub(crate) fn wake(&mut self, task: TaskId, reply: Reply, reason: &'static str) {
+        let now = self.now;
+        let entry = self.task_mut(task);
+        let timer = match &entry.state {
+            TaskState::Waiting(Wait::Send { timer, .. } | Wait::Receive { timer, .. }) => *timer,
+            TaskState::Waiting(Wait::Sleep { timer }) => Some(*timer),
+            _ => None,
+        };
+        entry.blocked_ns += now.saturating_sub(entry.waiting_since);
+        entry.reply = Some(reply);
+        if let Some(timer) = timer {
+            self.timers.cancel(timer);
+        }
+        self.make_ready(task);
+        self.record(None, |k| Event::TaskWoken {
+            name: k.task_label(task),
+            reason: Arc::from(reason),
+        });
+    }
+
+    /// Puts a task in a wait, with a timer if the wait is bounded.
+    pub(crate) fn begin_wait(
+        &mut self,
+        task: TaskId,
+        wait_ms: Option<u64>,
+        make: impl FnOnce(Option<TimerKey>) -> Wait,
+    ) {
+        let now = self.now;
+        let entry = self.task_mut(task);
+        entry.wait_token += 1;
+        entry.waiting_since = now;
+        let token = entry.wait_token;
+        let timer = wait_ms.map(|ms| {
+            self.timers.set(
+                now.saturating_add(crate::clock::ms(ms)),
+                TimerKind::WaitEnds { task, token },
+            )
+        });
+        self.task_mut(task).state = TaskState::Waiting(make(timer));
+    }
+
+    pub(crate) fn end_reason(exit: &TaskExit) -> &'static str {
+        match exit {
+            TaskExit::Exited(_) => "exited",
+            TaskExit::Crashed(_) => "crashed",
+            TaskExit::Killed => "killed",
+        }
+    }
+}

@@ -1,0 +1,213 @@
+//! Kernel calls: the traps a task makes, and their dispatch (Hubris's `syscalls.rs`).
+
+use crate::TaskFactory;
+use crate::error::{KernError, ReceiveError, SendError, TaskExit};
+use crate::ipc::receive::ReceiveNow;
+use crate::ipc::send::SendNow;
+use crate::kernel_port::KernelOp;
+use crate::port::Receiver;
+use crate::state::KernelState;
+use crate::task::{KernReply, ReceiveOptions, ReceiveSource, Reply, TaskState, Wait};
+use crate::trace::Event;
+use ports::{Message, PortName, QueueLimit, ReceivePolicy, SendPolicy, TaskId};
+
+/// One trap into the kernel.
+pub(crate) enum Call {
+    Send {
+        message: Message,
+        policy: SendPolicy,
+    },
+    SendToTask {
+        task: String,
+        message: Message,
+        policy: SendPolicy,
+    },
+    Receive {
+        name: PortName,
+        policy: ReceivePolicy,
+        options: ReceiveOptions,
+    },
+    ReceiveDirect {
+        from: Option<String>,
+        policy: ReceivePolicy,
+        options: ReceiveOptions,
+    },
+    Kernel(KernelOp),
+    Sleep {
+        ms: u64,
+    },
+    Exit(TaskExit),
+    Spawn {
+        name: String,
+        factory: Option<TaskFactory>,
+    },
+}
+
+impl KernelState {
+    /// Runs one call for `task`: `Some(reply)` when it finished at once, `None` when
+    /// the task now waits (or ended).
+    pub(crate) fn execute(&mut self, task: TaskId, call: Call) -> Option<Reply> {
+        self.steps += 1;
+        self.task_mut(task).steps += 1;
+        self.scheduler.stepped(task);
+        match call {
+            Call::Send { message, policy } => match self.sys_send(task, message, policy) {
+                SendNow::Done(result) => Some(Reply::Send(result)),
+                SendNow::Blocked => None,
+            },
+            Call::SendToTask {
+                task: target,
+                message,
+                policy,
+            } => Some(Reply::Send(
+                self.send_direct(task, &target, message, policy)?,
+            )),
+            Call::Receive {
+                name,
+                policy,
+                options,
+            } => match self.sys_receive(task, name, policy, options) {
+                ReceiveNow::Done(result) => Some(Reply::Receive(result)),
+                ReceiveNow::Blocked => None,
+            },
+            Call::ReceiveDirect {
+                from,
+                policy,
+                options,
+            } => {
+                let from = match from {
+                    None => None,
+                    Some(name) => match self.task_names.get(name.as_str()) {
+                        Some(id) => Some(*id),
+                        None => return Some(Reply::Receive(Err(ReceiveError::InvalidName))),
+                    },
+                };
+                let mailbox = self.direct_mailbox(task);
+                match self.receive_from(
+                    task,
+                    ReceiveSource::Direct { mailbox, from },
+                    policy,
+                    options,
+                ) {
+                    ReceiveNow::Done(result) => Some(Reply::Receive(result)),
+                    ReceiveNow::Blocked => None,
+                }
+            }
+            Call::Kernel(op) => Some(Reply::Kern(self.sys_kernel(task, op))),
+            Call::Sleep { ms } => {
+                let until = self.now.saturating_add(crate::clock::ms(ms));
+                self.record(Some(task), |_| Event::SleepStarted { until_ns: until });
+                if ms == 0 {
+                    return Some(Reply::Kern(Ok(KernReply::Done)));
+                }
+                self.begin_wait(task, Some(ms), |timer| Wait::Sleep {
+                    timer: timer.expect("a sleep has a timer"),
+                });
+                None
+            }
+            Call::Exit(exit) => {
+                self.end_task(task, exit);
+                None
+            }
+            Call::Spawn { name, factory } => {
+                Some(Reply::Kern(self.spawn_child(task, &name, factory)))
+            }
+        }
+    }
+
+    /// The task's direct mailbox, made on first use: a port of capacity 5 that the
+    /// task holds no name for, which only direct sends reach.
+    pub(crate) fn direct_mailbox(&mut self, task: TaskId) -> ports::PortId {
+        if let Some(mailbox) = self.task(task).direct_mailbox {
+            return mailbox;
+        }
+        let label = format!("{}.direct", self.task(task).name);
+        let mailbox = self.create_port(None, &label, QueueLimit::DEFAULT, Receiver::Task(task));
+        self.task_mut(task).direct_mailbox = Some(mailbox);
+        mailbox
+    }
+
+    /// Direct naming: a send to a task by name, into its direct mailbox.
+    fn send_direct(
+        &mut self,
+        task: TaskId,
+        target: &str,
+        message: Message,
+        policy: SendPolicy,
+    ) -> Option<Result<crate::error::SendStatus, SendError>> {
+        let Some(&receiver) = self.task_names.get(target) else {
+            return Some(Err(SendError::InvalidDest(message)));
+        };
+        if self.task(receiver).is_ended() {
+            return Some(Err(SendError::InvalidDest(message)));
+        }
+        let mailbox = self.direct_mailbox(receiver);
+        // The body's rights are checked as for any send; the destination is the
+        // mailbox, reached through a send right the kernel makes for this message.
+        for item in &message.body {
+            if let ports::Item::Port(p) = item {
+                self.refresh_name(task, p.name);
+            }
+        }
+        let size = message.size();
+        match self.check_body_only(task, &message) {
+            Ok(()) => {}
+            Err(ports::ReturnCode::SendInvalidReply) => {
+                return Some(Err(SendError::InvalidReply(message)));
+            }
+            Err(_) => return Some(Err(SendError::InvalidRight(message))),
+        }
+        if let Some(p) = self.port_mut(mailbox) {
+            p.srights += 1;
+        }
+        let envelope = self.copyin_message_with_dest(task, message, mailbox, size);
+        match self.send_envelope(task, envelope, policy) {
+            SendNow::Done(result) => Some(result),
+            SendNow::Blocked => None,
+        }
+    }
+
+    /// Starts a declared task (`spawn` step) or a new one (a Rust closure) as a child.
+    fn spawn_child(
+        &mut self,
+        parent: TaskId,
+        name: &str,
+        factory: Option<TaskFactory>,
+    ) -> Result<KernReply, KernError> {
+        let (child, factory) = match factory {
+            Some(factory) => (self.create_task(name, Some(parent), None), factory),
+            None => {
+                let (child, factory) = self
+                    .declared
+                    .remove(name)
+                    .ok_or(KernError::InvalidArgument)?;
+                self.task_mut(child).parent = Some(parent);
+                (child, factory)
+            }
+        };
+        self.to_start.push((child, factory));
+        self.start_task(child);
+        let kernel_port = self.task(child).kernel_port;
+        let name = self.task_mut(parent).space.insert_send(kernel_port, 1)?;
+        if let Some(p) = self.port_mut(kernel_port) {
+            p.srights += 1;
+        }
+        self.record_name(
+            Some(parent),
+            parent,
+            name,
+            ports::EntryObject::Port(kernel_port),
+        );
+        Ok(KernReply::Name(name))
+    }
+
+    /// Makes a created task runnable.
+    pub(crate) fn start_task(&mut self, task: TaskId) {
+        if matches!(self.task(task).state, TaskState::NotStarted) {
+            self.record(None, |k| Event::TaskStarted {
+                name: k.task_label(task),
+            });
+            self.make_ready(task);
+        }
+    }
+}

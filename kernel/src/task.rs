@@ -1,0 +1,107 @@
+//! Tasks as the kernel sees them: name space, state, and what each waits on.
+
+use crate::clock::{Ticks, TimerKey};
+use crate::envelope::Envelope;
+use crate::error::{KernError, ReceiveError, SendError, SendStatus, TaskExit};
+use crate::trace::Label;
+use ports::{Message, PortId, PortName, PortSetId, PortSpace, RightSet, SendPolicy, TaskId};
+
+/// What a task blocked in `receive` waits on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum ReceiveSource {
+    Port(PortId),
+    Set(PortSetId),
+    /// The task's direct mailbox, optionally only messages that `from` sent.
+    Direct {
+        mailbox: PortId,
+        from: Option<TaskId>,
+    },
+}
+
+/// The limits a receive puts on the message it takes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub struct ReceiveOptions {
+    /// The receive buffer's size: a larger message gives `rcv_too_large`.
+    pub max_bytes: Option<u32>,
+    /// Keep a too-large message queued instead of destroying it (Mach's `MACH_RCV_LARGE`).
+    pub large: bool,
+}
+
+/// Why a task is not runnable.
+#[derive(Debug)]
+pub(crate) enum Wait {
+    /// Holding a message for a full queue.
+    Send {
+        port: PortId,
+        envelope: Box<Envelope>,
+        policy: SendPolicy,
+        timer: Option<TimerKey>,
+    },
+    /// Waiting for a message.
+    Receive {
+        source: ReceiveSource,
+        options: ReceiveOptions,
+        timer: Option<TimerKey>,
+    },
+    /// Asleep until a timer.
+    Sleep { timer: TimerKey },
+}
+
+/// The life of a task.
+#[derive(Debug)]
+pub(crate) enum TaskState {
+    /// Created but not yet runnable: waiting for its start time or for a parent's spawn.
+    NotStarted,
+    /// Runnable; in the ready queue.
+    Ready,
+    /// Waiting in the kernel.
+    Waiting(Wait),
+    /// Ended; its rights are released.
+    Ended(TaskExit),
+}
+
+/// The answer to a kernel call, parked until the task runs again.
+#[derive(Debug)]
+pub(crate) enum Reply {
+    Send(Result<SendStatus, SendError>),
+    Receive(Result<Message, ReceiveError>),
+    Kern(Result<KernReply, KernError>),
+}
+
+/// The successful result of a kernel-port operation.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum KernReply {
+    Done,
+    Name(PortName),
+    Type { rights: RightSet, urefs: u32 },
+    Previous(PortName),
+}
+
+/// The kernel's record of a task (Hubris's `Task`, Mach's `task` + `ipc_space`).
+#[derive(Debug)]
+pub(crate) struct TaskEntry {
+    pub(crate) name: Label,
+    pub(crate) parent: Option<TaskId>,
+    pub(crate) space: PortSpace,
+    pub(crate) state: TaskState,
+    pub(crate) reply: Option<Reply>,
+    pub(crate) kernel_port: PortId,
+    pub(crate) notify_port: PortId,
+    pub(crate) kernel_port_name: PortName,
+    pub(crate) notify_port_name: PortName,
+    /// The port messages sent to this task by name arrive on, made on first use.
+    pub(crate) direct_mailbox: Option<PortId>,
+    /// Kernel calls this task has made.
+    pub(crate) steps: u64,
+    /// Virtual time spent waiting, and when the current wait began.
+    pub(crate) blocked_ns: Ticks,
+    pub(crate) waiting_since: Ticks,
+    /// Bumped on every wait, so a timer set for an earlier wait is ignored.
+    pub(crate) wait_token: u64,
+}
+
+impl TaskEntry {
+    pub(crate) fn is_ended(&self) -> bool {
+        matches!(self.state, TaskState::Ended(_))
+    }
+}

@@ -1,0 +1,359 @@
+//! Trace events: one per change of kernel state, in order.
+//!
+//! The vocabulary is documented, with an example line of each kind, in
+//! `docs/traces.md`. Events name tasks by their (unique) names and ports by their
+//! (unique) labels, so a trace is readable on its own and a reader can rebuild the
+//! kernel's state after any event without the scenario.
+
+use serde::{Deserialize, Serialize};
+use std::sync::Arc;
+
+/// A shared, immutable name: cloning it into an event costs a reference count.
+pub type Label = Arc<str>;
+
+/// The first line of every trace.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TraceHeader {
+    /// Always `machsim-trace`.
+    pub format: String,
+    /// The format's major version (1).
+    pub version: u32,
+    /// The machsim version that wrote it.
+    pub machsim: String,
+    /// The scenario's name.
+    pub scenario: String,
+    /// The seed of the run.
+    pub seed: u64,
+    /// The schedule of the run (`round_robin`, `random`, `pct`).
+    pub schedule: String,
+}
+
+impl TraceHeader {
+    /// The format's name.
+    pub const FORMAT: &'static str = "machsim-trace";
+    /// The version this build writes and the newest major version it reads.
+    pub const VERSION: u32 = 1;
+
+    /// A header for a run of `scenario`.
+    pub fn new(scenario: &str, seed: u64, schedule: &str) -> TraceHeader {
+        TraceHeader {
+            format: Self::FORMAT.to_string(),
+            version: Self::VERSION,
+            machsim: env!("CARGO_PKG_VERSION").to_string(),
+            scenario: scenario.to_string(),
+            seed,
+            schedule: schedule.to_string(),
+        }
+    }
+}
+
+/// One event with the fields common to all: sequence number, virtual time, and the
+/// task whose action caused it (`None` for the kernel: timers, notifications, clean-up).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TraceRecord {
+    /// 1, 2, 3, … without gaps.
+    pub seq: u64,
+    /// Virtual time in nanoseconds, never decreasing.
+    pub t_ns: u64,
+    /// The task that caused the event, or `None` for the kernel itself.
+    pub task: Option<Label>,
+    /// What happened.
+    pub event: Event,
+}
+
+/// A right carried in a message, as the trace shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CarriedRight {
+    /// The port's label, or `None` for a right that died in transit.
+    pub port: Option<Label>,
+    /// `receive`, `send` or `send_once`.
+    pub right: ports::RightKind,
+}
+
+/// A body item, as the trace shows it: inline data in full, out-of-line memory by size.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TraceItem {
+    /// `u8`.
+    U8(u8),
+    /// `u16`.
+    U16(u16),
+    /// `u32`.
+    U32(u32),
+    /// `u64`.
+    U64(u64),
+    /// `i8`.
+    I8(i8),
+    /// `i16`.
+    I16(i16),
+    /// `i32`.
+    I32(i32),
+    /// `i64`.
+    I64(i64),
+    /// `bool`.
+    Bool(bool),
+    /// `f64`.
+    F64(f64),
+    /// `str`.
+    Str(String),
+    /// Inline bytes, as lower-case hex.
+    Bytes(String),
+    /// Out-of-line memory: its size in bytes.
+    Ool(u64),
+    /// A port right.
+    Port(CarriedRight),
+}
+
+/// What changed. JSON Lines writes its kind under `event` with its fields beside
+/// the common ones; in memory and in the binary form it is an ordinary enum.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Event {
+    /// A task exists, with its kernel and notify ports.
+    TaskCreated {
+        /// Its unique name.
+        name: Label,
+        /// The task that spawned it, if any.
+        parent: Option<Label>,
+        /// Its kernel port's label.
+        kernel_port: Label,
+        /// Its notify port's label.
+        notify_port: Label,
+        /// When it becomes runnable, or `None` if another task must spawn it.
+        start_ns: Option<u64>,
+    },
+    /// A task became runnable for the first time.
+    TaskStarted {
+        /// The task.
+        name: Label,
+    },
+    /// A task that waited (blocked or asleep) can run again.
+    TaskWoken {
+        /// The task.
+        name: Label,
+        /// Why: `message`, `slot`, `timeout`, `port_died`, `sleep_over`, …
+        reason: Label,
+    },
+    /// A task went to sleep until `until_ns`.
+    SleepStarted {
+        /// When it wakes.
+        until_ns: u64,
+    },
+    /// A task ended normally.
+    TaskExited {
+        /// The task.
+        name: Label,
+        /// Its exit code.
+        code: i32,
+    },
+    /// A task ended abnormally.
+    TaskCrashed {
+        /// The task.
+        name: Label,
+        /// Why.
+        reason: String,
+    },
+    /// A task was killed from outside.
+    TaskKilled {
+        /// The task.
+        name: Label,
+    },
+    /// A port exists; its receive right is held by `receiver` (the kernel for a
+    /// task's kernel port, written `kernel`).
+    PortAllocated {
+        /// Its unique label.
+        port: Label,
+        /// Who holds the receive right.
+        receiver: Label,
+        /// Its queue limit (a number or `unbounded`).
+        capacity: String,
+    },
+    /// A port died.
+    PortDestroyed {
+        /// The port.
+        port: Label,
+        /// Why: `destroyed`, `receiver_ended`, `message_destroyed`, `fault`, …
+        reason: Label,
+    },
+    /// A port's receive right changed hands: `receiver` is the new holder, or `None`
+    /// while the right is in transit in a message.
+    ReceiverChanged {
+        /// The port.
+        port: Label,
+        /// The new holder.
+        receiver: Option<Label>,
+    },
+    /// A port's queue limit changed.
+    CapacityChanged {
+        /// The port.
+        port: Label,
+        /// The new limit.
+        capacity: String,
+    },
+    /// A port set exists.
+    PortSetAllocated {
+        /// Its unique label.
+        set: Label,
+        /// The task holding it.
+        holder: Label,
+    },
+    /// A port set was destroyed; its members left it.
+    PortSetDestroyed {
+        /// The set.
+        set: Label,
+    },
+    /// A port joined a set.
+    MemberAdded {
+        /// The port.
+        port: Label,
+        /// The set.
+        set: Label,
+    },
+    /// A port left a set.
+    MemberRemoved {
+        /// The port.
+        port: Label,
+        /// The set.
+        set: Label,
+    },
+    /// What a name denotes in a task changed; this is its new state. `right` is
+    /// `none` when the name was freed.
+    RightChanged {
+        /// The task whose name space changed.
+        holder: Label,
+        /// The name (Mach's `mach_port_name_t`).
+        name: u32,
+        /// The port or set the name is for.
+        port: Label,
+        /// The rights it now denotes: `none`, `send`, `receive`, `receive+send`,
+        /// `send_once`, `port_set`, `dead_name`.
+        right: Label,
+        /// User references of the send right or dead name.
+        urefs: u32,
+    },
+    /// A notification was requested.
+    NotificationRequested {
+        /// The port it is about.
+        port: Label,
+        /// `dead_name`, `no_senders`, `port_destroyed`.
+        kind: Label,
+        /// The port it will be sent to.
+        notify: Label,
+    },
+    /// A message entered the kernel (its rights copied in). Exactly one of
+    /// `message_queued`, `message_cached`, `send_blocked`, or `message_received`
+    /// follows for it.
+    MessageSent {
+        /// The message.
+        msg: u64,
+        /// Its destination port.
+        port: Label,
+        /// `msgh_id`.
+        id: i32,
+        /// `msgh_size`.
+        size: u32,
+        /// Sent to a `send` or `send_once` right.
+        dest_right: ports::RightKind,
+        /// The reply right it carries.
+        reply: Option<CarriedRight>,
+        /// Its body.
+        body: Vec<TraceItem>,
+        /// `notification` for a kernel notification, `direct` for direct naming,
+        /// `kernel_call` or `kernel_reply` for the kernel port's traffic.
+        #[serde(default)]
+        kind: Option<Label>,
+    },
+    /// A message was put at the tail of its port's queue.
+    MessageQueued {
+        /// The message.
+        msg: u64,
+        /// The port.
+        port: Label,
+        /// The queue's length afterwards.
+        depth: u32,
+    },
+    /// A message was queued beyond the limit by the kernel cache (`notify`).
+    MessageCached {
+        /// The message.
+        msg: u64,
+        /// The port.
+        port: Label,
+        /// The queue's length afterwards.
+        depth: u32,
+    },
+    /// The sender waits, holding its message, for room in the queue.
+    SendBlocked {
+        /// The message.
+        msg: u64,
+        /// The port.
+        port: Label,
+    },
+    /// A send failed; the message (if it had entered) is handed back by the
+    /// `message_received` with `pseudo: true` that follows.
+    SendFailed {
+        /// The port, if the destination named one.
+        port: Option<Label>,
+        /// The return code.
+        code: ports::ReturnCode,
+    },
+    /// A receive is waiting for a message.
+    ReceiveBlocked {
+        /// The port or set it waits on.
+        port: Label,
+    },
+    /// A receive failed.
+    ReceiveFailed {
+        /// The port or set.
+        port: Option<Label>,
+        /// The return code.
+        code: ports::ReturnCode,
+    },
+    /// A message left the kernel into a task: received from `port`, or (with
+    /// `pseudo`) handed back to its sender after a failed send.
+    MessageReceived {
+        /// The message.
+        msg: u64,
+        /// The port it came from.
+        port: Label,
+        /// The receiving task (`kernel` for the kernel port).
+        receiver: Label,
+        /// The port's sequence number stamped on it.
+        seqno: u32,
+        /// True for Mach's pseudo-receive of a failed send.
+        #[serde(default)]
+        pseudo: bool,
+    },
+    /// A message was destroyed unread, with the rights in it released.
+    MessageDestroyed {
+        /// The message.
+        msg: u64,
+        /// The port it was queued on or sent to.
+        port: Label,
+        /// Why: `port_destroyed`, `too_large`, `sender_ended`, `circular`, …
+        reason: Label,
+    },
+    /// The kernel generated a notification (its `message_sent` follows).
+    NotificationSent {
+        /// The notification message.
+        msg: u64,
+        /// `port_deleted`, `msg_accepted`, `port_destroyed`, `no_senders`,
+        /// `send_once`, `dead_name`.
+        kind: Label,
+        /// The port it is about, when it names one.
+        about: Option<Label>,
+    },
+    /// A kernel-port operation ran; `call` is its name and `code` its result.
+    KernelCall {
+        /// The operation (`allocate`, `deallocate`, …).
+        call: Label,
+        /// Its result.
+        code: ports::ReturnCode,
+    },
+    /// An outside fault was applied (a scenario `[[fault]]`).
+    FaultApplied {
+        /// `kill` or `destroy`.
+        kind: Label,
+        /// The task or port it hit.
+        target: Label,
+    },
+}
