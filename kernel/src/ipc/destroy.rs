@@ -46,7 +46,9 @@ impl KernelState {
         for carried in rights {
             match carried.kind {
                 RightKind::Send => self.release_send(carried.port),
-                RightKind::SendOnce if self.port(carried.port).is_some() => self.release_send_once(carried.port),
+                RightKind::SendOnce if self.port(carried.port).is_some() => {
+                    self.release_send_once(carried.port)
+                }
                 RightKind::Receive => self.destroy_port(carried.port, "message_destroyed", None),
                 _ => {}
             }
