@@ -385,6 +385,56 @@ impl TaskContext {
         }
     }
 
+    /// Gives the task whose kernel port `task_port` names the right `right`, taken
+    /// as `disposition` says; returns its name in that task
+    /// (`mach_port_insert_right`, with the kernel choosing the name).
+    ///
+    /// # Errors
+    /// `InvalidName`/`InvalidRight` for a bad name, `InvalidArgument` if `task_port`
+    /// is not a live task's kernel port, `InvalidCapability` for a dead right.
+    pub async fn insert_right(
+        &self,
+        task_port: PortName,
+        right: PortName,
+        disposition: ports::Disposition,
+    ) -> Result<PortName, KernError> {
+        match self
+            .kernel(KernelOp::InsertRight {
+                task_port,
+                right,
+                disposition,
+            })
+            .await?
+        {
+            KernReply::Name(name) => Ok(name),
+            other => unreachable!("insert_right answers a name, not {other:?}"),
+        }
+    }
+
+    /// Takes the right `name` out of the task whose kernel port `task_port` names,
+    /// as `disposition` says; returns its name in this task (`mach_port_extract_right`).
+    ///
+    /// # Errors
+    /// As [`TaskContext::insert_right`].
+    pub async fn extract_right(
+        &self,
+        task_port: PortName,
+        name: PortName,
+        disposition: ports::Disposition,
+    ) -> Result<PortName, KernError> {
+        match self
+            .kernel(KernelOp::ExtractRight {
+                task_port,
+                name,
+                disposition,
+            })
+            .await?
+        {
+            KernReply::Name(name) => Ok(name),
+            other => unreachable!("extract_right answers a name, not {other:?}"),
+        }
+    }
+
     /// Sleeps for `ms` of virtual time (0 just yields).
     pub async fn sleep(&self, ms: u64) {
         let _ = self.trap(Call::Sleep { ms }).await;

@@ -93,6 +93,28 @@ pub enum KernelOp {
         /// The set it should be in.
         set: PortName,
     },
+    /// `mach_port_insert_right`: gives the task whose kernel port `task_port` names
+    /// a right the caller holds, as if it had received it in a message (a send right
+    /// merges into the name it already has for the port). Returns its name there.
+    InsertRight {
+        /// A send right to the target task's kernel port (the caller's own works too).
+        task_port: PortName,
+        /// The right in the caller's space.
+        right: PortName,
+        /// How it is taken from the caller.
+        disposition: ports::Disposition,
+    },
+    /// `mach_port_extract_right`: takes a right out of the task whose kernel port
+    /// `task_port` names, as if that task had sent it, into the caller's space.
+    /// Returns its name in the caller's space.
+    ExtractRight {
+        /// A send right to the target task's kernel port.
+        task_port: PortName,
+        /// The right's name in the target's space.
+        name: PortName,
+        /// How it is taken from the target.
+        disposition: ports::Disposition,
+    },
     /// `mach_port_type` and `mach_port_get_refs`: what the name denotes.
     PortType {
         /// The name.
@@ -111,7 +133,8 @@ impl KernelOp {
             KernelOp::ModRefs { .. } => 3208,
             KernelOp::MoveMember { .. } | KernelOp::RemoveMember { .. } => 3212,
             KernelOp::RequestNotification { .. } => 3213,
-            KernelOp::MakeSend { .. } => 3214,
+            KernelOp::MakeSend { .. } | KernelOp::InsertRight { .. } => 3214,
+            KernelOp::ExtractRight { .. } => 3215,
             KernelOp::SetQueueLimit { .. } => 3216,
         }
     }
@@ -130,6 +153,8 @@ impl KernelOp {
             KernelOp::MoveMember { .. } => "move_member",
             KernelOp::RemoveMember { .. } => "remove_member",
             KernelOp::PortType { .. } => "port_type",
+            KernelOp::InsertRight { .. } => "insert_right",
+            KernelOp::ExtractRight { .. } => "extract_right",
         }
     }
 
@@ -163,6 +188,24 @@ impl KernelOp {
                 vec![name(member), name(&set.unwrap_or(PortName::NULL))]
             }
             KernelOp::RemoveMember { member, set } => vec![name(member), name(set)],
+            KernelOp::InsertRight {
+                task_port,
+                right,
+                disposition,
+            } => vec![
+                name(task_port),
+                name(right),
+                KItem::Data(Item::U32(disposition.mach_value())),
+            ],
+            KernelOp::ExtractRight {
+                task_port,
+                name: n,
+                disposition,
+            } => vec![
+                name(task_port),
+                name(n),
+                KItem::Data(Item::U32(disposition.mach_value())),
+            ],
         }
     }
 }
@@ -384,6 +427,22 @@ impl KernelState {
                 self.remove_member(Some(task), port, set_id);
                 Ok(KernReply::Done)
             }
+            KernelOp::InsertRight {
+                task_port,
+                right,
+                disposition,
+            } => {
+                let target = self.task_of_port(task, task_port)?;
+                self.transfer_right(task, right, disposition, target)
+            }
+            KernelOp::ExtractRight {
+                task_port,
+                name,
+                disposition,
+            } => {
+                let target = self.task_of_port(task, task_port)?;
+                self.transfer_right(target, name, disposition, task)
+            }
             KernelOp::PortType { name } => {
                 self.refresh_name(task, name);
                 let entry = self
@@ -465,6 +524,55 @@ impl KernelState {
                 self.name_freed(task, name, port, entry.dead_name_request);
             }
         }
+    }
+
+    /// The task whose kernel port `name` (in `task`'s space) is a send right to.
+    fn task_of_port(&mut self, task: TaskId, name: PortName) -> Result<TaskId, KernError> {
+        self.refresh_name(task, name);
+        let entry = *self
+            .task(task)
+            .space
+            .get(name)
+            .ok_or(KernError::InvalidName)?;
+        if !entry.rights.contains(RightKind::Send) {
+            return Err(KernError::InvalidRight);
+        }
+        let port = entry.port().ok_or(KernError::InvalidRight)?;
+        match self.port(port).map(|p| p.receiver) {
+            Some(Receiver::Kernel(target)) if !self.task(target).is_ended() => Ok(target),
+            _ => Err(KernError::InvalidArgument),
+        }
+    }
+
+    /// Moves a right from `from`'s space to `to`'s, as a message would carry it.
+    fn transfer_right(
+        &mut self,
+        from: TaskId,
+        name: PortName,
+        disposition: ports::Disposition,
+        to: TaskId,
+    ) -> Result<KernReply, KernError> {
+        self.refresh_name(from, name);
+        let entry = *self
+            .task(from)
+            .space
+            .get(name)
+            .ok_or(KernError::InvalidName)?;
+        if entry.rights.contains(RightKind::DeadName) {
+            return Err(KernError::InvalidCapability);
+        }
+        let mut probe = ports::Message::new(PortName::NULL, 0);
+        probe.push(Item::Port(ports::PortItem { name, disposition }));
+        self.check_body_only(from, &probe)
+            .map_err(|_| KernError::InvalidRight)?;
+        let carried = self
+            .copyin_right(from, name, disposition)
+            .ok_or(KernError::InvalidCapability)?;
+        let new_name = self.copyout_right(to, carried);
+        if new_name == PortName::DEAD {
+            return Err(KernError::NoSpace);
+        }
+        Ok(KernReply::Name(new_name))
     }
 
     fn request_notification(
