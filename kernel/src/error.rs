@@ -241,3 +241,46 @@ pub enum ApiError {
     #[error("the kernel refused: {0}")]
     Kern(#[from] KernError),
 }
+
+/// Any error a task program may meet, so that `?` works across kernel calls in a
+/// program returning `Result<(), kernel::Error>` (an `Err` ends the task as
+/// crashed, with the error's message).
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum Error {
+    /// A send failed.
+    #[error(transparent)]
+    Send(#[from] SendError),
+    /// A receive failed.
+    #[error(transparent)]
+    Receive(#[from] ReceiveError),
+    /// A kernel-port operation failed.
+    #[error(transparent)]
+    Kern(#[from] KernError),
+    /// The program's own failure.
+    #[error("{0}")]
+    Other(String),
+}
+
+impl Error {
+    /// Mach's return code, for kernel errors.
+    pub fn code(&self) -> Option<ReturnCode> {
+        match self {
+            Error::Send(e) => Some(e.code()),
+            Error::Receive(e) => Some(e.code()),
+            Error::Kern(e) => Some(e.code()),
+            Error::Other(_) => None,
+        }
+    }
+}
+
+impl From<String> for Error {
+    fn from(message: String) -> Self {
+        Error::Other(message)
+    }
+}
+
+impl From<&str> for Error {
+    fn from(message: &str) -> Self {
+        Error::Other(message.to_string())
+    }
+}

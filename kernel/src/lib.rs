@@ -42,7 +42,7 @@ pub mod trace;
 pub use clock::{NS_PER_MS, Ticks};
 pub use config::{Config, ScheduleKind};
 pub use context::TaskContext;
-pub use error::{ApiError, KernError, ReceiveError, SendError, SendStatus, TaskExit};
+pub use error::{ApiError, Error, KernError, ReceiveError, SendError, SendStatus, TaskExit};
 pub use kernel_port::KernelOp;
 pub use notify::NotificationKind;
 pub use runtime::{

@@ -182,14 +182,12 @@ impl KernelBuilder {
 ///
 /// let mut kernel = Kernel::builder().seed(7).trace(true).build();
 /// kernel.spawn("echo", |cx| async move {
-///     let port = cx.allocate_port(QueueLimit::DEFAULT, Some("inbox")).await
-///         .map_err(|e| e.to_string())?;
-///     cx.make_send(port).await.map_err(|e| e.to_string())?;
-///     cx.send(Message::new(port, 1), SendPolicy::Block).await.map_err(|e| e.to_string())?;
-///     let got = cx.receive(port, ReceivePolicy::Block, ReceiveOptions::default()).await
-///         .map_err(|e| e.to_string())?;
+///     let port = cx.allocate_port(QueueLimit::DEFAULT, Some("inbox")).await?;
+///     cx.make_send(port).await?;
+///     cx.send(Message::new(port, 1), SendPolicy::Block).await?;
+///     let got = cx.receive(port, ReceivePolicy::Block, ReceiveOptions::default()).await?;
 ///     assert_eq!(got.id(), 1);
-///     Ok::<(), String>(())
+///     Ok::<(), kernel::Error>(())
 /// });
 /// let report = kernel.run();
 /// assert_eq!(report.outcome.as_str(), "completed");

@@ -3,6 +3,7 @@
 //! This is the only crate that knows the scenario syntax, the file system and the terminal.
 
 pub mod bench;
+pub mod cli;
 pub mod diagnostic;
 pub mod model;
 pub mod syntax;

@@ -1,1 +1,5 @@
-fn main() {}
+//! The `machsim` program.
+
+fn main() -> std::process::ExitCode {
+    scenarios::cli::main()
+}

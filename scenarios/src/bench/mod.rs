@@ -23,6 +23,7 @@
 
 pub mod baseline;
 pub mod harness;
+pub mod machsim;
 pub mod memory;
 pub mod names;
 pub mod report;
