@@ -12,3 +12,44 @@ pub fn run_clean(kernel: &mut Kernel) -> RunReport {
     );
     report
 }
+
+/// Parses and runs a bundled scenario file with the stock programs, panicking with
+/// the rendered diagnostics if it does not validate.
+pub fn run_scenario_file(path: &std::path::Path) -> scenarios::run::RunResult {
+    let registry = tasks::Registry::stock();
+    let bytes =
+        std::fs::read(path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+    let name = path.display().to_string();
+    let (scenario, diagnostics) =
+        scenarios::syntax::parse(&name, &bytes, &|p| registry.contains(p));
+    let Some(scenario) = scenario.filter(|_| diagnostics.is_empty()) else {
+        let text = String::from_utf8_lossy(&bytes);
+        panic!(
+            "{}",
+            scenarios::diagnostic::render(&diagnostics, &text, false)
+        );
+    };
+    let resolver = |name: &str, table: &toml::Table| {
+        let args = scenarios::program_args::from_toml(table)?;
+        registry
+            .build(name, &args)
+            .map(tasks::Program::into_factory)
+            .map_err(|e| e.to_string())
+    };
+    let prepared =
+        scenarios::run::prepare(&scenario, &resolver, &scenarios::run::Overrides::default())
+            .unwrap_or_else(|e| panic!("{e}"));
+    scenarios::run::execute(&scenario, prepared)
+}
+
+/// The bundled scenario files, in name order.
+pub fn bundled_scenarios() -> Vec<std::path::PathBuf> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../scenarios");
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .expect("the scenarios folder exists")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+        .collect();
+    files.sort();
+    files
+}

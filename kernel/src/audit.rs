@@ -78,6 +78,7 @@ impl KernelState {
         }
         for (index, generation, port) in self.ports.iter() {
             let id = PortId::new(index, generation);
+            let label = self.port_label(id);
             let counts = counted.remove(&id).unwrap_or_default();
             let expected_receive = match port.receiver {
                 Receiver::Task(_) => 1,
@@ -91,19 +92,19 @@ impl KernelState {
             if counts.receive != expected_receive + receive_in_transit {
                 problems.push(format!(
                     "{}: {} receive rights found (one expected)",
-                    port.label, counts.receive
+                    label, counts.receive
                 ));
             }
             if counts.send != port.srights {
                 problems.push(format!(
                     "{}: {} send rights found, the port counts {}",
-                    port.label, counts.send, port.srights
+                    label, counts.send, port.srights
                 ));
             }
             if counts.send_once != port.sorights {
                 problems.push(format!(
                     "{}: {} send-once rights found, the port counts {}",
-                    port.label, counts.send_once, port.sorights
+                    label, counts.send_once, port.sorights
                 ));
             }
         }

@@ -163,6 +163,41 @@ impl TaskContext {
         }
     }
 
+    /// Sends `message`, then receives from `name`, in one kernel call: Mach's
+    /// `mach_msg` with `MACH_SEND_MSG | MACH_RCV_MSG`, the way an RPC client sends a
+    /// request and waits for the reply, and a server replies and waits for the next
+    /// request. A send error returns at once without receiving. If the send has to
+    /// wait, the receive follows when it completes.
+    ///
+    /// # Errors
+    /// [`Error::Send`](crate::Error::Send) if the send failed (the message comes
+    /// back in it), [`Error::Receive`](crate::Error::Receive) if the receive did.
+    pub async fn send_receive(
+        &self,
+        message: Message,
+        policy: SendPolicy,
+        name: PortName,
+        receive_policy: ReceivePolicy,
+        options: ReceiveOptions,
+    ) -> Result<Message, crate::Error> {
+        let call = Call::SendReceive {
+            message,
+            policy,
+            name,
+            receive_policy,
+            options,
+        };
+        match self.trap(call).await {
+            Reply::Receive(result) => Ok(result?),
+            Reply::Send(Err(e)) => Err(e.into()),
+            // The send waited and then went in: now the receive.
+            Reply::Send(Ok(_)) => Ok(self.receive(name, receive_policy, options).await?),
+            other => {
+                unreachable!("a send-receive is answered by a send or receive reply, not {other:?}")
+            }
+        }
+    }
+
     /// Direct naming: sends to the task named `task` (its direct mailbox, capacity 5).
     /// The message's `dest` is ignored.
     ///
@@ -433,6 +468,12 @@ impl TaskContext {
             KernReply::Name(name) => Ok(name),
             other => unreachable!("extract_right answers a name, not {other:?}"),
         }
+    }
+
+    /// Gives the scheduler a chance to run another task; a kernel step that changes
+    /// nothing (Mach's `thread_switch`). A scenario's `repeat` makes one per iteration.
+    pub async fn yield_now(&self) {
+        let _ = self.trap(Call::Yield).await;
     }
 
     /// Sleeps for `ms` of virtual time (0 just yields).

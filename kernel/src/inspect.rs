@@ -52,8 +52,10 @@ impl Inspector<'_> {
         let s = self.state;
         s.ports
             .iter()
-            .map(|(_, _, p)| PortInfo {
-                label: p.label.to_string(),
+            .map(|(index, generation, p)| PortInfo {
+                label: s
+                    .port_label(ports::PortId::new(index, generation))
+                    .to_string(),
                 receiver: match p.receiver {
                     crate::port::Receiver::Task(t) => s.task(t).name.to_string(),
                     crate::port::Receiver::Kernel(_) => "kernel".into(),
@@ -113,12 +115,7 @@ impl Inspector<'_> {
             .iter()
             .map(|(name, e)| {
                 let label = match e.object {
-                    ports::EntryObject::Port(p) => self
-                        .state
-                        .port(p)
-                        .map(|p| p.label.to_string())
-                        .or_else(|| self.state.dead_labels.get(&p).map(|l| l.to_string()))
-                        .unwrap_or_default(),
+                    ports::EntryObject::Port(p) => self.state.port_label(p).to_string(),
                     ports::EntryObject::PortSet(s) => self.state.set_label(s).to_string(),
                 };
                 let dead = e.port().is_some_and(|p| self.state.port(p).is_none());

@@ -255,8 +255,12 @@ impl KernelState {
     fn serve(&mut self, task: TaskId, op: KernelOp) -> Result<KernReply, KernError> {
         match op {
             KernelOp::Allocate { limit, label } => {
-                let label = label.unwrap_or_else(|| format!("{}.port", self.task(task).name));
-                let port = self.create_port(Some(task), &label, limit, Receiver::Task(task));
+                let port = self.create_port(
+                    Some(task),
+                    label.as_deref().unwrap_or(""),
+                    limit,
+                    Receiver::Task(task),
+                );
                 match self.task_mut(task).space.insert_receive(port) {
                     Ok(name) => {
                         self.record_name(Some(task), task, name, EntryObject::Port(port));
@@ -345,6 +349,19 @@ impl KernelState {
                 }
                 if refs > i64::from(ports::UREFS_MAX) {
                     return Err(KernError::UrefsOverflow);
+                }
+                if delta < 0 && right == RightKind::PortSet {
+                    self.destroy_name(task, name, entry, "destroyed");
+                    return Ok(KernReply::Done);
+                }
+                if delta < 0 && right == RightKind::Receive {
+                    // Dropping the receive right destroys the port (Mach's
+                    // `mod_refs(RECEIVE, -1)`); send rights under the name die with
+                    // it and remain as a dead name.
+                    if let Some(port) = entry.port() {
+                        self.destroy_port(port, "destroyed", Some(task));
+                    }
+                    return Ok(KernReply::Done);
                 }
                 if delta > 0 {
                     let entry = self

@@ -170,6 +170,7 @@ impl KernelBuilder {
         Kernel {
             state: Arc::new(Mutex::new(KernelState::new(self.config, scheduler))),
             futures: Vec::new(),
+            polled: None,
         }
     }
 }
@@ -196,6 +197,14 @@ impl KernelBuilder {
 pub struct Kernel {
     state: Arc<Mutex<KernelState>>,
     futures: Vec<Option<TaskFuture>>,
+    /// The last poll's result, settled at the start of the next step.
+    polled: Option<(TaskId, u64, Polled)>,
+}
+
+/// What polling a task's future gave.
+enum Polled {
+    Pending,
+    Ended(TaskExit),
 }
 
 impl std::fmt::Debug for Kernel {
@@ -393,11 +402,21 @@ impl Kernel {
     /// moves, or a fault is applied). Returns false when the run is over.
     pub fn step(&mut self) -> bool {
         lock(&self.state).inline = false;
-        self.step_once()
+        let more = self.step_once();
+        self.settle_now();
+        more
     }
 
     fn step_once(&mut self) -> bool {
         let mut state = lock(&self.state);
+        if let Some(polled) = self.polled.take() {
+            Self::settle(&mut state, &mut self.futures, polled);
+        }
+        if !state.to_start.is_empty() || !state.to_drop.is_empty() {
+            drop(state);
+            self.instantiate();
+            state = lock(&self.state);
+        }
         if state.halted.is_some()
             || state.final_outcome().is_some() && state.ready.is_empty() && state.timers.is_empty()
         {
@@ -426,29 +445,11 @@ impl Kernel {
             return true;
         };
         let mut cx = Context::from_waker(Waker::noop());
-        let polled = catch_unwind(AssertUnwindSafe(|| future.as_mut().poll(&mut cx)));
-        let mut state = lock(&self.state);
-        state.current = None;
-        match polled {
-            Ok(Poll::Ready(exit)) => state.end_task(task, exit),
+        let outcome = match catch_unwind(AssertUnwindSafe(|| future.as_mut().poll(&mut cx))) {
+            Ok(Poll::Ready(exit)) => Polled::Ended(exit),
             Ok(Poll::Pending) => {
-                let made_call = state.task(task).steps != steps_before;
-                let fine = state.task(task).is_ended()
-                    || matches!(
-                        state.task(task).state,
-                        TaskState::Waiting(_) | TaskState::Ready
-                    );
-                if state.halted.is_some() {
-                    // The call was refused by a limit; the task stays where it was.
-                } else if !made_call || !fine {
-                    state.end_task(
-                        task,
-                        TaskExit::Crashed("awaited a future the kernel does not drive".into()),
-                    );
-                }
-                if !state.task(task).is_ended() {
-                    self.futures[task.index as usize] = Some(future);
-                }
+                self.futures[task.index as usize] = Some(future);
+                Polled::Pending
             }
             Err(panic) => {
                 let reason = panic
@@ -456,12 +457,60 @@ impl Kernel {
                     .map(|s| (*s).to_string())
                     .or_else(|| panic.downcast_ref::<String>().cloned())
                     .unwrap_or_else(|| "panicked".into());
-                state.end_task(task, TaskExit::Crashed(format!("panicked: {reason}")));
+                Polled::Ended(TaskExit::Crashed(format!("panicked: {reason}")))
+            }
+        };
+        // What the poll did is settled under the next iteration's lock, saving one
+        // lock per task switch on the hot path.
+        self.polled = Some((task, steps_before, outcome));
+        true
+    }
+
+    /// Applies the result of polling a task: an ended program ends its task; a task
+    /// that returned `Pending` without a kernel call awaited something the kernel does
+    /// not drive, a fault.
+    fn settle(
+        state: &mut KernelState,
+        futures: &mut [Option<TaskFuture>],
+        (task, steps_before, outcome): (TaskId, u64, Polled),
+    ) {
+        state.current = None;
+        match outcome {
+            Polled::Ended(exit) => state.end_task(task, exit),
+            Polled::Pending => {
+                let made_call = state.task(task).steps != steps_before;
+                let fine = state.task(task).is_ended()
+                    || matches!(
+                        state.task(task).state,
+                        TaskState::Waiting(_) | TaskState::Ready
+                    );
+                if state.halted.is_none() && (!made_call || !fine) {
+                    state.end_task(
+                        task,
+                        TaskExit::Crashed("awaited a future the kernel does not drive".into()),
+                    );
+                }
+                if state.task(task).is_ended()
+                    && let Some(slot) = futures.get_mut(task.index as usize)
+                    && let Some(future) = slot.take()
+                {
+                    let _ = catch_unwind(AssertUnwindSafe(move || drop(future)));
+                }
             }
         }
-        drop(state);
-        self.instantiate();
-        true
+    }
+
+    /// Settles the last poll now, so the state can be inspected between steps.
+    fn settle_now(&mut self) {
+        if let Some(polled) = self.polled.take() {
+            let mut state = lock(&self.state);
+            Self::settle(&mut state, &mut self.futures, polled);
+            let pending = !state.to_start.is_empty() || !state.to_drop.is_empty();
+            drop(state);
+            if pending {
+                self.instantiate();
+            }
+        }
     }
 
     /// Creates the futures of tasks the kernel started, and drops those of ended tasks.
@@ -554,7 +603,7 @@ impl KernelState {
         let mut found: Option<(u32, PortName)> = None;
         for (name, entry) in space.iter() {
             let (object_label, index) = match entry.object {
-                ports::EntryObject::Port(p) => (self.port(p).map(|p| p.label.clone()), p.index),
+                ports::EntryObject::Port(p) => (self.port(p).map(|_| self.port_label(p)), p.index),
                 ports::EntryObject::PortSet(s) => (self.set(s).map(|s| s.label.clone()), s.index),
             };
             let matches = object_label

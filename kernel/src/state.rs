@@ -79,6 +79,8 @@ pub(crate) struct KernelState {
     /// Labels of ports that died, so a dead name is still found by its label.
     pub(crate) dead_labels: FxHashMap<PortId, Label>,
     label_uses: FxHashMap<Label, u32>,
+    /// The one empty label all anonymous ports share.
+    anonymous: Label,
     pub(crate) faults: Vec<Fault>,
     /// Tasks whose program must be instantiated by the runtime (it holds the `Arc`).
     pub(crate) to_start: Vec<(TaskId, TaskFactory)>,
@@ -114,6 +116,7 @@ impl KernelState {
             port_labels: FxHashMap::default(),
             dead_labels: FxHashMap::default(),
             label_uses: FxHashMap::default(),
+            anonymous: Arc::from(""),
             faults: Vec::new(),
             to_start: Vec::new(),
             declared: BTreeMap::new(),
@@ -156,11 +159,15 @@ impl KernelState {
         self.task(id).name.clone()
     }
 
-    /// A port's label; a dead port is shown by its id.
+    /// A port's label; an anonymous or dead port is shown by its id (`p5`, `p5#1`),
+    /// which is unique in the run.
     pub(crate) fn port_label(&self, id: PortId) -> Label {
         match self.port(id) {
-            Some(port) => port.label.clone(),
-            None => Arc::from(format!("{id}")),
+            Some(port) if !port.label.is_empty() => port.label.clone(),
+            _ => match self.dead_labels.get(&id) {
+                Some(label) => label.clone(),
+                None => Arc::from(format!("{id}")),
+            },
         }
     }
 
@@ -249,10 +256,18 @@ impl KernelState {
         limit: QueueLimit,
         receiver: Receiver,
     ) -> PortId {
-        let label = self.unique_label(label);
+        // An empty label makes an anonymous port: no name to allocate or index (a
+        // million idle ports stay small); traces show it by its id.
+        let label = if label.is_empty() {
+            self.anonymous.clone()
+        } else {
+            self.unique_label(label)
+        };
         let (index, generation) = self.ports.insert(Port::new(label.clone(), limit, receiver));
         let id = PortId::new(index, generation);
-        self.port_labels.insert(label, id);
+        if !label.is_empty() {
+            self.port_labels.insert(label, id);
+        }
         self.record(cause, |k| Event::PortAllocated {
             port: k.port_label(id),
             receiver: match receiver {

@@ -32,10 +32,19 @@ pub(crate) enum Call {
         policy: ReceivePolicy,
         options: ReceiveOptions,
     },
+    /// `mach_msg` with `MACH_SEND_MSG | MACH_RCV_MSG`: send, then receive, in one trap.
+    SendReceive {
+        message: Message,
+        policy: SendPolicy,
+        name: PortName,
+        receive_policy: ReceivePolicy,
+        options: ReceiveOptions,
+    },
     Kernel(KernelOp),
     Sleep {
         ms: u64,
     },
+    Yield,
     Exit(TaskExit),
     Spawn {
         name: String,
@@ -93,6 +102,26 @@ impl KernelState {
                     ReceiveNow::Blocked => None,
                 }
             }
+            Call::SendReceive {
+                message,
+                policy,
+                name,
+                receive_policy,
+                options,
+            } => {
+                match self.sys_send(task, message, policy) {
+                    // A send that completes goes straight on to the receive, as
+                    // `mach_msg` does; a send error returns without receiving.
+                    SendNow::Done(Ok(_)) => {
+                        match self.sys_receive(task, name, receive_policy, options) {
+                            ReceiveNow::Done(result) => Some(Reply::Receive(result)),
+                            ReceiveNow::Blocked => None,
+                        }
+                    }
+                    SendNow::Done(Err(e)) => Some(Reply::Send(Err(e))),
+                    SendNow::Blocked => None,
+                }
+            }
             Call::Kernel(op) => Some(Reply::Kern(self.sys_kernel(task, op))),
             Call::Sleep { ms } => {
                 let until = self.now.saturating_add(crate::clock::ms(ms));
@@ -105,6 +134,7 @@ impl KernelState {
                 });
                 None
             }
+            Call::Yield => Some(Reply::Kern(Ok(KernReply::Done))),
             Call::Exit(exit) => {
                 self.end_task(task, exit);
                 None

@@ -9,7 +9,7 @@ use std::fmt;
 /// number in another task may denote another port or nothing. Names are made as Mach
 /// makes them, `(index << 8) | generation`, so a freed slot is not re-issued at once
 /// under the same name and a stale name is detected instead of silently reused.
-#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize)]
 #[doc(alias = "mach_port_name_t")]
 pub struct PortName(pub u32);
 

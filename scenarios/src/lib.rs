@@ -2,8 +2,11 @@
 //!
 //! This is the only crate that knows the scenario syntax, the file system and the terminal.
 
+pub mod account;
 pub mod bench;
 pub mod cli;
 pub mod diagnostic;
 pub mod model;
+pub mod program_args;
+pub mod run;
 pub mod syntax;

@@ -11,14 +11,48 @@ use crate::trace::Event;
 use ports::{
     Disposition, EntryObject, Item, Message, PortId, PortName, ReturnCode, RightKind, TaskId,
 };
-use rustc_hash::FxHashMap;
 
 /// How many user references of a send right a message's moves will take, and which
-/// single-use rights it uses, per name: the state a check accumulates.
+/// single-use rights it uses, per name: the state a check accumulates. A message
+/// names few rights, so the first few live inline (no allocation on the send path)
+/// and only a large body spills into a vector.
 #[derive(Default)]
 struct Uses {
-    moves: FxHashMap<PortName, u32>,
-    once: FxHashMap<PortName, ()>,
+    inline: [(PortName, u32, bool); 4],
+    len: usize,
+    spill: Vec<(PortName, u32, bool)>,
+}
+
+impl Uses {
+    fn slot(&mut self, name: PortName) -> &mut (PortName, u32, bool) {
+        if let Some(at) = self.inline[..self.len].iter().position(|e| e.0 == name) {
+            return &mut self.inline[at];
+        }
+        if let Some(at) = self.spill.iter().position(|e| e.0 == name) {
+            return &mut self.spill[at];
+        }
+        if self.len < self.inline.len() {
+            self.inline[self.len] = (name, 0, false);
+            self.len += 1;
+            return &mut self.inline[self.len - 1];
+        }
+        self.spill.push((name, 0, false));
+        let last = self.spill.len() - 1;
+        &mut self.spill[last]
+    }
+
+    /// Counts one more move of `name`'s send right; returns the moves so far.
+    fn add_move(&mut self, name: PortName) -> u32 {
+        let slot = self.slot(name);
+        slot.1 += 1;
+        slot.1
+    }
+
+    /// Records a single use of `name`; false if it was already used.
+    fn use_once(&mut self, name: PortName) -> bool {
+        let slot = self.slot(name);
+        !std::mem::replace(&mut slot.2, true)
+    }
 }
 
 impl KernelState {
@@ -56,12 +90,8 @@ impl KernelState {
             Disposition::CopySend | Disposition::MoveSend
                 if rights.contains(RightKind::DeadName) =>
             {
-                if disposition == Disposition::MoveSend {
-                    let moves = uses.moves.entry(name).or_insert(0);
-                    *moves += 1;
-                    if *moves > entry.urefs {
-                        return Err(());
-                    }
+                if disposition == Disposition::MoveSend && uses.add_move(name) > entry.urefs {
+                    return Err(());
                 }
                 Ok(None)
             }
@@ -73,15 +103,13 @@ impl KernelState {
                 if !rights.contains(RightKind::Send) {
                     return Err(());
                 }
-                let moves = uses.moves.entry(name).or_insert(0);
-                *moves += 1;
-                if *moves > entry.urefs {
+                if uses.add_move(name) > entry.urefs {
                     return Err(());
                 }
                 Ok(Some(port))
             }
             Disposition::MoveSendOnce => {
-                if !rights.contains(RightKind::SendOnce) || uses.once.insert(name, ()).is_some() {
+                if !rights.contains(RightKind::SendOnce) || !uses.use_once(name) {
                     return Err(());
                 }
                 Ok(Some(port))
@@ -91,7 +119,7 @@ impl KernelState {
                 .then_some(Some(port))
                 .ok_or(()),
             Disposition::MoveReceive => {
-                if !rights.contains(RightKind::Receive) || uses.once.insert(name, ()).is_some() {
+                if !rights.contains(RightKind::Receive) || !uses.use_once(name) {
                     return Err(());
                 }
                 Ok(Some(port))

@@ -118,10 +118,12 @@ impl KernelState {
         let Some(mut dead) = self.ports.remove(port.index, port.generation) else {
             return;
         };
-        if self.port_labels.get(&dead.label) == Some(&port) {
-            self.port_labels.remove(&dead.label);
+        if !dead.label.is_empty() {
+            if self.port_labels.get(&dead.label) == Some(&port) {
+                self.port_labels.remove(&dead.label);
+            }
+            self.dead_labels.insert(port, dead.label.clone());
         }
-        self.dead_labels.insert(port, dead.label.clone());
         if let Some(waiter) = dead.waiting_receiver.take() {
             self.record_receive_failed(waiter, port, ports::ReturnCode::RcvPortDied);
             self.wake(

@@ -177,7 +177,7 @@ impl KernelState {
     pub(crate) fn carried_right(&self, carried: Option<Carried>) -> CarriedRight {
         match carried {
             Some(c) => CarriedRight {
-                port: self.port(c.port).map(|p| p.label.clone()),
+                port: self.port(c.port).map(|_| self.port_label(c.port)),
                 right: c.kind,
             },
             None => CarriedRight {
@@ -202,7 +202,7 @@ impl KernelState {
                 Item::Bool(v) => TraceItem::Bool(*v),
                 Item::F64(v) => TraceItem::F64(*v),
                 Item::Str(v) => TraceItem::Str(v.clone()),
-                Item::Bytes(b) => TraceItem::Bytes(hex(b)),
+                Item::Bytes(b) => TraceItem::Bytes(crate::trace::HexBytes(b.clone())),
                 Item::Ool(o) => TraceItem::Ool(o.data.len() as u64),
                 Item::Port(_) => TraceItem::Port(CarriedRight {
                     port: None,
@@ -592,13 +592,4 @@ pub(crate) fn empty_envelope(dest: Carried) -> Envelope {
         origin: Origin::Task,
         arrival: 0,
     }
-}
-
-fn hex(bytes: &[u8]) -> String {
-    use std::fmt::Write;
-    let mut out = String::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        let _ = write!(out, "{b:02x}");
-    }
-    out
 }

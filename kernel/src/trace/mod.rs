@@ -11,7 +11,7 @@ mod jsonl;
 mod reader;
 
 pub use binary::write_binary;
-pub use event::{CarriedRight, Event, Label, TraceHeader, TraceItem, TraceRecord};
+pub use event::{CarriedRight, Event, HexBytes, Label, TraceHeader, TraceItem, TraceRecord};
 pub use jsonl::{write_jsonl, write_jsonl_record};
 pub use reader::{Trace, TraceError, read_trace};
 

@@ -7,8 +7,8 @@
 use super::harness::{FnWorkload, Suite, WorkloadError};
 use super::memory::measure_bytes_per_item;
 use super::names::{
-    BYTES_PER_PORT, IDLE_PORT_MEMORY, MACHSIM, MACHSIM_BINARY_TRACE, MANY_PORTS, REQUEST_REPLY,
-    SEND_RECEIVE,
+    BYTES_PER_PORT, IDLE_PORT_MEMORY, MACHSIM, MACHSIM_BINARY_TRACE, MACHSIM_TWO_CALLS, MANY_PORTS,
+    REQUEST_REPLY, SEND_RECEIVE,
 };
 use bytes::Bytes;
 use kernel::{
@@ -44,8 +44,34 @@ fn finish(mut kernel: Kernel, trace: bool) -> Result<Duration, WorkloadError> {
     Ok(elapsed)
 }
 
-/// `send_receive`: one task sends a 64-byte body to its own port and receives it.
+/// `send_receive`: one task sends a 64-byte body to its own port and receives it,
+/// in one `mach_msg` (send, then receive: [`kernel::TaskContext::send_receive`]).
 pub fn send_receive(messages: u64) -> Result<Duration, WorkloadError> {
+    let mut kernel = Kernel::builder().step_limit(u64::MAX).build();
+    kernel.spawn("solo", move |cx| async move {
+        let port = cx.allocate_port(QueueLimit::DEFAULT, Some("self")).await?;
+        cx.make_send(port).await?;
+        for _ in 0..messages {
+            let message = Message::new(port, 1).with(body());
+            let got = cx
+                .send_receive(
+                    message,
+                    SendPolicy::Block,
+                    port,
+                    ReceivePolicy::Block,
+                    ReceiveOptions::default(),
+                )
+                .await?;
+            std::hint::black_box(got);
+        }
+        Ok::<(), kernel::Error>(())
+    });
+    finish(kernel, false)
+}
+
+/// `send_receive` with two kernel calls, a send and then a receive: the same work
+/// with one more trap and scheduling point per message.
+pub fn send_then_receive(messages: u64) -> Result<Duration, WorkloadError> {
     let mut kernel = Kernel::builder().step_limit(u64::MAX).build();
     kernel.spawn("solo", move |cx| async move {
         let port = cx.allocate_port(QueueLimit::DEFAULT, Some("self")).await?;
@@ -64,8 +90,75 @@ pub fn send_receive(messages: u64) -> Result<Duration, WorkloadError> {
 }
 
 /// `request_reply`: a client sends a request through a send right carrying a
-/// make-send-once reply right; the server replies through it. Per round trip.
+/// make-send-once reply right and waits for the reply in the same `mach_msg`; the
+/// server replies through the send-once right and waits for the next request in the
+/// same `mach_msg`, as Mach RPC does. Per round trip.
 pub fn request_reply(round_trips: u64, trace: bool) -> Result<Duration, WorkloadError> {
+    let mut kernel = Kernel::builder().step_limit(u64::MAX).trace(trace).build();
+    kernel.spawn("server", move |cx| async move {
+        let port = cx.lookup("requests").ok_or("no requests port")?;
+        let options = ReceiveOptions::default();
+        let mut request = cx.receive(port, ReceivePolicy::Block, options).await?;
+        for served in 1..=round_trips {
+            let mut reply = Message::new(request.header.reply, request.id() + 1);
+            reply.body = std::mem::take(&mut request.body);
+            if served == round_trips {
+                cx.send(reply, SendPolicy::Block).await?;
+                break;
+            }
+            request = cx
+                .send_receive(
+                    reply,
+                    SendPolicy::Block,
+                    port,
+                    ReceivePolicy::Block,
+                    options,
+                )
+                .await?;
+        }
+        Ok::<(), kernel::Error>(())
+    });
+    kernel.spawn("client", move |cx| async move {
+        let server = cx.lookup("requests").ok_or("no requests port")?;
+        let reply_port = cx.lookup("replies").ok_or("no reply port")?;
+        for _ in 0..round_trips {
+            let request = Message::new(server, 1)
+                .with_reply(reply_port, Disposition::MakeSendOnce)
+                .with(body());
+            let reply = cx
+                .send_receive(
+                    request,
+                    SendPolicy::Block,
+                    reply_port,
+                    ReceivePolicy::Block,
+                    ReceiveOptions::default(),
+                )
+                .await?;
+            std::hint::black_box(reply);
+        }
+        Ok::<(), kernel::Error>(())
+    });
+    setup_request_reply(&mut kernel)?;
+    finish(kernel, trace)
+}
+
+fn setup_request_reply(kernel: &mut Kernel) -> Result<(), WorkloadError> {
+    kernel
+        .allocate_port("server", "requests", QueueLimit::DEFAULT)
+        .map_err(WorkloadError::new)?;
+    kernel
+        .allocate_port("client", "replies", QueueLimit::DEFAULT)
+        .map_err(WorkloadError::new)?;
+    kernel
+        .give_send_right("client", "requests")
+        .map_err(WorkloadError::new)?;
+    Ok(())
+}
+
+/// `request_reply` with separate send and receive calls on both sides: four
+/// traps per round trip instead of two.
+pub fn request_reply_four_calls(round_trips: u64) -> Result<Duration, WorkloadError> {
+    let trace = false;
     let mut kernel = Kernel::builder().step_limit(u64::MAX).trace(trace).build();
     kernel.spawn("server", move |cx| async move {
         let port = cx.lookup("requests").ok_or("no requests port")?;
@@ -94,15 +187,7 @@ pub fn request_reply(round_trips: u64, trace: bool) -> Result<Duration, Workload
         }
         Ok::<(), kernel::Error>(())
     });
-    kernel
-        .allocate_port("server", "requests", QueueLimit::DEFAULT)
-        .map_err(WorkloadError::new)?;
-    kernel
-        .allocate_port("client", "replies", QueueLimit::DEFAULT)
-        .map_err(WorkloadError::new)?;
-    kernel
-        .give_send_right("client", "requests")
-        .map_err(WorkloadError::new)?;
+    setup_request_reply(&mut kernel)?;
     finish(kernel, trace)
 }
 
@@ -125,10 +210,15 @@ pub fn many_ports(messages: u64) -> Result<Duration, WorkloadError> {
         }
         for _ in 0..rounds {
             for &port in &names {
-                cx.send(Message::new(port, 1).with(body()), SendPolicy::Block)
-                    .await?;
+                let message = Message::new(port, 1).with(body());
                 let got = cx
-                    .receive(port, ReceivePolicy::Block, ReceiveOptions::default())
+                    .send_receive(
+                        message,
+                        SendPolicy::Block,
+                        port,
+                        ReceivePolicy::Block,
+                        ReceiveOptions::default(),
+                    )
                     .await?;
                 std::hint::black_box(got);
             }
@@ -173,6 +263,12 @@ pub fn register(suite: &mut Suite) {
     suite.add(FnWorkload::new(REQUEST_REPLY, MACHSIM, 500_000, |n| {
         request_reply(n, false)
     }));
+    suite.add(FnWorkload::new(
+        REQUEST_REPLY,
+        MACHSIM_TWO_CALLS,
+        500_000,
+        request_reply_four_calls,
+    ));
     suite.add(FnWorkload::new(
         REQUEST_REPLY,
         MACHSIM_BINARY_TRACE,

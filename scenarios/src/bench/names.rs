@@ -30,3 +30,7 @@ pub const PIPE: &str = "pipe";
 
 /// The figure key for bytes of resident memory per idle port.
 pub const BYTES_PER_PORT: &str = "bytes_per_port";
+
+/// machsim doing the same work with one kernel call per send and per receive
+/// (instead of `mach_msg`'s combined send-and-receive).
+pub const MACHSIM_TWO_CALLS: &str = "machsim_two_calls";

@@ -4,6 +4,9 @@
 //! file. It is the only place that reads files, prints, and chooses exit statuses.
 
 mod bench;
+mod check;
+mod run;
+mod scenario_file;
 
 use clap::{CommandFactory, Parser, Subcommand};
 use std::process::ExitCode;
@@ -18,6 +21,9 @@ pub struct Cli {
 }
 
 const EXAMPLES: &str = "Examples:
+  machsim run scenarios/full-queue-policies.toml
+  machsim run scenarios/deadlock.toml --seed 3 --schedule random --trace run.jsonl
+  machsim check scenarios/*.toml
   machsim bench                 measure machsim against its baselines
   machsim bench --json --quick  the same, quickly, one JSON object per line
   machsim completions bash > /etc/bash_completion.d/machsim";
@@ -25,6 +31,11 @@ const EXAMPLES: &str = "Examples:
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Runs a scenario file and reports what happened (exit 0: every expectation
+    /// holds; 1: one failed; 2: the file or the command line is wrong).
+    Run(run::RunArgs),
+    /// Validates scenario files without running them, reporting every problem.
+    Check(check::CheckArgs),
     /// Measures machsim's speed and memory against baselines measured in the same run.
     Bench(bench::BenchArgs),
     /// Prints a shell completion script.
@@ -34,8 +45,57 @@ pub enum Command {
     },
 }
 
+/// When to colour output.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum ColorChoice {
+    /// When standard output is a terminal and `NO_COLOR` is unset.
+    Auto,
+    /// Always.
+    Always,
+    /// Never.
+    Never,
+}
+
+impl ColorChoice {
+    fn enabled(self) -> bool {
+        use std::io::IsTerminal;
+        match self {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => {
+                std::env::var_os("NO_COLOR").is_none() && std::io::stdout().is_terminal()
+            }
+        }
+    }
+}
+
+/// Makes a registered program's task from its name and the scenario's `args` table.
+fn program_resolver(
+    registry: &tasks::Registry,
+) -> impl Fn(&str, &toml::Table) -> Result<kernel::TaskFactory, String> + '_ {
+    move |name, table| {
+        let args =
+            crate::program_args::from_toml(table).map_err(|e| format!("program `{name}`: {e}"))?;
+        registry
+            .build(name, &args)
+            .map(tasks::Program::into_factory)
+            .map_err(|e| format!("program `{name}`: {e}"))
+    }
+}
+
+/// Runs the command line with the process's arguments and the stock programs.
+pub fn main() -> ExitCode {
+    main_with(tasks::Registry::stock())
+}
+
+/// Runs the command line with the process's arguments and `programs` registered:
+/// how a user builds their own `machsim` with their own task programs.
+pub fn main_with(programs: tasks::Registry) -> ExitCode {
+    main_from(std::env::args_os(), &programs)
+}
+
 /// Runs the command line with the given arguments; returns the exit status.
-pub fn main_from<I, T>(args: I) -> ExitCode
+pub fn main_from<I, T>(args: I, programs: &tasks::Registry) -> ExitCode
 where
     I: IntoIterator<Item = T>,
     T: Into<std::ffi::OsString> + Clone,
@@ -52,6 +112,8 @@ where
         }
     };
     match cli.command {
+        Command::Run(args) => run::run(&args, programs),
+        Command::Check(args) => check::run(&args, programs),
         Command::Bench(args) => bench::run(&args),
         Command::Completions { shell } => {
             let mut command = Cli::command();
@@ -59,9 +121,4 @@ where
             ExitCode::SUCCESS
         }
     }
-}
-
-/// Runs the command line with the process's arguments.
-pub fn main() -> ExitCode {
-    main_from(std::env::args_os())
 }

@@ -1,0 +1,364 @@
+//! The readable account of a run: a line per event that matters, then a summary.
+
+use crate::run::{RunResult, Verdict};
+use kernel::Outcome;
+use kernel::trace::{Event, TraceItem, TraceRecord};
+use std::fmt::Write;
+
+/// How to paint the account.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Style {
+    /// Use ANSI colours.
+    pub color: bool,
+}
+
+impl Style {
+    fn paint(self, code: &str, text: &str) -> String {
+        if self.color {
+            format!("\x1b[{code}m{text}\x1b[0m")
+        } else {
+            text.to_string()
+        }
+    }
+
+    fn ok(self, text: &str) -> String {
+        self.paint("32", text)
+    }
+
+    fn bad(self, text: &str) -> String {
+        self.paint("31", text)
+    }
+
+    fn dim(self, text: &str) -> String {
+        self.paint("2", text)
+    }
+
+    fn bold(self, text: &str) -> String {
+        self.paint("1", text)
+    }
+}
+
+/// Virtual time as `12.345 ms`.
+pub fn time(t_ns: u64) -> String {
+    format!("{}.{:03} ms", t_ns / 1_000_000, (t_ns % 1_000_000) / 1_000)
+}
+
+fn body(items: &[TraceItem]) -> String {
+    if items.is_empty() {
+        return String::new();
+    }
+    let parts: Vec<String> = items
+        .iter()
+        .map(|item| match item {
+            TraceItem::U8(v) => format!("u8 {v}"),
+            TraceItem::U16(v) => format!("u16 {v}"),
+            TraceItem::U32(v) => format!("u32 {v}"),
+            TraceItem::U64(v) => format!("u64 {v}"),
+            TraceItem::I8(v) => format!("i8 {v}"),
+            TraceItem::I16(v) => format!("i16 {v}"),
+            TraceItem::I32(v) => format!("i32 {v}"),
+            TraceItem::I64(v) => format!("i64 {v}"),
+            TraceItem::Bool(v) => format!("bool {v}"),
+            TraceItem::F64(v) => format!("f64 {v}"),
+            TraceItem::Str(v) => format!("{v:?}"),
+            TraceItem::Bytes(b) if b.0.len() <= 8 => {
+                format!(
+                    "bytes {}",
+                    b.0.iter().map(|x| format!("{x:02x}")).collect::<String>()
+                )
+            }
+            TraceItem::Bytes(b) => format!("{} bytes", b.0.len()),
+            TraceItem::Ool(n) => format!("{n} bytes out of line"),
+            TraceItem::Port(c) => format!(
+                "{} right to {}",
+                c.right,
+                c.port.as_deref().unwrap_or("a dead port")
+            ),
+        })
+        .collect();
+    format!(" [{}]", parts.join(", "))
+}
+
+/// One line for an event worth telling, or `None` for bookkeeping events.
+pub fn describe(record: &TraceRecord, notifications: &mut Vec<(u64, String)>) -> Option<String> {
+    let text = match &record.event {
+        Event::TaskStarted { name } => format!("{name} starts"),
+        Event::TaskExited { name, code } => format!("{name} exits with code {code}"),
+        Event::TaskCrashed { name, reason } => format!("{name} crashes: {reason}"),
+        Event::TaskKilled { name } => format!("{name} is killed"),
+        Event::SleepStarted { until_ns } => format!("sleeps until {}", time(*until_ns)),
+        Event::PortDestroyed { port, reason }
+            if (port.ends_with(".kernel")
+                || port.ends_with(".notify")
+                || port.ends_with(".direct"))
+                && matches!(
+                    &**reason,
+                    "task_ended" | "receiver_ended" | "receiver_killed"
+                ) =>
+        {
+            // A task's own kernel, notify and direct ports die with it: its end says so.
+            return None;
+        }
+        Event::PortDestroyed { port, reason } => format!("port {port} dies ({reason})"),
+        Event::ReceiverChanged {
+            port,
+            receiver: Some(r),
+        } => format!("{r} now holds the receive right of {port}"),
+        Event::ReceiverChanged {
+            port,
+            receiver: None,
+        } => format!("the receive right of {port} is in transit"),
+        Event::CapacityChanged { port, capacity } => {
+            format!("{port} now holds {capacity} messages")
+        }
+        Event::MemberAdded { port, set } => format!("{port} joins set {set}"),
+        Event::MemberRemoved { port, set } => format!("{port} leaves set {set}"),
+        Event::NotificationRequested { port, kind, notify } => {
+            format!("asks for {kind} about {port} on {notify}")
+        }
+        Event::MessageSent {
+            msg,
+            port,
+            id,
+            kind,
+            body: items,
+            reply,
+            ..
+        } => match kind.as_deref() {
+            Some("notification") => return None,
+            _ if port.ends_with(".kernel") => return None,
+            _ => {
+                let reply = reply
+                    .as_ref()
+                    .map(|r| {
+                        format!(
+                            ", reply {} to {}",
+                            r.right,
+                            r.port.as_deref().unwrap_or("dead")
+                        )
+                    })
+                    .unwrap_or_default();
+                let direct = if kind.as_deref() == Some("direct") {
+                    " (direct)"
+                } else {
+                    ""
+                };
+                format!(
+                    "sends m{msg} (id {id}) to {port}{direct}{reply}{}",
+                    body(items)
+                )
+            }
+        },
+        Event::MessageQueued { msg, port, depth } => {
+            format!("m{msg} queued on {port} (depth {depth})")
+        }
+        Event::MessageCached { msg, port, depth } => {
+            format!("m{msg} cached by the kernel on {port}, beyond the limit (depth {depth})")
+        }
+        Event::SendBlocked { msg, port } => format!("blocks sending m{msg} to {port} (queue full)"),
+        Event::SendFailed { port, code } => {
+            format!(
+                "send to {} fails: {code}",
+                port.as_deref().unwrap_or("an unknown name")
+            )
+        }
+        Event::ReceiveBlocked { port } => format!("waits on {port}"),
+        Event::ReceiveFailed { port, code } => {
+            format!(
+                "receive on {} fails: {code}",
+                port.as_deref().unwrap_or("an unknown name")
+            )
+        }
+        Event::MessageReceived {
+            msg,
+            port,
+            receiver,
+            pseudo,
+            seqno,
+        } => {
+            if &**receiver == "kernel" {
+                return None;
+            }
+            if *pseudo {
+                format!("m{msg} handed back to {receiver}")
+            } else if let Some((_, kind)) = notifications.iter().find(|(m, _)| m == msg) {
+                format!("{receiver} receives the {kind} notification m{msg} on {port}")
+            } else {
+                format!("{receiver} receives m{msg} from {port} (seqno {seqno})")
+            }
+        }
+        Event::MessageDestroyed { msg, port, reason } => {
+            format!("m{msg} on {port} destroyed ({reason})")
+        }
+        Event::NotificationSent { msg, kind, about } => {
+            notifications.push((*msg, kind.to_string()));
+            match about {
+                Some(port) => format!("kernel sends a {kind} notification m{msg} about {port}"),
+                None => format!("kernel sends a {kind} notification m{msg}"),
+            }
+        }
+        Event::KernelCall { call, code } => format!("{call}: {code}"),
+        Event::FaultApplied { kind, target } => format!("fault: {kind} {target}"),
+        Event::TaskWoken { name, reason } => format!("{name} wakes ({reason})"),
+        Event::TaskCreated { .. }
+        | Event::PortAllocated { .. }
+        | Event::RightChanged { .. }
+        | Event::PortSetAllocated { .. }
+        | Event::PortSetDestroyed { .. } => return None,
+    };
+    Some(text)
+}
+
+/// The account of a trace: time, task, what happened.
+pub fn account(trace: &[TraceRecord], style: Style) -> String {
+    let mut out = String::new();
+    let mut notifications = Vec::new();
+    let width = trace
+        .iter()
+        .filter_map(|r| r.task.as_deref())
+        .map(str::len)
+        .max()
+        .unwrap_or(6)
+        .max(6);
+    for record in trace {
+        if let Some(text) = describe(record, &mut notifications) {
+            let task = record.task.as_deref().unwrap_or("kernel");
+            let _ = writeln!(
+                out,
+                "{} {:width$}  {text}",
+                style.dim(&format!("{:>12}", time(record.t_ns))),
+                task
+            );
+        }
+    }
+    out
+}
+
+/// The summary: outcome, tasks, ports, expectations.
+pub fn summary(result: &RunResult, style: Style) -> String {
+    let mut out = String::new();
+    let outcome = result.report.outcome.as_str();
+    let _ = writeln!(
+        out,
+        "{} {} after {} kernel steps, at {}",
+        style.bold("outcome:"),
+        outcome,
+        result.report.steps,
+        time(result.report.end_ns)
+    );
+    if let Outcome::Deadlock(d) = &result.report.outcome {
+        for (task, what) in &d.blocked {
+            let _ = writeln!(out, "  {task} is blocked {what}");
+        }
+        if d.cycle.is_empty() {
+            let _ = writeln!(
+                out,
+                "  no wait-for cycle: every blocked task waits on a port nobody else can send to"
+            );
+        } else {
+            let mut cycle = d.cycle.clone();
+            cycle.push(d.cycle[0].clone());
+            let _ = writeln!(out, "  wait-for cycle: {}", cycle.join(" → "));
+        }
+    }
+    let _ = writeln!(out, "\n{}", style.bold("tasks"));
+    let name_width = result
+        .tasks
+        .iter()
+        .map(|t| t.name.len())
+        .max()
+        .unwrap_or(4)
+        .max(4);
+    for task in &result.tasks {
+        let _ = writeln!(
+            out,
+            "  {:name_width$}  {:<28} {:>6} steps  {:>12} blocked",
+            task.name,
+            task.end,
+            task.steps,
+            time(task.blocked_ns)
+        );
+    }
+    let _ = writeln!(out, "\n{}", style.bold("ports"));
+    let label_width = result
+        .ports
+        .iter()
+        .map(|p| p.label.len())
+        .max()
+        .unwrap_or(4)
+        .max(4);
+    let _ = writeln!(
+        out,
+        "  {:label_width$}  {:>5} {:>9} {:>9} {:>10} {:>10}  blocked senders",
+        "port", "sent", "received", "returned", "destroyed", "max depth"
+    );
+    for port in &result.ports {
+        let _ = writeln!(
+            out,
+            "  {:label_width$}  {:>5} {:>9} {:>9} {:>10} {:>10}  {}",
+            port.label,
+            port.sent,
+            port.received,
+            port.returned,
+            port.destroyed,
+            port.max_depth,
+            if port.blocked_senders.is_empty() {
+                "-".to_string()
+            } else {
+                port.blocked_senders.join(", ")
+            }
+        );
+    }
+    let _ = writeln!(out, "\n{}", style.bold("expectations"));
+    for check in &result.checks {
+        let line = check
+            .line
+            .map(|l| format!(" (line {l})"))
+            .unwrap_or_default();
+        match check.verdict {
+            Verdict::Pass => {
+                let _ = writeln!(
+                    out,
+                    "  {} {}{line}: {}",
+                    style.ok("✓"),
+                    check.what,
+                    check.happened
+                );
+            }
+            Verdict::Fail => {
+                let who = check
+                    .task
+                    .as_deref()
+                    .map(|t| format!(" in {t}"))
+                    .unwrap_or_default();
+                let when = check
+                    .t_ns
+                    .map(|t| format!(" at {}", time(t)))
+                    .unwrap_or_default();
+                let _ = writeln!(
+                    out,
+                    "  {} {}{who}{line}{when}: expected {}, got {}",
+                    style.bad("✗"),
+                    check.what,
+                    check.expected,
+                    check.happened
+                );
+            }
+        }
+    }
+    let failed = result
+        .checks
+        .iter()
+        .filter(|c| c.verdict == Verdict::Fail)
+        .count();
+    let _ = writeln!(
+        out,
+        "\n{}",
+        if failed == 0 {
+            style.ok("every expectation holds")
+        } else {
+            style.bad(&format!("{failed} expectation(s) failed"))
+        }
+    );
+    out
+}

@@ -1,0 +1,111 @@
+//! `machsim run`: runs a scenario and reports what happened.
+
+use super::ColorChoice;
+use super::scenario_file::{Loaded, load};
+use crate::account::{Style, account, summary};
+use crate::run::{Overrides, execute, prepare};
+use kernel::trace::{write_binary, write_jsonl};
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Arguments of `machsim run`.
+#[derive(Debug, clap::Args)]
+pub struct RunArgs {
+    /// The scenario file.
+    file: PathBuf,
+    /// The seed, instead of the file's.
+    #[arg(long)]
+    seed: Option<u64>,
+    /// The schedule, instead of the file's.
+    #[arg(long, value_parser = ["round_robin", "random", "pct"])]
+    schedule: Option<String>,
+    /// Writes the trace: JSON Lines for `.jsonl`, the binary form for `.trace`.
+    #[arg(long, value_name = "PATH")]
+    trace: Option<PathBuf>,
+    /// Prints only the summary, not the account of every event.
+    #[arg(long, short)]
+    quiet: bool,
+    /// When to use colour.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    color: ColorChoice,
+}
+
+enum TraceForm {
+    Jsonl,
+    Binary,
+}
+
+/// Runs the scenario; the exit status is 0, 1 or 2 as the scenario format says.
+pub(crate) fn run(args: &RunArgs, programs: &tasks::Registry) -> ExitCode {
+    let color = args.color.enabled();
+    let trace_form = match &args.trace {
+        None => None,
+        Some(path) => match path.extension().and_then(|e| e.to_str()) {
+            Some("jsonl") => Some(TraceForm::Jsonl),
+            Some("trace") => Some(TraceForm::Binary),
+            _ => {
+                eprintln!(
+                    "error: --trace {}: expected a path ending in .jsonl (JSON Lines) or .trace (binary)",
+                    path.display()
+                );
+                return ExitCode::from(2);
+            }
+        },
+    };
+    let scenario = match load(&args.file, &|name| programs.contains(name), color) {
+        Loaded::Valid(scenario) => scenario,
+        Loaded::Invalid(text) => {
+            eprint!("{text}");
+            return ExitCode::from(2);
+        }
+    };
+    let overrides = Overrides {
+        seed: args.seed,
+        schedule: args.schedule.as_deref().and_then(|s| s.parse().ok()),
+    };
+    let resolver = super::program_resolver(programs);
+    let prepared = match prepare(&scenario, &resolver, &overrides) {
+        Ok(prepared) => prepared,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let result = execute(&scenario, prepared);
+    let style = Style { color };
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(
+        out,
+        "{} (seed {}, {})",
+        scenario.name, result.header.seed, result.header.schedule
+    );
+    if !args.quiet {
+        let _ = write!(out, "\n{}", account(&result.trace, style));
+    }
+    let _ = write!(out, "\n{}", summary(&result, style));
+    if let (Some(path), Some(form)) = (&args.trace, trace_form) {
+        let written = std::fs::File::create(path).and_then(|file| {
+            let mut file = std::io::BufWriter::new(file);
+            match form {
+                TraceForm::Jsonl => write_jsonl(&mut file, &result.header, &result.trace)?,
+                TraceForm::Binary => write_binary(&mut file, &result.header, &result.trace)?,
+            }
+            file.flush()
+        });
+        match written {
+            Ok(()) => {
+                let _ = writeln!(out, "trace written to {}", path.display());
+            }
+            Err(e) => {
+                eprintln!("error: cannot write the trace to {}: {e}", path.display());
+                return ExitCode::from(2);
+            }
+        }
+    }
+    if result.passed() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
+}

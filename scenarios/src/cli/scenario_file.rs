@@ -1,0 +1,41 @@
+//! Reading and validating a scenario file for `run` and `check`.
+
+use crate::diagnostic::{Diagnostic, render};
+use crate::model::Scenario;
+use std::path::Path;
+
+/// A scenario read and validated, or the text to print for why not.
+pub(crate) enum Loaded {
+    Valid(Box<Scenario>),
+    Invalid(String),
+}
+
+/// Reads `path` and parses it, rendering every diagnostic.
+pub(crate) fn load(path: &Path, programs: &dyn Fn(&str) -> bool, color: bool) -> Loaded {
+    let bytes = match std::fs::read(path) {
+        Ok(bytes) => bytes,
+        Err(e) => {
+            return Loaded::Invalid(format!(
+                "error: cannot read {}: {e}\n  expected a scenario file (TOML), e.g. scenarios/full-queue-policies.toml\n",
+                path.display()
+            ));
+        }
+    };
+    let file_name = path.display().to_string();
+    let (scenario, diagnostics) = crate::syntax::parse(&file_name, &bytes, programs);
+    match scenario {
+        Some(scenario) if diagnostics.is_empty() => Loaded::Valid(Box::new(scenario)),
+        _ => Loaded::Invalid(report(&diagnostics, &bytes, color)),
+    }
+}
+
+fn report(diagnostics: &[Diagnostic], bytes: &[u8], color: bool) -> String {
+    let text = String::from_utf8_lossy(bytes);
+    let mut out = render(diagnostics, &text, color);
+    let count = diagnostics.len();
+    out.push_str(&format!(
+        "\nerror: {count} problem{} found; nothing was run\n",
+        if count == 1 { "" } else { "s" }
+    ));
+    out
+}

@@ -1,0 +1,385 @@
+//! The script interpreter: a scenario task's steps, run as a task program.
+//!
+//! It is written only against the kernel's public API, as any task is. Each step is
+//! one kernel call (a `repeat` iteration is one more, a yield), and its result is
+//! compared with the step's `expect`; a mismatch is recorded and the task goes on.
+
+use super::log::{StepFailure, StepLog};
+use crate::model::{
+    BodyItem, Capacity, Disposition as ModelDisposition, ExpectedResult, Op, PortRef, ReceiveOp,
+    ReceivePolicy as ModelReceivePolicy, ReceiveSource, RightExpectation, SendOp,
+    SendPolicy as ModelSendPolicy, SendTarget, Step,
+};
+use bytes::Bytes;
+use kernel::{
+    Disposition, Item, Message, NotificationKind, Ool, PortItem, PortName, QueueLimit,
+    ReceiveOptions, ReceivePolicy, ReturnCode, SendPolicy, TaskContext,
+};
+use std::str::FromStr;
+use std::sync::{Arc, Mutex};
+
+/// A name no task ever holds: steps naming a label the task has no right for use it,
+/// so the kernel answers with the error Mach gives for an unknown name.
+const NO_RIGHT: PortName = PortName(0x00ff_ff01);
+
+/// Runs `steps` for the task `cx`, recording failed expectations in `log`.
+pub async fn run_script(cx: TaskContext, steps: Arc<Vec<Step>>, log: Arc<Mutex<StepLog>>) {
+    let mut script = Script {
+        cx,
+        log,
+        last_reply: PortName::NULL,
+    };
+    script.run(&steps).await;
+}
+
+struct Script {
+    cx: TaskContext,
+    log: Arc<Mutex<StepLog>>,
+    /// The reply right of the last message received (`@reply`).
+    last_reply: PortName,
+}
+
+impl Script {
+    fn run<'a>(
+        &'a mut self,
+        steps: &'a [Step],
+    ) -> std::pin::Pin<Box<dyn Future<Output = ()> + Send + 'a>> {
+        Box::pin(async move {
+            for step in steps {
+                self.step(step).await;
+            }
+        })
+    }
+
+    fn resolve(&self, port: &PortRef) -> PortName {
+        match port {
+            PortRef::Kernel => self.cx.kernel_port(),
+            PortRef::Notify => self.cx.notify_port(),
+            PortRef::Label(label) => self.cx.lookup(label).unwrap_or(NO_RIGHT),
+        }
+    }
+
+    fn check(&self, step: &Step, code: ReturnCode) {
+        if !allows(&step.expect, code) {
+            self.fail(step, expected_text(&step.expect), code.as_str().to_string());
+        }
+    }
+
+    fn fail(&self, step: &Step, expected: String, happened: String) {
+        let failure = StepFailure {
+            task: self.cx.name().to_string(),
+            line: step.line,
+            op: step.op.kind().as_str().to_string(),
+            t_ns: self.cx.now_ns(),
+            expected,
+            happened,
+        };
+        self.log
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .failures
+            .push(failure);
+    }
+
+    async fn step(&mut self, step: &Step) {
+        let cx = &self.cx;
+        let code = match &step.op {
+            Op::Send(send) => self.send(send).await,
+            Op::Receive(receive) => return self.receive(step, receive).await,
+            Op::Allocate { port, capacity } => code_of(
+                cx.allocate_port(limit(*capacity), Some(port))
+                    .await
+                    .map(drop),
+            ),
+            Op::MakeSend { port } => code_of(cx.make_send(self.resolve(port)).await),
+            Op::Deallocate { port } => code_of(cx.deallocate(self.resolve(port)).await),
+            Op::Destroy { port } => code_of(cx.destroy(self.resolve(port)).await),
+            Op::SetCapacity { port, capacity } => {
+                let limit = match capacity {
+                    Capacity::Bounded(n) => Some(*n),
+                    Capacity::Unbounded => None,
+                };
+                code_of(cx.set_queue_limit(self.resolve(port), limit).await)
+            }
+            Op::RequestNotification {
+                port,
+                kind,
+                notify,
+                sync,
+            } => {
+                let kind = NotificationKind::from_name(kind.as_str())
+                    .unwrap_or(NotificationKind::DeadName);
+                let notify = self.resolve(notify);
+                code_of(
+                    cx.request_notification(self.resolve(port), kind, notify, *sync)
+                        .await,
+                )
+            }
+            Op::AddToSet { port, set } => {
+                let set = self.resolve(&PortRef::Label(set.clone()));
+                code_of(cx.add_to_set(self.resolve(port), set).await)
+            }
+            Op::RemoveFromSet { port, set } => {
+                let set = self.resolve(&PortRef::Label(set.clone()));
+                code_of(cx.remove_from_set(self.resolve(port), set).await)
+            }
+            Op::ExpectRight { port, is, urefs } => {
+                return self.expect_right(step, port, *is, *urefs).await;
+            }
+            Op::Sleep { ms } => {
+                cx.sleep(*ms).await;
+                ReturnCode::Success
+            }
+            Op::Repeat { times, steps } => {
+                for _ in 0..*times {
+                    self.cx.yield_now().await;
+                    self.run(steps).await;
+                }
+                ReturnCode::Success
+            }
+            Op::Spawn { task } => code_of(cx.spawn_declared(task).await.map(drop)),
+            Op::Exit { code } => {
+                cx.exit(*code).await;
+                ReturnCode::Success
+            }
+            Op::Crash { reason } => {
+                cx.crash(reason.as_deref().unwrap_or("crash step")).await;
+                ReturnCode::Success
+            }
+        };
+        self.check(step, code);
+    }
+
+    async fn send(&mut self, send: &SendOp) -> ReturnCode {
+        let dest = match &send.target {
+            SendTarget::Port(port) => self.resolve(port),
+            SendTarget::Reply => match self.last_reply {
+                PortName::NULL => NO_RIGHT,
+                name => name,
+            },
+            SendTarget::Task(_) => PortName::NULL,
+        };
+        let mut message = Message::new(dest, send.id);
+        message.header.dest_disposition = send.right.map(disposition);
+        if let Some(reply) = &send.reply {
+            message = message.with_reply(self.resolve(reply), disposition(send.reply_right));
+        }
+        for item in &send.body {
+            message.push(self.item(item));
+        }
+        let policy = match send.on_full {
+            ModelSendPolicy::Block => SendPolicy::Block,
+            ModelSendPolicy::NoWait => SendPolicy::NoWait,
+            ModelSendPolicy::Notify => SendPolicy::Notify,
+            ModelSendPolicy::Timeout(ms) => SendPolicy::Timeout(ms),
+            ModelSendPolicy::NotifyAfter(ms) => SendPolicy::NotifyAfter(ms),
+        };
+        let result = match &send.target {
+            SendTarget::Task(task) => self.cx.send_to_task(task, message, policy).await,
+            _ => self.cx.send(message, policy).await,
+        };
+        match result {
+            Ok(status) => status.code(),
+            Err(e) => e.code(),
+        }
+    }
+
+    fn item(&self, item: &BodyItem) -> Item {
+        match item {
+            BodyItem::U8(v) => Item::U8(*v),
+            BodyItem::U16(v) => Item::U16(*v),
+            BodyItem::U32(v) => Item::U32(*v),
+            BodyItem::U64(v) => Item::U64(*v),
+            BodyItem::I8(v) => Item::I8(*v),
+            BodyItem::I16(v) => Item::I16(*v),
+            BodyItem::I32(v) => Item::I32(*v),
+            BodyItem::I64(v) => Item::I64(*v),
+            BodyItem::Bool(v) => Item::Bool(*v),
+            BodyItem::F64(v) => Item::F64(*v),
+            BodyItem::Str(v) => Item::Str(v.clone()),
+            BodyItem::Bytes(v) => Item::Bytes(Bytes::copy_from_slice(v)),
+            BodyItem::Fill(n) => Item::Bytes(Bytes::from(vec![0u8; *n as usize])),
+            BodyItem::Ool(n) => Item::Ool(Ool {
+                data: Bytes::from(vec![0u8; *n as usize]),
+            }),
+            BodyItem::Port {
+                port,
+                disposition: d,
+            } => Item::Port(PortItem {
+                name: self.resolve(port),
+                disposition: d.map_or(Disposition::CopySend, disposition),
+            }),
+        }
+    }
+
+    async fn receive(&mut self, step: &Step, receive: &ReceiveOp) {
+        let policy = match receive.on_empty {
+            ModelReceivePolicy::Block => ReceivePolicy::Block,
+            ModelReceivePolicy::NoWait => ReceivePolicy::NoWait,
+            ModelReceivePolicy::Timeout(ms) => ReceivePolicy::Timeout(ms),
+        };
+        let options = ReceiveOptions {
+            max_bytes: receive.max_bytes,
+            large: receive.large,
+        };
+        let result = match &receive.source {
+            ReceiveSource::Port(port) => self.cx.receive(self.resolve(port), policy, options).await,
+            ReceiveSource::Task(task) => {
+                self.cx.receive_from_task(Some(task), policy, options).await
+            }
+            ReceiveSource::AnyTask => self.cx.receive_from_task(None, policy, options).await,
+        };
+        let message = match result {
+            Ok(message) => message,
+            Err(e) => {
+                self.check(step, e.code());
+                return;
+            }
+        };
+        self.check(step, ReturnCode::Success);
+        self.last_reply = message.header.reply;
+        if let Some(id) = receive.expect_id
+            && message.id() != id
+        {
+            self.fail(
+                step,
+                format!("a message with id {id}"),
+                format!("id {}", message.id()),
+            );
+        }
+        if let Some(kind) = receive.expect_notification {
+            let got = NotificationKind::from_id(message.id());
+            if got.map(|k| k.as_str()) != Some(kind.as_str()) {
+                let happened = match got {
+                    Some(k) => format!("a {k} notification"),
+                    None => format!("an ordinary message (id {})", message.id()),
+                };
+                self.fail(step, format!("a {kind} notification"), happened);
+            }
+        }
+        if let Some(expected) = &receive.expect_body
+            && let Some(problem) = self.compare_body(expected, &message.body)
+        {
+            self.fail(step, "the body given by expect_body".into(), problem);
+        }
+    }
+
+    fn compare_body(&self, expected: &[BodyItem], got: &[Item]) -> Option<String> {
+        if expected.len() != got.len() {
+            return Some(format!("{} items instead of {}", got.len(), expected.len()));
+        }
+        for (index, (want, have)) in expected.iter().zip(got).enumerate() {
+            let same = match (want, have) {
+                (BodyItem::Fill(n), Item::Bytes(b)) => b.len() == *n as usize,
+                (BodyItem::Ool(n), Item::Ool(o)) => o.data.len() == *n as usize,
+                (
+                    BodyItem::Port {
+                        port,
+                        disposition: d,
+                    },
+                    Item::Port(p),
+                ) => {
+                    let same_port = match port {
+                        PortRef::Label(label) => self.cx.label_of(p.name).is_some_and(|l| {
+                            l == *label || l.split('#').next() == Some(label.as_str())
+                        }),
+                        other => self.resolve(other) == p.name,
+                    };
+                    let same_right =
+                        d.is_none_or(|d| disposition(d).received_form() == p.disposition);
+                    same_port && same_right
+                }
+                (BodyItem::F64(x), Item::F64(y)) => x.to_bits() == y.to_bits() || x == y,
+                (want, have) => self.item(want) == *have,
+            };
+            if !same {
+                return Some(format!("item {} is {}", index + 1, describe(have)));
+            }
+        }
+        None
+    }
+
+    async fn expect_right(
+        &mut self,
+        step: &Step,
+        port: &PortRef,
+        is: RightExpectation,
+        urefs: Option<u32>,
+    ) {
+        let name = self.resolve(port);
+        let held = if name == NO_RIGHT {
+            None
+        } else {
+            self.cx.port_type(name).await.ok()
+        };
+        let (rights, refs) = match held {
+            Some((rights, refs)) => (rights.as_str(), refs),
+            None => ("none", 0),
+        };
+        let refs = if rights == "receive" || rights == "send_once" {
+            1
+        } else {
+            refs
+        };
+        if rights != is.as_str() {
+            self.fail(
+                step,
+                format!("{port} to be {is}"),
+                format!("it is {rights}"),
+            );
+        } else if let Some(want) = urefs
+            && want != refs
+        {
+            self.fail(step, format!("{want} user references"), format!("{refs}"));
+        }
+    }
+}
+
+fn limit(capacity: Capacity) -> QueueLimit {
+    match capacity {
+        Capacity::Bounded(n) => QueueLimit::Bounded(n),
+        Capacity::Unbounded => QueueLimit::Unbounded,
+    }
+}
+
+fn disposition(d: ModelDisposition) -> Disposition {
+    Disposition::from_name(d.as_str()).unwrap_or(Disposition::CopySend)
+}
+
+fn code_of<E: Into<kernel::Error>>(result: Result<(), E>) -> ReturnCode {
+    match result {
+        Ok(()) => ReturnCode::Success,
+        Err(e) => e.into().code().unwrap_or(ReturnCode::InvalidArgument),
+    }
+}
+
+/// Whether a step that returned `code` meets `expect`.
+pub fn allows(expect: &ExpectedResult, code: ReturnCode) -> bool {
+    match crate::model::ResultName::from_str(code.as_str()) {
+        Ok(result) => expect.allows(result),
+        Err(_) => matches!(expect, ExpectedResult::Any),
+    }
+}
+
+/// How a report spells an expected result.
+pub fn expected_text(expect: &ExpectedResult) -> String {
+    match expect {
+        ExpectedResult::Success => "success".into(),
+        ExpectedResult::One(r) => r.as_str().into(),
+        ExpectedResult::AnyOf(list) => list
+            .iter()
+            .map(|r| r.as_str())
+            .collect::<Vec<_>>()
+            .join(" or "),
+        ExpectedResult::Any => "any result".into(),
+    }
+}
+
+fn describe(item: &Item) -> String {
+    match item {
+        Item::Bytes(b) => format!("{} bytes", b.len()),
+        Item::Ool(o) => format!("{} bytes out of line", o.data.len()),
+        Item::Port(p) => format!("a port right ({})", p.name),
+        other => format!("{other:?}").to_lowercase(),
+    }
+}
