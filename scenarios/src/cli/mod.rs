@@ -13,7 +13,13 @@ use std::process::ExitCode;
 
 /// machsim: a Mach-style microkernel message-passing simulator.
 #[derive(Debug, Parser)]
-#[command(name = "machsim", version, about, long_about = None, after_help = EXAMPLES)]
+#[command(
+    name = "machsim",
+    version,
+    about = "A Mach-style microkernel message-passing simulator: run scenarios, check them, measure the kernel",
+    long_about = None,
+    after_help = EXAMPLES
+)]
 pub struct Cli {
     /// What to do.
     #[command(subcommand)]
