@@ -48,7 +48,7 @@ pub fn bundled_scenarios() -> Vec<std::path::PathBuf> {
     let mut files: Vec<_> = std::fs::read_dir(&dir)
         .expect("the scenarios folder exists")
         .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+        .filter(|p| p.extension().is_some_and(|e| e == "toml") && !p.ends_with("Cargo.toml"))
         .collect();
     files.sort();
     files

@@ -18,10 +18,12 @@ impl KernelState {
         if self.task(task).is_ended() {
             return;
         }
-        let previous = std::mem::replace(
-            &mut self.task_mut(task).state,
-            TaskState::Ended(exit.clone()),
-        );
+        let now = self.now;
+        let entry = self.task_mut(task);
+        if matches!(entry.state, TaskState::Waiting(_)) {
+            entry.blocked_ns += now.saturating_sub(entry.waiting_since);
+        }
+        let previous = std::mem::replace(&mut entry.state, TaskState::Ended(exit.clone()));
         self.ready.retain(|t| *t != task);
         match previous {
             TaskState::Waiting(Wait::Send {

@@ -534,10 +534,14 @@ impl KernelState {
                 if entry.rights.contains(RightKind::Receive) {
                     self.destroy_port(port, reason, Some(task));
                 }
+                // Destroying a receive right already recorded the name's new state;
+                // record again only if something was left under it to remove.
                 if self.task(task).space.get(name).is_some() {
                     let _ = self.task_mut(task).space.remove_name(name);
+                    self.record_name(Some(task), task, name, entry.object);
+                } else if !entry.rights.contains(RightKind::Receive) {
+                    self.record_name(Some(task), task, name, entry.object);
                 }
-                self.record_name(Some(task), task, name, entry.object);
                 self.name_freed(task, name, port, entry.dead_name_request);
             }
         }

@@ -8,14 +8,27 @@ use tests::{bundled_scenarios, run_scenario_file};
 #[test]
 fn every_bundled_scenario_meets_its_expectations_and_matches_its_golden_trace() {
     let files = bundled_scenarios();
-    assert!(files.len() >= 16, "expected at least 16 bundled scenarios, found {}", files.len());
+    assert!(
+        files.len() >= 16,
+        "expected at least 16 bundled scenarios, found {}",
+        files.len()
+    );
     for file in files {
         let result = run_scenario_file(&file);
-        let failed: Vec<_> = result.checks.iter().filter(|c| c.verdict == scenarios::run::Verdict::Fail).collect();
-        assert!(failed.is_empty(), "{}: failed expectations: {failed:#?}", file.display());
+        let failed: Vec<_> = result
+            .checks
+            .iter()
+            .filter(|c| c.verdict == scenarios::run::Verdict::Fail)
+            .collect();
+        assert!(
+            failed.is_empty(),
+            "{}: failed expectations: {failed:#?}",
+            file.display()
+        );
         let mut text = Vec::new();
         write_jsonl(&mut text, &result.header, &result.trace).expect("writing to memory");
         let golden = file.with_extension("golden");
-        expect_test::expect_file![golden].assert_eq(&String::from_utf8(text).expect("JSON is UTF-8"));
+        expect_test::expect_file![golden]
+            .assert_eq(&String::from_utf8(text).expect("JSON is UTF-8"));
     }
 }

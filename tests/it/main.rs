@@ -3,6 +3,7 @@
 //! `mach_*` modules hold one test per behaviour of the Mach reference's §10 that
 //! machsim models, named as a sentence; `properties` holds the proptest suites.
 
+mod golden;
 mod kernel_ipc;
 mod kernel_notify;
 mod mach_cache;

@@ -307,11 +307,9 @@ impl Script {
         urefs: Option<u32>,
     ) {
         let name = self.resolve(port);
-        let held = if name == NO_RIGHT {
-            None
-        } else {
-            self.cx.port_type(name).await.ok()
-        };
+        // Always a kernel call, so every `expect_right` is one kernel step, even
+        // for a label the task holds nothing under.
+        let held = self.cx.port_type(name).await.ok();
         let (rights, refs) = match held {
             Some((rights, refs)) => (rights.as_str(), refs),
             None => ("none", 0),
