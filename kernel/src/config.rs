@@ -64,6 +64,9 @@ pub struct Config {
     pub step_limit: u64,
     /// Record a trace.
     pub trace: bool,
+    /// Encode the trace as it is recorded, in the binary form, instead of keeping
+    /// the events in memory: for long runs whose trace goes to a `.trace` file.
+    pub stream_binary_trace: bool,
     /// The largest message, in bytes of `msgh_size` (`send_too_large` above it).
     pub max_message_bytes: u32,
     /// The most messages one queue holds, forced ones included; past it a send to a
@@ -81,6 +84,7 @@ impl Default for Config {
             time_limit: ms(60_000),
             step_limit: 1_000_000,
             trace: false,
+            stream_binary_trace: false,
             max_message_bytes: 64 << 20,
             max_queue_messages: 1 << 20,
             max_names_per_task: ports::PortSpace::DEFAULT_MAX_NAMES,

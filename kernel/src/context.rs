@@ -87,12 +87,13 @@ impl Future for Trap<'_> {
 }
 
 impl TaskContext {
-    async fn trap(&self, call: Call) -> Reply {
+    /// The future of one call: a plain struct rather than an `async fn`, so each
+    /// public method's state machine holds it directly (one layer less to move).
+    fn trap(&self, call: Call) -> Trap<'_> {
         Trap {
             cx: self,
             call: Some(call),
         }
-        .await
     }
 
     async fn kernel(&self, op: KernelOp) -> Result<KernReply, KernError> {

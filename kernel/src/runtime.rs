@@ -143,6 +143,16 @@ impl KernelBuilder {
         self
     }
 
+    /// Records the trace straight into the binary form (postcard) as events happen,
+    /// keeping no event structures: the cheapest way to trace a long run. Read it
+    /// with [`Kernel::take_binary_trace`].
+    #[must_use]
+    pub fn stream_binary_trace(mut self) -> Self {
+        self.config.trace = true;
+        self.config.stream_binary_trace = true;
+        self
+    }
+
     /// The virtual-time limit, in milliseconds.
     #[must_use]
     pub fn time_limit_ms(mut self, ms: u64) -> Self {
@@ -569,9 +579,32 @@ impl Kernel {
         lock(&self.state).trace.records().to_vec()
     }
 
-    /// Takes the recorded trace out of the kernel.
+    /// Takes the recorded trace out of the kernel (empty for a streamed trace).
     pub fn take_trace(&mut self) -> Vec<TraceRecord> {
         lock(&self.state).trace.take()
+    }
+
+    /// Takes a streamed binary trace out of the kernel as a complete `.trace` file:
+    /// `header`'s line, then the records. For a kernel that kept its events in
+    /// memory, encodes them.
+    ///
+    /// # Errors
+    /// An encoding error (none is expected for well-formed events).
+    pub fn take_binary_trace(
+        &mut self,
+        header: &crate::trace::TraceHeader,
+    ) -> std::io::Result<Vec<u8>> {
+        let mut state = lock(&self.state);
+        let mut out = serde_json::to_vec(header)?;
+        out.push(b'\n');
+        match state.trace.take_encoded() {
+            Some(bytes) => out.extend_from_slice(&bytes),
+            None => {
+                let records = state.trace.take();
+                crate::trace::write_binary_records(&mut out, &records)?;
+            }
+        }
+        Ok(out)
     }
 
     /// A read-only view of the kernel's state, for reports and tests.

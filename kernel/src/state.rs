@@ -93,7 +93,7 @@ pub(crate) struct KernelState {
 
 impl KernelState {
     pub(crate) fn new(config: Config, scheduler: Box<dyn Scheduler>) -> KernelState {
-        let trace = Recorder::new(config.trace);
+        let trace = Recorder::new(config.trace, config.stream_binary_trace);
         KernelState {
             config,
             now: 0,

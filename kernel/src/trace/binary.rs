@@ -15,6 +15,14 @@ pub fn write_binary(
 ) -> io::Result<()> {
     serde_json::to_writer(&mut *out, header)?;
     out.write_all(b"\n")?;
+    write_binary_records(out, records)
+}
+
+/// Writes records in the binary form, with no header line.
+///
+/// # Errors
+/// Any error of the writer or of the encoder.
+pub fn write_binary_records(out: &mut impl Write, records: &[TraceRecord]) -> io::Result<()> {
     let mut buffer = Vec::with_capacity(64);
     for record in records {
         buffer.clear();

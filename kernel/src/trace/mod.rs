@@ -10,28 +10,36 @@ mod event;
 mod jsonl;
 mod reader;
 
-pub use binary::write_binary;
+pub use binary::{write_binary, write_binary_records};
 pub use event::{CarriedRight, Event, HexBytes, Label, TraceHeader, TraceItem, TraceRecord};
 pub use jsonl::{write_jsonl, write_jsonl_record};
 pub use reader::{Trace, TraceError, read_trace};
 
 use crate::clock::Ticks;
 
-/// Collects events for one run.
+/// Collects events for one run: kept as records, or encoded at once (streaming).
 #[derive(Debug, Default)]
 pub(crate) struct Recorder {
     enabled: bool,
     records: Vec<TraceRecord>,
+    /// The binary form being written as events happen, when streaming.
+    encoded: Option<Vec<u8>>,
     next_seq: u64,
 }
 
 impl Recorder {
-    pub(crate) fn new(enabled: bool) -> Recorder {
+    pub(crate) fn new(enabled: bool, stream_binary: bool) -> Recorder {
         Recorder {
             enabled,
             records: Vec::new(),
+            encoded: stream_binary.then(Vec::new),
             next_seq: 1,
         }
+    }
+
+    /// The streamed binary records, if this recorder streams.
+    pub(crate) fn take_encoded(&mut self) -> Option<Vec<u8>> {
+        self.encoded.as_mut().map(std::mem::take)
     }
 
     pub(crate) fn enabled(&self) -> bool {
@@ -49,12 +57,24 @@ impl Recorder {
         if self.enabled {
             let seq = self.next_seq;
             self.next_seq += 1;
-            self.records.push(TraceRecord {
+            let record = TraceRecord {
                 seq,
                 t_ns: now,
                 task: task.cloned(),
                 event: build(),
-            });
+            };
+            match self.encoded.as_mut() {
+                Some(out) => {
+                    let buffer = std::mem::take(out);
+                    // Encoding a well-formed event into memory cannot fail; if it
+                    // ever did, the record is kept rather than lost.
+                    match postcard::to_extend(&record, buffer) {
+                        Ok(buffer) => *out = buffer,
+                        Err(_) => self.records.push(record),
+                    }
+                }
+                None => self.records.push(record),
+            }
         }
     }
 

@@ -27,11 +27,8 @@ fn finish(mut kernel: Kernel, trace: bool) -> Result<Duration, WorkloadError> {
     let start = Instant::now();
     let report = kernel.run();
     if trace {
-        let records = kernel.take_trace();
         let header = kernel::trace::TraceHeader::new("bench", 0, "round_robin");
-        let mut out = Vec::new();
-        kernel::trace::write_binary(&mut out, &header, &records)?;
-        std::hint::black_box(out);
+        std::hint::black_box(kernel.take_binary_trace(&header)?);
     }
     let elapsed = start.elapsed();
     if report.outcome.as_str() != "completed" || !report.violations.is_empty() {
@@ -94,7 +91,13 @@ pub fn send_then_receive(messages: u64) -> Result<Duration, WorkloadError> {
 /// server replies through the send-once right and waits for the next request in the
 /// same `mach_msg`, as Mach RPC does. Per round trip.
 pub fn request_reply(round_trips: u64, trace: bool) -> Result<Duration, WorkloadError> {
-    let mut kernel = Kernel::builder().step_limit(u64::MAX).trace(trace).build();
+    let builder = Kernel::builder().step_limit(u64::MAX);
+    let mut kernel = if trace {
+        builder.stream_binary_trace()
+    } else {
+        builder
+    }
+    .build();
     kernel.spawn("server", move |cx| async move {
         let port = cx.lookup("requests").ok_or("no requests port")?;
         let options = ReceiveOptions::default();
