@@ -28,6 +28,12 @@ pub struct PortInfo {
     pub make_send_count: u32,
     /// The next sequence number.
     pub seqno: u32,
+    /// The queued messages' trace numbers (`msg`), oldest first.
+    pub queue: Vec<u64>,
+    /// The label of the set the port is in, if any.
+    pub set: Option<String>,
+    /// Tasks blocked sending to the port, first come first served.
+    pub blocked_senders: Vec<String>,
 }
 
 /// One task as a report shows it.
@@ -67,6 +73,13 @@ impl Inspector<'_> {
                 send_once_rights: p.sorights,
                 make_send_count: p.mscount,
                 seqno: p.seqno,
+                queue: p.queue.iter().map(|e| e.serial.0).collect(),
+                set: p.set.map(|set| s.set_label(set).to_string()),
+                blocked_senders: p
+                    .extra
+                    .as_ref()
+                    .map(|e| e.blocked_senders.iter().map(|t| s.task(*t).name.to_string()).collect())
+                    .unwrap_or_default(),
             })
             .collect()
     }

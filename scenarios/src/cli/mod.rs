@@ -7,6 +7,7 @@ mod bench;
 mod check;
 mod run;
 mod scenario_file;
+mod trace_input;
 
 use clap::{CommandFactory, Parser, Subcommand};
 use std::process::ExitCode;
