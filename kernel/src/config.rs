@@ -69,8 +69,10 @@ pub struct Config {
     pub stream_binary_trace: bool,
     /// The largest message, in bytes of `msgh_size` (`send_too_large` above it).
     pub max_message_bytes: u32,
-    /// The most messages one queue holds, forced ones included; past it a send to a
-    /// send-once right or a notification is refused as if the queue were full.
+    /// The most messages an unbounded queue holds before ordinary senders see it as
+    /// full (so a runaway sender blocks instead of exhausting memory). Messages to
+    /// send-once rights and the kernel's notifications are never refused, as in
+    /// Mach 3.0.
     pub max_queue_messages: usize,
     /// The most names one task's space holds (`no_space` past it).
     pub max_names_per_task: usize,

@@ -426,8 +426,9 @@ impl TaskContext {
     /// (`mach_port_insert_right`, with the kernel choosing the name).
     ///
     /// # Errors
-    /// `InvalidName`/`InvalidRight` for a bad name, `InvalidArgument` if `task_port`
-    /// is not a live task's kernel port, `InvalidCapability` for a dead right.
+    /// `InvalidName`/`InvalidRight` for a bad name (a task port whose task ended is a
+    /// dead name: `InvalidRight`), `InvalidArgument` if `task_port` is a send right
+    /// to a port that is not a task's kernel port, `InvalidCapability` for a dead right.
     pub async fn insert_right(
         &self,
         task_port: PortName,

@@ -52,8 +52,14 @@ impl KernelState {
             TaskState::Waiting(Wait::Sleep { timer }) => self.timers.cancel(timer),
             _ => {}
         }
+        // A task's own end (exit, crash) is its action; a kill is the kernel's, so
+        // the kill and its clean-up carry no task (the trace format's rule).
+        let cause = match exit {
+            TaskExit::Killed => None,
+            _ => Some(task),
+        };
         let name = self.task_label(task);
-        self.record(Some(task), |_| match &exit {
+        self.record(cause, |_| match &exit {
             TaskExit::Exited(code) => Event::TaskExited {
                 name: name.clone(),
                 code: *code,
@@ -80,6 +86,7 @@ impl KernelState {
                 } else {
                     "receiver_ended"
                 },
+                cause,
             );
         }
         if let Some(mailbox) = self.task_mut(task).direct_mailbox.take() {

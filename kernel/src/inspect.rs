@@ -78,7 +78,12 @@ impl Inspector<'_> {
                 blocked_senders: p
                     .extra
                     .as_ref()
-                    .map(|e| e.blocked_senders.iter().map(|t| s.task(*t).name.to_string()).collect())
+                    .map(|e| {
+                        e.blocked_senders
+                            .iter()
+                            .map(|t| s.task(*t).name.to_string())
+                            .collect()
+                    })
                     .unwrap_or_default(),
             })
             .collect()

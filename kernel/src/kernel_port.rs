@@ -25,9 +25,9 @@ use std::sync::Arc;
 pub enum KernelOp {
     /// `mach_port_allocate(RECEIVE)`: a new port whose receive right the task holds.
     Allocate {
-        /// Its queue limit.
+        /// Its queue limit (bounded ones at most 1024, else `invalid_value`).
         limit: QueueLimit,
-        /// Its label in traces (made up from the task's name if `None`).
+        /// Its label in traces; `None` makes an anonymous port, shown by its id.
         label: Option<String>,
     },
     /// `mach_port_allocate(PORT_SET)`: a new, empty port set.
@@ -123,7 +123,10 @@ pub enum KernelOp {
 }
 
 impl KernelOp {
-    /// The operation's MIG message id (Mach 3.0's `mach_port` subsystem, 3200…).
+    /// The operation's MIG message id: the `mach_port` subsystem's numbers as XNU's
+    /// `mach_port.defs` gives them (3201 `type` … 3215 `extract_right`); 3216 for
+    /// `set_queue_limit` is machsim's own choice (Mach sets the limit through
+    /// `mach_port_set_attributes`).
     pub fn id(&self) -> i32 {
         match self {
             KernelOp::PortType { .. } => 3201,
@@ -222,6 +225,11 @@ impl KernelState {
         let size = message_size(&body.iter().map(KItem::size_item).collect::<Vec<_>>());
         let serial = self.next_serial();
         self.counts.sent += 1;
+        // The request goes through a copy of the task's send right to its kernel
+        // port, which the kernel's receipt consumes.
+        if let Some(p) = self.port_mut(kernel_port) {
+            p.srights += 1;
+        }
         let request = Envelope {
             serial,
             id: MessageId(op.id()),
@@ -255,6 +263,15 @@ impl KernelState {
     fn serve(&mut self, task: TaskId, op: KernelOp) -> Result<KernReply, KernError> {
         match op {
             KernelOp::Allocate { limit, label } => {
+                // Refuse before making anything, so a failed call leaves no trace.
+                if self.task(task).space.is_full() {
+                    return Err(KernError::NoSpace);
+                }
+                if let QueueLimit::Bounded(n) = limit
+                    && n > QueueLimit::MAX
+                {
+                    return Err(KernError::InvalidValue);
+                }
                 let port = self.create_port(
                     Some(task),
                     label.as_deref().unwrap_or(""),
@@ -273,6 +290,9 @@ impl KernelState {
                 }
             }
             KernelOp::AllocateSet { label } => {
+                if self.task(task).space.is_full() {
+                    return Err(KernError::NoSpace);
+                }
                 let label = self.unique_label(
                     &label.unwrap_or_else(|| format!("{}.set", self.task(task).name)),
                 );
@@ -351,7 +371,7 @@ impl KernelState {
                     return Err(KernError::UrefsOverflow);
                 }
                 if delta < 0 && right == RightKind::PortSet {
-                    self.destroy_name(task, name, entry, "destroyed");
+                    self.destroy_name(task, name, entry, "destroyed", Some(task));
                     return Ok(KernReply::Done);
                 }
                 if delta < 0 && right == RightKind::Receive {
@@ -386,7 +406,7 @@ impl KernelState {
                     .space
                     .get(name)
                     .ok_or(KernError::InvalidName)?;
-                self.destroy_name(task, name, entry, "destroyed");
+                self.destroy_name(task, name, entry, "destroyed", Some(task));
                 Ok(KernReply::Done)
             }
             KernelOp::SetQueueLimit { name, limit } => {
@@ -508,12 +528,13 @@ impl KernelState {
         name: PortName,
         entry: ports::Entry,
         reason: &'static str,
+        cause: Option<TaskId>,
     ) {
         match entry.object {
             EntryObject::PortSet(set) => {
                 let _ = self.task_mut(task).space.remove_name(name);
-                self.record_name(Some(task), task, name, entry.object);
-                self.destroy_set(set, Some(task));
+                self.record_name(cause, task, name, entry.object);
+                self.destroy_set(set, cause);
             }
             EntryObject::Port(port) => {
                 if entry.rights.contains(RightKind::Send) {
@@ -532,15 +553,15 @@ impl KernelState {
                     self.release_send_once(port);
                 }
                 if entry.rights.contains(RightKind::Receive) {
-                    self.destroy_port(port, reason, Some(task));
+                    self.destroy_port(port, reason, cause);
                 }
                 // Destroying a receive right already recorded the name's new state;
                 // record again only if something was left under it to remove.
                 if self.task(task).space.get(name).is_some() {
                     let _ = self.task_mut(task).space.remove_name(name);
-                    self.record_name(Some(task), task, name, entry.object);
+                    self.record_name(cause, task, name, entry.object);
                 } else if !entry.rights.contains(RightKind::Receive) {
-                    self.record_name(Some(task), task, name, entry.object);
+                    self.record_name(cause, task, name, entry.object);
                 }
                 self.name_freed(task, name, port, entry.dead_name_request);
             }
@@ -640,7 +661,7 @@ impl KernelState {
                     notify: k.port_label(notify_port),
                 });
                 if kind == NotificationKind::NoSenders {
-                    self.check_no_senders(port);
+                    self.check_no_senders(port, true);
                 }
                 Ok(KernReply::Previous(PortName::NULL))
             }

@@ -128,13 +128,13 @@ impl KernelState {
         let Some(p) = self.port_mut(port) else { return };
         p.srights = p.srights.saturating_sub(1);
         if p.srights == 0 {
-            self.check_no_senders(port);
+            self.check_no_senders(port, false);
         }
     }
 
-    /// Fires the no-senders request of `port` if there are no send rights and the
-    /// make-send count has reached the request's `sync`.
-    pub(crate) fn check_no_senders(&mut self, port: PortId) {
+    /// Fires the no-senders request of `port` if there are no send rights (and, for
+    /// the check made with the request, the make-send count has reached its `sync`).
+    pub(crate) fn check_no_senders(&mut self, port: PortId, immediate: bool) {
         let Some(p) = self.port_mut(port) else { return };
         if p.srights != 0 {
             return;
@@ -146,7 +146,10 @@ impl KernelState {
         let Some((notify, sync)) = extra.no_senders else {
             return;
         };
-        if mscount < sync {
+        // `sync` only matters when the request is made: it fires at once if there
+        // are no send rights and the make-send count has reached it. Later, the
+        // request fires whenever the last send right goes (Mach 3.0).
+        if immediate && mscount < sync {
             return;
         }
         extra.no_senders = None;

@@ -432,6 +432,13 @@ impl Kernel {
         {
             return false;
         }
+        // Timers due now (a fault at the current instant, say) come before any task
+        // step at that instant.
+        if state.fire_due() {
+            drop(state);
+            self.instantiate();
+            return true;
+        }
         let next = match state.switch_to.take() {
             Some(task) if state.ready.contains(&task) => {
                 state.ready.retain(|t| *t != task);
@@ -797,10 +804,18 @@ impl KernelState {
             return false;
         }
         self.now = self.now.max(deadline);
+        self.fire_due();
+        true
+    }
+
+    /// Fires every timer due at or before now, faults first. Returns whether any fired.
+    pub(crate) fn fire_due(&mut self) -> bool {
+        let mut fired = false;
         while let Some(kind) = self.timers.pop_due(self.now) {
             self.fire(kind);
+            fired = true;
         }
-        true
+        fired
     }
 
     fn fire(&mut self, kind: TimerKind) {
@@ -811,6 +826,7 @@ impl KernelState {
                     return;
                 };
                 match fault {
+                    Fault::Kill(task) if self.task(task).is_ended() => {}
                     Fault::Kill(task) => {
                         self.record(None, |k| Event::FaultApplied {
                             kind: Arc::from("kill"),

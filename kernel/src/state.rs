@@ -89,6 +89,9 @@ pub(crate) struct KernelState {
     /// Ended tasks whose futures the runtime must drop.
     pub(crate) to_drop: Vec<TaskId>,
     pub(crate) violations: Vec<String>,
+    /// Ports waiting to be destroyed by the running destruction (see `destroy_port`).
+    pub(crate) doomed_ports: VecDeque<(PortId, &'static str, Option<TaskId>)>,
+    pub(crate) destroying: bool,
 }
 
 impl KernelState {
@@ -122,6 +125,8 @@ impl KernelState {
             declared: BTreeMap::new(),
             to_drop: Vec::new(),
             violations: Vec::new(),
+            doomed_ports: VecDeque::new(),
+            destroying: false,
         }
     }
 

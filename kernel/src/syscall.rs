@@ -180,6 +180,9 @@ impl KernelState {
             }
         }
         let size = message.size();
+        if size > self.config.max_message_bytes {
+            return Some(Err(SendError::TooLarge(message)));
+        }
         match self.check_body_only(task, &message) {
             Ok(()) => {}
             Err(ports::ReturnCode::SendInvalidReply) => {
@@ -204,6 +207,11 @@ impl KernelState {
         name: &str,
         factory: Option<TaskFactory>,
     ) -> Result<KernReply, KernError> {
+        // The parent gets a send right to the child's kernel port: make sure it can,
+        // before anything starts.
+        if self.task(parent).space.is_full() {
+            return Err(KernError::NoSpace);
+        }
         let (child, factory) = match factory {
             Some(factory) => (self.create_task(name, Some(parent), None), factory),
             None => {

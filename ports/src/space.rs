@@ -134,6 +134,12 @@ impl PortSpace {
         self.live
     }
 
+    /// True when no further name can be made (`no_space` for a new right that does
+    /// not merge into an existing name).
+    pub fn is_full(&self) -> bool {
+        self.live >= self.max_names
+    }
+
     /// True when the task holds no right.
     pub fn is_empty(&self) -> bool {
         self.live == 0

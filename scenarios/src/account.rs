@@ -326,11 +326,11 @@ pub fn summary(result: &RunResult, style: Style) -> String {
                 );
             }
             Verdict::Fail => {
-                let who = check
-                    .task
-                    .as_deref()
-                    .map(|t| format!(" in {t}"))
-                    .unwrap_or_default();
+                // Step failures say which task; whole-run checks name theirs already.
+                let who = match (&check.task, check.t_ns) {
+                    (Some(task), Some(_)) => format!(" in {task}"),
+                    _ => String::new(),
+                };
                 let when = check
                     .t_ns
                     .map(|t| format!(" at {}", time(t)))

@@ -48,6 +48,23 @@ impl Uses {
         slot.1
     }
 
+    /// The moves of `name`'s send right counted so far.
+    fn moves(&self, name: PortName) -> u32 {
+        self.find(name).map_or(0, |e| e.1)
+    }
+
+    /// True if `name`'s single-use right (send-once or receive) was already used.
+    fn used_once(&self, name: PortName) -> bool {
+        self.find(name).is_some_and(|e| e.2)
+    }
+
+    fn find(&self, name: PortName) -> Option<&(PortName, u32, bool)> {
+        self.inline[..self.len]
+            .iter()
+            .chain(self.spill.iter())
+            .find(|e| e.0 == name)
+    }
+
     /// Records a single use of `name`; false if it was already used.
     fn use_once(&mut self, name: PortName) -> bool {
         let slot = self.slot(name);
@@ -95,8 +112,10 @@ impl KernelState {
                 }
                 Ok(None)
             }
-            Disposition::CopySend => rights
-                .contains(RightKind::Send)
+            // A copy needs a reference left after the moves counted so far (rights
+            // are taken in order: a copy after the last reference moved fails).
+            Disposition::CopySend => (rights.contains(RightKind::Send)
+                && uses.moves(name) < entry.urefs)
                 .then_some(Some(port))
                 .ok_or(()),
             Disposition::MoveSend => {
@@ -114,10 +133,12 @@ impl KernelState {
                 }
                 Ok(Some(port))
             }
-            Disposition::MakeSend | Disposition::MakeSendOnce => rights
-                .contains(RightKind::Receive)
-                .then_some(Some(port))
-                .ok_or(()),
+            // Making a right needs the receive right still in hand.
+            Disposition::MakeSend | Disposition::MakeSendOnce => {
+                (rights.contains(RightKind::Receive) && !uses.used_once(name))
+                    .then_some(Some(port))
+                    .ok_or(())
+            }
             Disposition::MoveReceive => {
                 if !rights.contains(RightKind::Receive) || !uses.use_once(name) {
                     return Err(());
@@ -356,6 +377,9 @@ impl KernelState {
     ) -> Result<(), ReturnCode> {
         let mut uses = Uses::default();
         let reply = message.header.reply;
+        if reply.is_valid() && !message.header.reply_disposition.is_send_type() {
+            return Err(ReturnCode::SendInvalidReply);
+        }
         if reply.is_valid() {
             self.refresh_name(task, reply);
             self.check_use(task, reply, message.header.reply_disposition, &mut uses)

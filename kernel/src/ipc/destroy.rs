@@ -69,33 +69,48 @@ impl KernelState {
         reason: &'static str,
         cause: Option<TaskId>,
     ) {
-        self.destroy_one_port(port, reason, cause);
+        // Destroying one port can destroy messages carrying receive rights of other
+        // ports, and so on down a chain of any length. Mach flattens that recursion
+        // with a queue (`ipc_kmsg_destroy`); so does machsim: a destruction started
+        // while another runs is queued and done by the outer loop, in order.
+        self.doomed_ports.push_back((port, reason, cause));
+        if self.destroying {
+            return;
+        }
+        self.destroying = true;
+        while let Some((port, reason, cause)) = self.doomed_ports.pop_front() {
+            self.destroy_one_port(port, reason, cause);
+        }
+        self.destroying = false;
     }
 
     fn destroy_one_port(&mut self, port: PortId, reason: &'static str, cause: Option<TaskId>) {
         let Some(p) = self.port(port) else { return };
         let holder = p.receiver_task();
-        // The holder's name for the receive right goes (its send rights stay, dead).
-        if let Some(holder) = holder
-            && let Some(name) = self.task(holder).space.name_of(port)
-        {
-            let _ = self
-                .task_mut(holder)
-                .space
-                .remove_right(name, RightKind::Receive);
-            if self.task(holder).space.get(name).is_some() {
-                let _ = self.task_mut(holder).space.convert_to_dead_name(name);
-            }
-            self.record_name(cause, holder, name, EntryObject::Port(port));
-        }
         let saved = self
             .port_mut(port)
             .and_then(|p| p.extra.as_mut())
-            .and_then(|e| e.port_destroyed.take());
-        if let Some(backup) = saved
-            && self.port(backup).is_some()
-            && backup != port
+            .and_then(|e| e.port_destroyed.take())
+            .filter(|backup| *backup != port && self.port(*backup).is_some());
+        // The holder's name loses the receive right. If the port is saved its send
+        // rights under the name stay good; if it dies they become a dead name, and a
+        // name freed with a dead-name request on it gets port-deleted (Mach 3.0).
+        if let Some(holder) = holder
+            && let Some(name) = self.task(holder).space.name_of(port)
+            && let Ok((before, freed)) = self
+                .task_mut(holder)
+                .space
+                .remove_right(name, RightKind::Receive)
         {
+            if saved.is_none() && !freed {
+                let _ = self.task_mut(holder).space.convert_to_dead_name(name);
+            }
+            self.record_name(cause, holder, name, EntryObject::Port(port));
+            if freed {
+                self.name_freed(holder, name, port, before.dead_name_request);
+            }
+        }
+        if let Some(backup) = saved {
             self.receive_right_leaves(port, cause);
             self.post_notification(
                 backup,

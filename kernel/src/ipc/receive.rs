@@ -168,6 +168,11 @@ impl KernelState {
                         destroyed: true, ..
                     } = error
                     {
+                        // Dequeued and destroyed: it uses up a sequence number, as
+                        // a queued message would.
+                        if let Some(p) = self.port_mut(port) {
+                            p.seqno = p.seqno.wrapping_add(1);
+                        }
                         self.pop_blocked_sender(port);
                         let envelope = self.take_blocked_envelope(sender)?;
                         self.destroy_message(envelope, "too_large");

@@ -474,6 +474,7 @@ impl KernelState {
             seqno: 0,
             pseudo: false,
         });
+        self.consume_dest_right(&envelope);
         self.release_envelope_rights(envelope);
     }
 

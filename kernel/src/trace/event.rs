@@ -109,6 +109,48 @@ impl<'de> Deserialize<'de> for HexBytes {
     }
 }
 
+/// `f64` in a trace: JSON has no NaN or infinities, so human-readable forms write
+/// those as strings; the binary form writes every value as it is.
+mod float {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub(super) fn serialize<S: Serializer>(value: &f64, serializer: S) -> Result<S::Ok, S::Error> {
+        if value.is_finite() || !serializer.is_human_readable() {
+            serializer.serialize_f64(*value)
+        } else if value.is_nan() {
+            serializer.serialize_str("NaN")
+        } else if *value > 0.0 {
+            serializer.serialize_str("inf")
+        } else {
+            serializer.serialize_str("-inf")
+        }
+    }
+
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Text {
+        Number(f64),
+        Word(String),
+    }
+
+    pub(super) fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<f64, D::Error> {
+        if !deserializer.is_human_readable() {
+            return f64::deserialize(deserializer);
+        }
+        match Text::deserialize(deserializer)? {
+            Text::Number(value) => Ok(value),
+            Text::Word(word) => match word.as_str() {
+                "NaN" => Ok(f64::NAN),
+                "inf" => Ok(f64::INFINITY),
+                "-inf" => Ok(f64::NEG_INFINITY),
+                other => Err(serde::de::Error::custom(format!(
+                    "expected a number, \"NaN\", \"inf\" or \"-inf\", found {other:?}"
+                ))),
+            },
+        }
+    }
+}
+
 fn decode_hex(text: &str) -> Option<Vec<u8>> {
     let digits = text.as_bytes();
     if !digits.len().is_multiple_of(2) {
@@ -143,8 +185,8 @@ pub enum TraceItem {
     I64(i64),
     /// `bool`.
     Bool(bool),
-    /// `f64`.
-    F64(f64),
+    /// `f64` (in JSON, `"NaN"`, `"inf"` and `"-inf"` for the values JSON lacks).
+    F64(#[serde(with = "float")] f64),
     /// `str`.
     Str(String),
     /// Inline bytes (lower-case hex in JSON, raw in the binary form).
@@ -182,7 +224,9 @@ pub enum Event {
     TaskWoken {
         /// The task.
         name: Label,
-        /// Why: `message`, `slot`, `timeout`, `port_died`, `sleep_over`, …
+        /// Why: `message` (one arrived), `slot` (room in a queue), `taken` (a
+        /// receiver took a rendezvous message), `timeout` (a timed wait or a sleep
+        /// ended), `port_died`, `port_changed`, `too_large`.
         reason: Label,
     },
     /// A task went to sleep until `until_ns`.
@@ -291,9 +335,10 @@ pub enum Event {
         /// The port it will be sent to.
         notify: Label,
     },
-    /// A message entered the kernel (its rights copied in). Exactly one of
-    /// `message_queued`, `message_cached`, `send_blocked`, or `message_received`
-    /// follows for it.
+    /// A message entered the kernel (its rights copied in). Then it is queued
+    /// (`message_queued`, `message_cached`), held by its blocked sender
+    /// (`send_blocked`), taken (`message_received`, or with `pseudo` handed back), or
+    /// destroyed at once (`message_destroyed`, e.g. to a dead notify port).
     MessageSent {
         /// The message.
         msg: u64,
@@ -310,7 +355,7 @@ pub enum Event {
         /// Its body.
         body: Vec<TraceItem>,
         /// `notification` for a kernel notification, `direct` for direct naming,
-        /// `kernel_call` or `kernel_reply` for the kernel port's traffic.
+        /// `null` otherwise (a task's send, or a request to a kernel port).
         #[serde(default)]
         kind: Option<Label>,
     },

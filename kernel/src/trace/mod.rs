@@ -65,11 +65,11 @@ impl Recorder {
             };
             match self.encoded.as_mut() {
                 Some(out) => {
-                    let buffer = std::mem::take(out);
-                    // Encoding a well-formed event into memory cannot fail; if it
-                    // ever did, the record is kept rather than lost.
-                    match postcard::to_extend(&record, buffer) {
-                        Ok(buffer) => *out = buffer,
+                    // Encoding a well-formed event cannot fail; if it ever did, the
+                    // record is kept in memory rather than lost, and what was
+                    // encoded before stays.
+                    match postcard::to_stdvec(&record) {
+                        Ok(bytes) => out.extend_from_slice(&bytes),
                         Err(_) => self.records.push(record),
                     }
                 }

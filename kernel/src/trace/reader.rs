@@ -67,12 +67,12 @@ pub fn read_trace(bytes: &[u8]) -> Result<Trace, TraceError> {
     let header = parse_header(&bytes[..header_end])?;
     let rest = bytes.get(header_end + 1..).unwrap_or(&[]);
     let is_json = rest.first().is_none_or(|b| *b == b'{');
-    let records = if is_json {
-        read_jsonl_records(rest)?
+    let (records, offsets) = if is_json {
+        (read_jsonl_records(rest)?, Vec::new())
     } else {
         read_binary_records(rest, header_end + 1)?
     };
-    check_sequence(&records, is_json, header_end + 1)?;
+    check_sequence(&records, &offsets)?;
     Ok(Trace { header, records })
 }
 
@@ -162,8 +162,13 @@ fn from_flat(value: Value) -> Result<TraceRecord, String> {
     })
 }
 
-fn read_binary_records(bytes: &[u8], base: usize) -> Result<Vec<TraceRecord>, TraceError> {
+/// The records, and the byte offset where each starts (for error messages).
+fn read_binary_records(
+    bytes: &[u8],
+    base: usize,
+) -> Result<(Vec<TraceRecord>, Vec<usize>), TraceError> {
     let mut records = Vec::new();
+    let mut offsets = Vec::new();
     let mut rest = bytes;
     while !rest.is_empty() {
         let offset = base + (bytes.len() - rest.len());
@@ -173,12 +178,16 @@ fn read_binary_records(bytes: &[u8], base: usize) -> Result<Vec<TraceRecord>, Tr
                 message: format!("corrupt or torn record ({e})"),
             })?;
         records.push(record);
+        offsets.push(offset);
         rest = tail;
     }
-    Ok(records)
+    Ok((records, offsets))
 }
 
-fn check_sequence(records: &[TraceRecord], is_json: bool, base: usize) -> Result<(), TraceError> {
+/// Checks that events are numbered 1, 2, 3, … and time never goes back. `offsets`
+/// holds each record's byte offset for the binary form (empty for JSON Lines,
+/// where event `i` is on line `i + 2`).
+fn check_sequence(records: &[TraceRecord], offsets: &[usize]) -> Result<(), TraceError> {
     let mut last_t = 0;
     for (i, record) in records.iter().enumerate() {
         let expected = i as u64 + 1;
@@ -196,16 +205,15 @@ fn check_sequence(records: &[TraceRecord], is_json: bool, base: usize) -> Result
             None
         };
         if let Some(message) = problem {
-            return Err(if is_json {
-                TraceError::BadLine {
+            return Err(match offsets.get(i) {
+                Some(offset) => TraceError::BadRecord {
+                    offset: *offset,
+                    message,
+                },
+                None => TraceError::BadLine {
                     line: i + 2,
                     message,
-                }
-            } else {
-                TraceError::BadRecord {
-                    offset: base,
-                    message: format!("record {}: {message}", i + 1),
-                }
+                },
             });
         }
         last_t = record.t_ns;

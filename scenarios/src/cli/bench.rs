@@ -26,16 +26,24 @@ pub(crate) fn run(args: &BenchArgs) -> ExitCode {
     if let Some(only) = &args.only {
         suite.retain(|workload, _| workload.contains(only.as_str()));
     }
-    let results = suite.run();
-    if args.json {
-        print!("{}", report_json(&results));
-    } else {
-        print!("{}", report_text(&results));
-        println!();
-        print!(
-            "{}",
-            report_targets(&evaluate_targets(&results, &design_targets()))
+    if suite.workload_names().is_empty() {
+        eprintln!(
+            "error: no workload matches --only {}; the workloads are send_receive, request_reply, pipe_rtt, many_ports and idle_port_memory",
+            args.only.as_deref().unwrap_or("")
         );
+        return ExitCode::from(2);
     }
+    let results = suite.run();
+    let text = if args.json {
+        report_json(&results)
+    } else {
+        format!(
+            "{}\n{}",
+            report_text(&results),
+            report_targets(&evaluate_targets(&results, &design_targets()))
+        )
+    };
+    // A closed pipe (`machsim bench | head`) is not a crash.
+    let _ = std::io::Write::write_all(&mut std::io::stdout().lock(), text.as_bytes());
     ExitCode::SUCCESS
 }

@@ -18,18 +18,23 @@ pub struct CheckArgs {
 
 /// Reports every problem of every file; exit status 2 if any file is invalid.
 pub(crate) fn run(args: &CheckArgs, programs: &tasks::Registry) -> ExitCode {
-    let color = args.color.enabled();
+    use std::io::Write;
+    let color = args.color.enabled_for_stderr();
     let mut failed = false;
+    // Output goes through a locked handle whose errors are ignored, so a closed pipe
+    // (`machsim check … | head -1`) is not a crash.
+    let mut out = std::io::stdout().lock();
     for file in &args.files {
-        match load(file, &|name| programs.contains(name), color) {
-            Loaded::Valid(scenario) => println!(
+        match load(file, programs, color) {
+            Loaded::Valid(scenario) => drop(writeln!(
+                out,
                 "{}: ok ({} tasks, {} ports, {} port sets, {} faults)",
                 file.display(),
                 scenario.tasks.len(),
                 scenario.ports.len(),
                 scenario.port_sets.len(),
                 scenario.faults.len()
-            ),
+            )),
             Loaded::Invalid(text) => {
                 failed = true;
                 eprint!("{text}");

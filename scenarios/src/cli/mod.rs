@@ -64,14 +64,23 @@ pub enum ColorChoice {
 }
 
 impl ColorChoice {
+    /// Whether to colour what goes to standard output.
     fn enabled(self) -> bool {
         use std::io::IsTerminal;
+        self.decide(std::io::stdout().is_terminal())
+    }
+
+    /// Whether to colour what goes to standard error (diagnostics).
+    fn enabled_for_stderr(self) -> bool {
+        use std::io::IsTerminal;
+        self.decide(std::io::stderr().is_terminal())
+    }
+
+    fn decide(self, terminal: bool) -> bool {
         match self {
             ColorChoice::Always => true,
             ColorChoice::Never => false,
-            ColorChoice::Auto => {
-                std::env::var_os("NO_COLOR").is_none() && std::io::stdout().is_terminal()
-            }
+            ColorChoice::Auto => std::env::var_os("NO_COLOR").is_none() && terminal,
         }
     }
 }
@@ -86,7 +95,7 @@ fn program_resolver(
         registry
             .build(name, &args)
             .map(tasks::Program::into_factory)
-            .map_err(|e| format!("program `{name}`: {e}"))
+            .map_err(|e| e.to_string())
     }
 }
 

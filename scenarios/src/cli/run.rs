@@ -53,7 +53,7 @@ pub(crate) fn run(args: &RunArgs, programs: &tasks::Registry) -> ExitCode {
             }
         },
     };
-    let scenario = match load(&args.file, &|name| programs.contains(name), color) {
+    let scenario = match load(&args.file, programs, args.color.enabled_for_stderr()) {
         Loaded::Valid(scenario) => scenario,
         Loaded::Invalid(text) => {
             eprint!("{text}");
@@ -72,6 +72,18 @@ pub(crate) fn run(args: &RunArgs, programs: &tasks::Registry) -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    // Open the trace file before running, so a path that cannot be written is
+    // refused (exit 2) before anything runs, not after the run's verdict.
+    let trace_file = match (&args.trace, trace_form) {
+        (Some(path), Some(form)) => match std::fs::File::create(path) {
+            Ok(file) => Some((path, form, file)),
+            Err(e) => {
+                eprintln!("error: cannot write the trace to {}: {e}", path.display());
+                return ExitCode::from(2);
+            }
+        },
+        _ => None,
+    };
     let result = execute(&scenario, prepared);
     let style = Style { color };
     let mut out = std::io::stdout().lock();
@@ -84,15 +96,13 @@ pub(crate) fn run(args: &RunArgs, programs: &tasks::Registry) -> ExitCode {
         let _ = write!(out, "\n{}", account(&result.trace, style));
     }
     let _ = write!(out, "\n{}", summary(&result, style));
-    if let (Some(path), Some(form)) = (&args.trace, trace_form) {
-        let written = std::fs::File::create(path).and_then(|file| {
-            let mut file = std::io::BufWriter::new(file);
-            match form {
-                TraceForm::Jsonl => write_jsonl(&mut file, &result.header, &result.trace)?,
-                TraceForm::Binary => write_binary(&mut file, &result.header, &result.trace)?,
-            }
-            file.flush()
-        });
+    if let Some((path, form, file)) = trace_file {
+        let mut file = std::io::BufWriter::new(file);
+        let written = match form {
+            TraceForm::Jsonl => write_jsonl(&mut file, &result.header, &result.trace),
+            TraceForm::Binary => write_binary(&mut file, &result.header, &result.trace),
+        }
+        .and_then(|()| file.flush());
         match written {
             Ok(()) => {
                 let _ = writeln!(out, "trace written to {}", path.display());

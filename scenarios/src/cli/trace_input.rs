@@ -10,12 +10,13 @@ use std::path::Path;
 #[allow(dead_code)] // Wired into `step` and `export` as they land.
 pub(crate) fn load_trace(path: &Path, programs: &tasks::Registry) -> Result<Trace, String> {
     if path.extension().is_some_and(|e| e == "toml") {
-        let scenario = match super::scenario_file::load(path, &|name| programs.contains(name), false) {
+        let scenario = match super::scenario_file::load(path, programs, false) {
             super::scenario_file::Loaded::Valid(scenario) => scenario,
             super::scenario_file::Loaded::Invalid(text) => return Err(text),
         };
         let resolver = super::program_resolver(programs);
-        let prepared = prepare(&scenario, &resolver, &Overrides::default()).map_err(|e| format!("error: {e}\n"))?;
+        let prepared = prepare(&scenario, &resolver, &Overrides::default())
+            .map_err(|e| format!("error: {e}\n"))?;
         let result = execute(&scenario, prepared);
         return Ok(Trace {
             header: result.header,

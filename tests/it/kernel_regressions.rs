@@ -1,0 +1,256 @@
+//! Regression tests for kernel defects found in review, each named for the rule it
+//! keeps.
+
+use kernel::{
+    Disposition, Item, Kernel, Message, NotificationKind, PortItem, QueueLimit, ReceiveOptions,
+    ReceivePolicy, SendPolicy,
+};
+use std::sync::{Arc, Mutex};
+use tests::run_clean;
+
+type Log = Arc<Mutex<Vec<String>>>;
+
+fn log() -> Log {
+    Arc::new(Mutex::new(Vec::new()))
+}
+
+#[test]
+fn destroying_a_port_at_the_head_of_a_long_chain_of_receive_rights_does_not_overflow_the_stack() {
+    // Port i's queue holds a message carrying port i+1's receive right, 100,000 deep.
+    const DEPTH: usize = 100_000;
+    let mut k = Kernel::builder().step_limit(u64::MAX).build();
+    k.spawn("builder", |cx| async move {
+        let head = cx.allocate_port(QueueLimit::Unbounded, None).await?;
+        cx.make_send(head).await?;
+        let mut previous = head;
+        for _ in 0..DEPTH {
+            let next = cx.allocate_port(QueueLimit::Unbounded, None).await?;
+            // Keep a send right to `next` under its name once its receive right moves.
+            cx.make_send(next).await?;
+            let carrier = Message::new(previous, 1).with(Item::Port(PortItem {
+                name: next,
+                disposition: Disposition::MoveReceive,
+            }));
+            cx.send(carrier, SendPolicy::Block).await?;
+            if previous != head {
+                cx.deallocate(previous).await?;
+            }
+            previous = next;
+        }
+        cx.deallocate(previous).await?;
+        cx.destroy(head).await?;
+        Ok::<(), kernel::Error>(())
+    });
+    let report = run_clean(&mut k);
+    assert_eq!(report.outcome.as_str(), "completed");
+    assert_eq!(report.messages.destroyed as usize, DEPTH);
+    assert_eq!(k.inspect(|i| i.ports().len()), 0);
+}
+
+#[test]
+fn a_message_built_by_hand_to_a_kernel_port_consumes_its_destination_right() {
+    let mut k = Kernel::builder().build();
+    k.spawn("a", |cx| async move {
+        cx.send(Message::new(cx.kernel_port(), 999), SendPolicy::Block)
+            .await?;
+        cx.sleep(1).await;
+        Ok::<(), kernel::Error>(())
+    });
+    run_clean(&mut k);
+}
+
+#[test]
+fn a_direct_send_refuses_a_receive_right_as_its_reply() {
+    let mut k = Kernel::builder().build();
+    let seen = log();
+    let s = seen.clone();
+    k.spawn("a", move |cx| async move {
+        let port = cx.allocate_port(QueueLimit::DEFAULT, None).await?;
+        let message = Message::new(port, 1).with_reply(port, Disposition::MoveReceive);
+        let code = cx
+            .send_to_task("b", message, SendPolicy::NoWait)
+            .await
+            .unwrap_err()
+            .code();
+        s.lock().unwrap().push(code.to_string());
+        Ok::<(), kernel::Error>(())
+    });
+    k.spawn("b", |cx| async move { cx.sleep(1).await });
+    run_clean(&mut k);
+    assert_eq!(*seen.lock().unwrap(), vec!["send_invalid_reply"]);
+}
+
+#[test]
+fn a_right_used_after_it_was_moved_in_the_same_message_is_send_invalid_right() {
+    let mut k = Kernel::builder().build();
+    let seen = log();
+    let s = seen.clone();
+    k.spawn("a", move |cx| async move {
+        let port = cx.allocate_port(QueueLimit::DEFAULT, None).await?;
+        cx.make_send(port).await?;
+        let other = cx.allocate_port(QueueLimit::DEFAULT, None).await?;
+        // Move the only send reference as the destination, then copy it in the body.
+        let copy_after_move = Message::new(port, 1)
+            .with_dest_disposition(Disposition::MoveSend)
+            .with(Item::Port(PortItem {
+                name: port,
+                disposition: Disposition::CopySend,
+            }));
+        let code = cx
+            .send(copy_after_move, SendPolicy::NoWait)
+            .await
+            .unwrap_err()
+            .code();
+        s.lock().unwrap().push(code.to_string());
+        // Move a receive right, then make a send right from it, in one body.
+        cx.make_send(other).await?;
+        let make_after_move = Message::new(other, 1)
+            .with(Item::Port(PortItem {
+                name: port,
+                disposition: Disposition::MoveReceive,
+            }))
+            .with(Item::Port(PortItem {
+                name: port,
+                disposition: Disposition::MakeSend,
+            }));
+        let code = cx
+            .send(make_after_move, SendPolicy::NoWait)
+            .await
+            .unwrap_err()
+            .code();
+        s.lock().unwrap().push(code.to_string());
+        let (rights, urefs) = cx.port_type(port).await?;
+        s.lock().unwrap().push(format!("{rights} {urefs}"));
+        Ok::<(), kernel::Error>(())
+    });
+    run_clean(&mut k);
+    assert_eq!(
+        *seen.lock().unwrap(),
+        vec!["send_invalid_right", "send_invalid_right", "receive+send 1"]
+    );
+}
+
+#[test]
+fn a_fault_due_now_is_applied_before_any_task_step_at_that_instant() {
+    let mut k = Kernel::builder().build();
+    let seen = log();
+    let s = seen.clone();
+    k.spawn("victim", move |cx| async move {
+        s.lock().unwrap().push("ran".into());
+        cx.sleep(1).await;
+    });
+    k.schedule_fault(0, Some("victim"), None).unwrap();
+    run_clean(&mut k);
+    assert!(
+        seen.lock().unwrap().is_empty(),
+        "the victim ran before its fault"
+    );
+    assert_eq!(k.inspect(|i| i.tasks()[0].state.clone()), "killed");
+}
+
+#[test]
+fn destroying_a_watched_receive_right_sends_port_deleted_not_dead_name() {
+    let mut k = Kernel::builder().build();
+    let seen = log();
+    let s = seen.clone();
+    k.spawn("a", move |cx| async move {
+        let port = cx.allocate_port(QueueLimit::DEFAULT, None).await?;
+        cx.request_notification(port, NotificationKind::DeadName, cx.notify_port(), 0)
+            .await?;
+        cx.destroy(port).await?;
+        let note = cx
+            .receive(
+                cx.notify_port(),
+                ReceivePolicy::NoWait,
+                ReceiveOptions::default(),
+            )
+            .await?;
+        s.lock().unwrap().push(note.id().to_string());
+        Ok::<(), kernel::Error>(())
+    });
+    run_clean(&mut k);
+    assert_eq!(*seen.lock().unwrap(), vec!["65"]);
+}
+
+#[test]
+fn a_no_senders_request_fires_when_the_count_next_drops_to_zero_whatever_its_sync() {
+    let mut k = Kernel::builder().build();
+    let seen = log();
+    let s = seen.clone();
+    k.spawn("owner", move |cx| async move {
+        let port = cx.allocate_port(QueueLimit::DEFAULT, None).await?;
+        cx.make_send(port).await?;
+        // sync 5 is above the make-send count (1): nothing at once...
+        cx.request_notification(port, NotificationKind::NoSenders, cx.notify_port(), 5)
+            .await?;
+        let none = cx
+            .receive(
+                cx.notify_port(),
+                ReceivePolicy::NoWait,
+                ReceiveOptions::default(),
+            )
+            .await;
+        s.lock().unwrap().push(format!("{}", none.is_err()));
+        // ...but the last send right going fires it.
+        cx.deallocate(port).await?;
+        let note = cx
+            .receive(
+                cx.notify_port(),
+                ReceivePolicy::NoWait,
+                ReceiveOptions::default(),
+            )
+            .await?;
+        s.lock().unwrap().push(note.id().to_string());
+        Ok::<(), kernel::Error>(())
+    });
+    run_clean(&mut k);
+    assert_eq!(*seen.lock().unwrap(), vec!["true", "70"]);
+}
+
+#[test]
+fn allocating_a_port_with_a_limit_over_1024_is_invalid_value() {
+    let mut k = Kernel::builder().build();
+    let seen = log();
+    let s = seen.clone();
+    k.spawn("a", move |cx| async move {
+        let e = cx
+            .allocate_port(QueueLimit::Bounded(1025), None)
+            .await
+            .unwrap_err();
+        s.lock().unwrap().push(e.code().to_string());
+    });
+    run_clean(&mut k);
+    assert_eq!(*seen.lock().unwrap(), vec!["invalid_value"]);
+}
+
+#[test]
+fn non_finite_floats_survive_a_json_lines_trace() {
+    use kernel::trace::{TraceHeader, read_trace, write_jsonl};
+    let mut k = Kernel::builder().trace(true).build();
+    k.spawn("a", |cx| async move {
+        let port = cx.allocate_port(QueueLimit::DEFAULT, None).await?;
+        cx.make_send(port).await?;
+        let message = Message::new(port, 1)
+            .with(Item::F64(f64::INFINITY))
+            .with(Item::F64(f64::NEG_INFINITY))
+            .with(Item::F64(f64::NAN));
+        cx.send(message, SendPolicy::Block).await?;
+        Ok::<(), kernel::Error>(())
+    });
+    run_clean(&mut k);
+    let records = k.take_trace();
+    let mut text = Vec::new();
+    write_jsonl(
+        &mut text,
+        &TraceHeader::new("floats", 0, "round_robin"),
+        &records,
+    )
+    .unwrap();
+    let back = read_trace(&text).expect("a trace with NaN and infinities reads back");
+    assert_eq!(back.records.len(), records.len());
+    assert!(
+        String::from_utf8(text)
+            .unwrap()
+            .contains(r#"{"f64":"-inf"}"#)
+    );
+}
