@@ -18,4 +18,5 @@ mod mach_rights;
 mod mach_sets;
 mod properties;
 mod stepper;
+mod trace_robustness;
 mod traces;
