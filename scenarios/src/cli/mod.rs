@@ -50,9 +50,9 @@ pub enum Command {
     ///
     /// Tasks and what each waits on, ports with their queues, blocked senders and
     /// notification requests, dead ports, port sets, messages in flight and every
-    /// task's name space. Without --at, the state after the last event (an
-    /// interactive stepper will come in its place). Exit 2 if the file cannot be read
-    /// or --at is past the last event.
+    /// task's name space. Without --at, on a terminal: the interactive stepper (forward
+    /// and backward, jumps, search); otherwise the state after the last event. Exit 2
+    /// if the file cannot be read or --at is past the last event.
     Step(step::StepArgs),
     /// Measures machsim's speed and memory against baselines measured in the same run.
     Bench(bench::BenchArgs),

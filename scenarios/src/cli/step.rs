@@ -1,27 +1,49 @@
 //! `machsim step`: the kernel's state after any event of a trace, rebuilt from the
-//! trace alone.
+//! trace alone: the interactive stepper on a terminal, or the state after one event
+//! as text or JSON for scripts.
 
 use super::ColorChoice;
 use crate::stepper::{self, State};
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+const STEP_HELP: &str = "Interactive or not:
+  Without --at and --json, when standard output is a terminal, step opens the
+  interactive stepper: the event list, tasks, ports and their queues, the detail of
+  the current event and its message. Arrows (or h/l, n/p) step, g N jumps to an
+  event, : T to a virtual time in ms, / searches, t/o/m follow a task, a port, a
+  message; ? lists every key; q quits. Otherwise (--at given, --json, or output
+  piped or redirected) it prints the state after one event and exits.
+
+Examples:
+  machsim step scenarios/deadlock.toml              step through it interactively
+  machsim step run.jsonl --at 42                    the state after event 42
+  machsim step run.trace --at 42 --json | jq .tasks for scripts";
+
 /// Arguments of `machsim step`.
 #[derive(Debug, clap::Args)]
+#[command(after_help = STEP_HELP)]
 pub struct StepArgs {
     /// A trace (.jsonl or .trace), or a scenario (.toml) to run on the spot.
     file: PathBuf,
-    /// The event to show the state after (0: before the first event; without --at:
-    /// the last event).
+    /// Prints the state after event N and exits (0: before the first event). Without
+    /// --at: the interactive stepper on a terminal, else the state after the last event.
     #[arg(long, value_name = "N")]
     at: Option<u64>,
-    /// Prints the state as one JSON document instead of text.
+    /// Prints the state as one JSON document instead of text (never interactive).
     #[arg(long)]
     json: bool,
-    /// When to use colour.
+    /// When to use colour, in the printed state and in the interactive stepper
+    /// (auto: on a terminal and when NO_COLOR is unset).
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     color: ColorChoice,
+}
+
+/// True when `step` opens the interactive stepper: no --at, no --json, and standard
+/// output is a terminal.
+fn interactive(args: &StepArgs, stdout_is_terminal: bool) -> bool {
+    args.at.is_none() && !args.json && stdout_is_terminal
 }
 
 /// What `step` prints, or the error to print with exit status 2.
@@ -60,9 +82,13 @@ pub(crate) fn output(args: &StepArgs, programs: &tasks::Registry) -> Result<Stri
     }
 }
 
-/// Prints the state after event `--at` (or the last); exit status 0, or 2 when the
-/// file cannot be read or `--at` is past the end.
+/// Opens the interactive stepper on the terminal, or prints the state after event
+/// `--at` (or the last); exit status 0, or 2 when the file cannot be read, `--at` is
+/// past the end, or the terminal fails.
 pub(crate) fn run(args: &StepArgs, programs: &tasks::Registry) -> ExitCode {
+    if interactive(args, std::io::stdout().is_terminal()) {
+        return run_interactive(args, programs);
+    }
     match output(args, programs) {
         Ok(text) => {
             let mut out = std::io::stdout().lock();
@@ -72,6 +98,25 @@ pub(crate) fn run(args: &StepArgs, programs: &tasks::Registry) -> ExitCode {
         }
         Err(text) => {
             eprint!("{text}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// The interactive stepper over the file's trace.
+fn run_interactive(args: &StepArgs, programs: &tasks::Registry) -> ExitCode {
+    let trace = match super::trace_input::load_trace(&args.file, programs) {
+        Ok(trace) => trace,
+        Err(text) => {
+            eprint!("{text}");
+            return ExitCode::from(2);
+        }
+    };
+    let stepper = stepper::Stepper::new(trace);
+    match stepper::tui::run(&stepper, args.color.enabled()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: the interactive stepper failed: {e}");
             ExitCode::from(2)
         }
     }
@@ -102,6 +147,41 @@ mod tests {
         fn drop(&mut self) {
             let _ = std::fs::remove_file(&self.0);
         }
+    }
+
+    #[test]
+    fn the_stepper_is_interactive_only_on_a_terminal_without_at_or_json() {
+        let file = scenario("deadlock.toml");
+        let plain = args(&["machsim", "step", &file]);
+        assert!(interactive(&plain, true));
+        assert!(!interactive(&plain, false));
+        assert!(!interactive(
+            &args(&["machsim", "step", &file, "--at", "3"]),
+            true
+        ));
+        assert!(!interactive(
+            &args(&["machsim", "step", &file, "--json"]),
+            true
+        ));
+        assert!(interactive(
+            &args(&["machsim", "step", &file, "--color", "never"]),
+            true
+        ));
+    }
+
+    #[test]
+    fn the_help_says_when_the_stepper_is_interactive() {
+        use clap::CommandFactory;
+        let mut command = super::super::Cli::command();
+        let step = command
+            .find_subcommand_mut("step")
+            .expect("step is a subcommand");
+        let help = step.render_long_help().to_string();
+        assert!(help.contains("opens the\n  interactive stepper"), "{help}");
+        assert!(
+            help.contains("Otherwise (--at given, --json, or output"),
+            "{help}"
+        );
     }
 
     #[test]

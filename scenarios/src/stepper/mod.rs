@@ -46,6 +46,7 @@ mod render;
 mod state;
 #[cfg(test)]
 mod tests;
+pub mod tui;
 
 pub use checkpoints::{Checkpoints, default_spacing};
 pub use render::{describe, json, text, time};
