@@ -64,7 +64,9 @@ impl Inspector<'_> {
                     .to_string(),
                 receiver: match p.receiver {
                     crate::port::Receiver::Task(t) => s.task(t).name.to_string(),
-                    crate::port::Receiver::Kernel(_) => "kernel".into(),
+                    crate::port::Receiver::Kernel(_) | crate::port::Receiver::Object(_) => {
+                        "kernel".into()
+                    }
                     crate::port::Receiver::InTransit => "none".into(),
                 },
                 limit: p.queue.limit(),

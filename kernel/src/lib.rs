@@ -34,6 +34,7 @@ mod port;
 mod pset;
 mod runtime;
 mod sched;
+pub mod services;
 mod state;
 mod syscall;
 mod task;
@@ -45,6 +46,7 @@ pub use context::TaskContext;
 pub use error::{ApiError, Error, KernError, ReceiveError, SendError, SendStatus, TaskExit};
 pub use kernel_port::KernelOp;
 pub use notify::NotificationKind;
+pub use services::{Access, PipeMode, ServiceError, ServiceOp, ServiceReply, Width};
 pub use runtime::{
     DeadlockReport, Kernel, KernelBuilder, Outcome, RunReport, TaskFactory, TaskOutput,
 };

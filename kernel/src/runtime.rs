@@ -688,6 +688,9 @@ impl KernelState {
             blocked_ns: 0,
             waiting_since: 0,
             wait_token: 0,
+            handles: std::collections::BTreeMap::new(),
+            next_handle: 3,
+            max_handles: self.config.max_handles_per_task,
         });
         let task = TaskId::new(index, generation);
         self.task_names.insert(label.clone(), task);

@@ -92,6 +92,8 @@ pub(crate) struct KernelState {
     /// Ports waiting to be destroyed by the running destruction (see `destroy_port`).
     pub(crate) doomed_ports: VecDeque<(PortId, &'static str, Option<TaskId>)>,
     pub(crate) destroying: bool,
+    /// Shared memory, semaphores, pipes and named pipes.
+    pub(crate) services: crate::services::Services,
 }
 
 impl KernelState {
@@ -127,6 +129,7 @@ impl KernelState {
             violations: Vec::new(),
             doomed_ports: VecDeque::new(),
             destroying: false,
+            services: crate::services::Services::default(),
         }
     }
 
@@ -277,7 +280,7 @@ impl KernelState {
             port: k.port_label(id),
             receiver: match receiver {
                 Receiver::Task(t) => k.task_label(t),
-                Receiver::Kernel(_) => Arc::from("kernel"),
+                Receiver::Kernel(_) | Receiver::Object(_) => Arc::from("kernel"),
                 Receiver::InTransit => Arc::from("none"),
             },
             capacity: limit.to_string(),

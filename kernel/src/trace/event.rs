@@ -452,4 +452,178 @@ pub enum Event {
         /// The task or port it hit.
         target: Label,
     },
+    /// A memory object exists.
+    MemoryCreated {
+        /// Its label.
+        object: Label,
+        /// Its size in bytes.
+        size: u32,
+    },
+    /// A task mapped a memory object.
+    MemoryMapped {
+        /// The object.
+        object: Label,
+        /// The task's mapping handle.
+        mapping: u32,
+    },
+    /// A task read a value from a mapping.
+    MemoryRead {
+        /// The object.
+        object: Label,
+        /// The byte offset.
+        offset: u32,
+        /// The width in bytes.
+        width: u32,
+        /// The value read.
+        value: u64,
+    },
+    /// A task wrote a value into a mapping.
+    MemoryWritten {
+        /// The object.
+        object: Label,
+        /// The byte offset.
+        offset: u32,
+        /// The width in bytes.
+        width: u32,
+        /// The value written.
+        value: u64,
+    },
+    /// A mapping went away.
+    MemoryUnmapped {
+        /// The object.
+        object: Label,
+        /// The mapping handle.
+        mapping: u32,
+    },
+    /// A memory object nothing maps or names was freed.
+    MemoryFreed {
+        /// The object.
+        object: Label,
+    },
+    /// A semaphore exists.
+    SemaphoreCreated {
+        /// Its label.
+        semaphore: Label,
+        /// Its initial count.
+        value: u32,
+    },
+    /// A task took a unit of a semaphore (at once or when signalled).
+    SemaphoreAcquired {
+        /// The semaphore.
+        semaphore: Label,
+        /// Its count afterwards.
+        value: u32,
+    },
+    /// A task waits on a semaphore.
+    SemaphoreBlocked {
+        /// The semaphore.
+        semaphore: Label,
+    },
+    /// A task signalled a semaphore.
+    SemaphoreSignalled {
+        /// The semaphore.
+        semaphore: Label,
+        /// Its count afterwards (unchanged when a waiter took the unit).
+        value: u32,
+    },
+    /// A semaphore was destroyed (its last send right went).
+    SemaphoreDestroyed {
+        /// The semaphore.
+        semaphore: Label,
+    },
+    /// A pipe exists (an ordinary pipe, a FIFO's stream, or one direction of a
+    /// duplex instance).
+    PipeCreated {
+        /// Its label.
+        pipe: Label,
+        /// Its capacity in bytes.
+        capacity: u32,
+    },
+    /// A task holds a new handle on a pipe end.
+    PipeEndOpened {
+        /// The pipe.
+        pipe: Label,
+        /// The task.
+        holder: Label,
+        /// Its handle.
+        handle: u32,
+        /// `read` or `write`.
+        end: Label,
+    },
+    /// A task's handle on a pipe end was closed.
+    PipeEndClosed {
+        /// The pipe.
+        pipe: Label,
+        /// The task.
+        holder: Label,
+        /// Its handle.
+        handle: u32,
+        /// `read` or `write`.
+        end: Label,
+    },
+    /// Bytes went into a pipe.
+    PipeWritten {
+        /// The pipe.
+        pipe: Label,
+        /// The bytes.
+        bytes: HexBytes,
+        /// Bytes buffered afterwards.
+        depth: u32,
+    },
+    /// Bytes came out of a pipe.
+    PipeRead {
+        /// The pipe.
+        pipe: Label,
+        /// The bytes.
+        bytes: HexBytes,
+        /// Bytes buffered afterwards.
+        depth: u32,
+    },
+    /// A task waits to read or write a pipe.
+    PipeBlocked {
+        /// The pipe.
+        pipe: Label,
+        /// `read` or `write`.
+        op: Label,
+    },
+    /// A pipe no task holds an end of is gone.
+    PipeDestroyed {
+        /// The pipe.
+        pipe: Label,
+    },
+    /// A named pipe exists.
+    NamedPipeCreated {
+        /// Its path.
+        path: Label,
+        /// `fifo` or `duplex`.
+        mode: Label,
+    },
+    /// A task waits to open (or, as a duplex server, to accept on) a named pipe.
+    NamedPipeWaiting {
+        /// The path.
+        path: Label,
+        /// `read`, `write`, `read_write` or `accept`.
+        access: Label,
+    },
+    /// A task opened a FIFO.
+    NamedPipeOpened {
+        /// The path.
+        path: Label,
+        /// `read`, `write` or `read_write`.
+        access: Label,
+    },
+    /// A duplex client and server got their own instance.
+    NamedPipeConnected {
+        /// The path.
+        path: Label,
+        /// The client task.
+        client: Label,
+        /// The server task.
+        server: Label,
+    },
+    /// A named pipe's name was removed; open ends keep working.
+    NamedPipeUnlinked {
+        /// The path.
+        path: Label,
+    },
 }
