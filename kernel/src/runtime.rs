@@ -389,7 +389,7 @@ impl Kernel {
         let mut state = lock(&self.state);
         let fault = match (kill, destroy) {
             (Some(task), _) => Fault::Kill(state.task_by_name(task)?),
-            (None, Some(label)) => Fault::DestroyPort(state.port_by_label(label)?),
+            (None, Some(label)) => Fault::DestroyPort(label.to_string()),
             (None, None) => return Ok(()),
         };
         let index = state.faults.len();
@@ -837,15 +837,19 @@ impl KernelState {
                         });
                         self.end_task(task, TaskExit::Killed);
                     }
-                    Fault::DestroyPort(port) => {
-                        if self.port(port).is_some() {
+                    Fault::DestroyPort(label) => match self.port_by_label(&label) {
+                        Ok(port) => {
                             self.record(None, |k| Event::FaultApplied {
                                 kind: Arc::from("destroy"),
                                 target: k.port_label(port),
                             });
                             self.destroy_port(port, "fault", None);
                         }
-                    }
+                        Err(_) => self.record(None, |_| Event::FaultApplied {
+                            kind: Arc::from("destroy_missed"),
+                            target: Arc::from(label.as_str()),
+                        }),
+                    },
                 }
             }
             TimerKind::WaitEnds { task, token } => {

@@ -46,8 +46,11 @@ pub struct MessageCounts {
 pub enum Fault {
     /// The task dies as if it crashed, reported as killed.
     Kill(TaskId),
-    /// The port is destroyed, wherever its receive right is.
-    DestroyPort(PortId),
+    /// The port with this label is destroyed, wherever its receive right is. The
+    /// label is looked up when the fault is due, so it may name a port that a task
+    /// allocates after the run starts; if no live port has it then, nothing happens
+    /// (the trace says so).
+    DestroyPort(String),
 }
 
 pub(crate) struct KernelState {

@@ -804,6 +804,8 @@ keywords! {
         ReceiveSend = "receive+send",
         /// `none`: the label names nothing in the task.
         None = "none",
+        /// `port_set`: the label is a port set's name (an extension).
+        PortSet = "port_set",
     }
 }
 
@@ -852,6 +854,9 @@ keywords! {
         InvalidValue = "invalid_value",
         /// `invalid_argument`: `KERN_INVALID_ARGUMENT`.
         InvalidArgument = "invalid_argument",
+        /// `invalid_capability` (an extension): `KERN_INVALID_CAPABILITY`, a notify
+        /// port that is not a receive right.
+        InvalidCapability = "invalid_capability",
         /// `name_exists`: `KERN_NAME_EXISTS`.
         NameExists = "name_exists",
         /// `right_exists`: `KERN_RIGHT_EXISTS`.

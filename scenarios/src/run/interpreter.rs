@@ -319,6 +319,16 @@ impl Script {
         } else {
             refs
         };
+        // The step's own result: the kernel call returns for a name (or
+        // `invalid_name` for none); only an explicit `expect` makes it matter.
+        if !matches!(step.expect, crate::model::ExpectedResult::Success) {
+            let code = if held.is_some() {
+                ReturnCode::Success
+            } else {
+                ReturnCode::InvalidName
+            };
+            self.check(step, code);
+        }
         if rights != is.as_str() {
             self.fail(
                 step,

@@ -432,6 +432,23 @@ impl<'t> Reader<'t> {
                 .expected("another label");
             return None;
         }
+        // Labels machsim makes itself (`task.kernel`, `task.notify`, `task.direct`,
+        // `label#2` for a reused label) must not be taken by a file's own.
+        if name.contains('#')
+            || [".kernel", ".notify", ".direct"]
+                .iter()
+                .any(|suffix| name.ends_with(suffix))
+        {
+            self.sink
+                .error(
+                    value.span(),
+                    format!("`{name}` is a label machsim makes itself"),
+                )
+                .expected(
+                    "a label without `#` that does not end in `.kernel`, `.notify` or `.direct`",
+                );
+            return None;
+        }
         if name.starts_with('@') {
             self.sink
                 .error(

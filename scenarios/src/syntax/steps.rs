@@ -118,7 +118,13 @@ impl Reader<'_> {
             }
             return None;
         };
-        let context = format!("a `{kind}` step");
+        // "an `allocate` step", "a `send` step".
+        let article = if kind.as_str().starts_with(['a', 'e', 'i', 'o', 'u']) {
+            "an"
+        } else {
+            "a"
+        };
+        let context = format!("{article} `{kind}` step");
         let allowed: Vec<&str> = COMMON_KEYS.iter().chain(op_keys(kind)).copied().collect();
         let fields = self.fields(value, &context, &allowed, &key_of_other_ops)?;
         let expect = match fields.get("expect") {
