@@ -866,6 +866,13 @@ impl KernelState {
                             crate::task::Reply::Kern(Ok(crate::task::KernReply::Done)),
                         );
                     }
+                    TaskState::Waiting(Wait::Service {
+                        wait: crate::services::ServiceWait::Semaphore { semaphore },
+                        ..
+                    }) => {
+                        let semaphore = *semaphore;
+                        self.semaphore_wait_expired(task, semaphore);
+                    }
                     _ => {}
                 }
             }
@@ -943,6 +950,7 @@ impl KernelState {
                     (format!("receiving on {label}"), senders)
                 }
                 Wait::Sleep { .. } => ("sleeping".to_string(), Vec::new()),
+                Wait::Service { wait, .. } => self.service_wait_report(id, wait),
             };
             blocked.push((task.name.to_string(), what));
             edges.push((id, waits_for));

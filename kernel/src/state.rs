@@ -307,8 +307,21 @@ impl KernelState {
         let now = self.now;
         let entry = self.task_mut(task);
         let timer = match &entry.state {
-            TaskState::Waiting(Wait::Send { timer, .. } | Wait::Receive { timer, .. }) => *timer,
+            TaskState::Waiting(
+                Wait::Send { timer, .. } | Wait::Receive { timer, .. } | Wait::Service { timer, .. },
+            ) => *timer,
             TaskState::Waiting(Wait::Sleep { timer }) => Some(*timer),
+            _ => None,
+        };
+        // A service call that waited ends here: its result is its `kernel_call`.
+        let service_call = match (&entry.state, &reply) {
+            (TaskState::Waiting(Wait::Service { wait, .. }), Reply::Service(result)) => Some((
+                wait.call(),
+                match result {
+                    Ok(_) => ports::ReturnCode::Success,
+                    Err(e) => e.code(),
+                },
+            )),
             _ => None,
         };
         entry.blocked_ns += now.saturating_sub(entry.waiting_since);
@@ -321,6 +334,9 @@ impl KernelState {
             name: k.task_label(task),
             reason: Arc::from(reason),
         });
+        if let Some((call, code)) = service_call {
+            self.record(Some(task), |_| Event::KernelCall { call: Arc::from(call), code });
+        }
     }
 
     /// Puts a task in a wait, with a timer if the wait is bounded.

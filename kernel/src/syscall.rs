@@ -41,6 +41,7 @@ pub(crate) enum Call {
         options: ReceiveOptions,
     },
     Kernel(KernelOp),
+    Service(crate::services::ServiceOp),
     Sleep {
         ms: u64,
     },
@@ -123,6 +124,7 @@ impl KernelState {
                 }
             }
             Call::Kernel(op) => Some(Reply::Kern(self.sys_kernel(task, op))),
+            Call::Service(op) => self.sys_service(task, op).map(Reply::Service),
             Call::Sleep { ms } => {
                 let until = self.now.saturating_add(crate::clock::ms(ms));
                 self.record(Some(task), |_| Event::SleepStarted { until_ns: until });
@@ -224,6 +226,8 @@ impl KernelState {
             }
         };
         self.to_start.push((child, factory));
+        // Pipe ends made before the spawn are the child's too (fork's descriptors).
+        self.inherit_pipe_ends(parent, child);
         self.start_task(child);
         let kernel_port = self.task(child).kernel_port;
         let name = self.task_mut(parent).space.insert_send(kernel_port, 1)?;

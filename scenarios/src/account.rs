@@ -200,6 +200,33 @@ pub fn describe(record: &TraceRecord, notifications: &mut Vec<(u64, String)>) ->
         Event::KernelCall { call, code } => format!("{call}: {code}"),
         Event::FaultApplied { kind, target } => format!("fault: {kind} {target}"),
         Event::TaskWoken { name, reason } => format!("{name} wakes ({reason})"),
+        Event::MemoryCreated { object, size } => format!("makes memory object {object} ({size} bytes)"),
+        Event::MemoryMapped { object, mapping } => format!("maps {object} (mapping {mapping})"),
+        Event::MemoryRead { object, offset, width, value } => {
+            format!("reads {value} from {object}[{offset}..+{width}]")
+        }
+        Event::MemoryWritten { object, offset, width, value } => {
+            format!("writes {value} to {object}[{offset}..+{width}]")
+        }
+        Event::MemoryUnmapped { object, mapping } => format!("unmaps {object} (mapping {mapping})"),
+        Event::MemoryFreed { object } => format!("memory object {object} is freed"),
+        Event::SemaphoreCreated { semaphore, value } => format!("makes semaphore {semaphore} = {value}"),
+        Event::SemaphoreAcquired { semaphore, value } => format!("takes {semaphore} (now {value})"),
+        Event::SemaphoreBlocked { semaphore } => format!("waits on semaphore {semaphore}"),
+        Event::SemaphoreSignalled { semaphore, value } => format!("signals {semaphore} (now {value})"),
+        Event::SemaphoreDestroyed { semaphore } => format!("semaphore {semaphore} is destroyed"),
+        Event::PipeCreated { pipe, capacity } => format!("makes pipe {pipe} ({capacity} bytes)"),
+        Event::PipeEndOpened { pipe, holder, handle, end } => format!("{holder} holds the {end} end of {pipe} as handle {handle}"),
+        Event::PipeEndClosed { pipe, holder, handle, end } => format!("{holder} closes the {end} end of {pipe} (handle {handle})"),
+        Event::PipeWritten { pipe, bytes, depth } => format!("writes {} bytes into {pipe} (now {depth})", bytes.0.len()),
+        Event::PipeRead { pipe, bytes, depth } => format!("reads {} bytes from {pipe} (now {depth})", bytes.0.len()),
+        Event::PipeBlocked { pipe, op } => format!("waits to {op} {pipe}"),
+        Event::PipeDestroyed { pipe } => format!("pipe {pipe} is gone"),
+        Event::NamedPipeCreated { path, mode } => format!("makes named pipe {path} ({mode})"),
+        Event::NamedPipeWaiting { path, access } => format!("waits to {} {path}", if &**access == "accept" { "accept on".to_string() } else { format!("open for {access}") }),
+        Event::NamedPipeOpened { path, access } => format!("opens {path} for {access}"),
+        Event::NamedPipeConnected { path, client, server } => format!("{client} and {server} connect over {path}"),
+        Event::NamedPipeUnlinked { path } => format!("unlinks {path}"),
         Event::TaskCreated { .. }
         | Event::PortAllocated { .. }
         | Event::RightChanged { .. }

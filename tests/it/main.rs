@@ -17,4 +17,5 @@ mod mach_receive;
 mod mach_rights;
 mod mach_sets;
 mod properties;
+mod services;
 mod traces;

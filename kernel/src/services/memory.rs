@@ -10,10 +10,9 @@
 use super::{ObjectRef, ServiceError, ServiceReply};
 use crate::port::Receiver;
 use crate::state::KernelState;
-use crate::trace::{Event, HexBytes, Label};
+use crate::trace::{Event, Label};
 use bytes::Bytes;
 use ports::{PortId, PortName, QueueLimit, RightKind, TaskId};
-use std::sync::Arc;
 
 /// How many bytes a memory read or write moves (little-endian).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -54,6 +53,11 @@ pub(crate) struct MemoryObject {
 }
 
 impl MemoryObject {
+    /// The current contents.
+    pub(crate) fn contents(&self) -> &[u8] {
+        self.bytes()
+    }
+
     fn bytes(&self) -> &[u8] {
         match &self.own {
             Some(own) => own,
@@ -193,14 +197,5 @@ impl KernelState {
             self.destroy_port(port, "object_freed", None);
         }
     }
-
-    /// Contents of a memory object, for inspection.
-    pub(crate) fn memory_contents(&self, id: u32) -> Option<HexBytes> {
-        self.services.memory.get(&id).map(|o| HexBytes(Bytes::copy_from_slice(o.bytes())))
-    }
 }
 
-/// The label of an anonymous memory object, made from its id.
-pub(crate) fn memory_label(id: u32) -> Label {
-    Arc::from(format!("memory{id}"))
-}

@@ -19,8 +19,8 @@ pub(crate) mod semaphore;
 
 pub use memory::Width;
 pub use named_pipe::{Access, PipeMode};
+pub use pipe::{DEFAULT_CAPACITY, MAX_CAPACITY, PIPE_BUF};
 
-use crate::clock::TimerKey;
 use ports::{PortName, ReturnCode};
 use std::collections::BTreeMap;
 
@@ -89,6 +89,12 @@ pub enum ServiceOp {
     },
     /// `semaphore_signal`.
     SemaphoreSignal {
+        /// A send right to a semaphore.
+        semaphore: PortName,
+    },
+    /// `semaphore_destroy`: the semaphore is destroyed now, whoever else names it;
+    /// its waiters get `terminated` and its port dies.
+    SemaphoreDestroy {
         /// A send right to a semaphore.
         semaphore: PortName,
     },
@@ -166,6 +172,7 @@ impl ServiceOp {
             ServiceOp::SemaphoreCreate { .. } => 5101,
             ServiceOp::SemaphoreWait { .. } => 5102,
             ServiceOp::SemaphoreSignal { .. } => 5103,
+            ServiceOp::SemaphoreDestroy { .. } => 5104,
             ServiceOp::PipeCreate { .. } => 5201,
             ServiceOp::PipeRead { .. } => 5202,
             ServiceOp::PipeWrite { .. } => 5203,
@@ -189,6 +196,7 @@ impl ServiceOp {
             ServiceOp::SemaphoreCreate { .. } => "semaphore_create",
             ServiceOp::SemaphoreWait { .. } => "semaphore_wait",
             ServiceOp::SemaphoreSignal { .. } => "semaphore_signal",
+            ServiceOp::SemaphoreDestroy { .. } => "semaphore_destroy",
             ServiceOp::PipeCreate { .. } => "pipe",
             ServiceOp::PipeRead { .. } => "pipe_read",
             ServiceOp::PipeWrite { .. } => "pipe_write",
@@ -341,5 +349,203 @@ impl Services {
     }
 }
 
-/// The timer of a service wait, if bounded.
-pub(crate) type WaitTimer = Option<TimerKey>;
+impl ServiceOp {
+    /// The request's arguments as message items, for the trace.
+    pub(crate) fn arguments(&self) -> Vec<crate::envelope::KItem> {
+        use crate::envelope::KItem;
+        use ports::Item;
+        let u32_item = |v: u32| KItem::Data(Item::U32(v));
+        let str_item = |s: &str| KItem::Data(Item::Str(s.to_string()));
+        match self {
+            ServiceOp::MemoryCreate { size, .. } => vec![u32_item(*size)],
+            ServiceOp::MemoryMap { object } => vec![u32_item(object.0)],
+            ServiceOp::MemoryRead { mapping, offset, width } => {
+                vec![u32_item(*mapping), u32_item(*offset), u32_item(width.bytes())]
+            }
+            ServiceOp::MemoryWrite { mapping, offset, width, value } => vec![
+                u32_item(*mapping),
+                u32_item(*offset),
+                u32_item(width.bytes()),
+                KItem::Data(Item::U64(*value)),
+            ],
+            ServiceOp::MemoryUnmap { mapping } => vec![u32_item(*mapping)],
+            ServiceOp::MemoryFromOol { data, .. } => vec![u32_item(data.len() as u32)],
+            ServiceOp::SemaphoreCreate { value, .. } => vec![u32_item(*value)],
+            ServiceOp::SemaphoreWait { semaphore, timeout_ms } => vec![
+                u32_item(semaphore.0),
+                KItem::Data(Item::U64(timeout_ms.unwrap_or(u64::MAX))),
+            ],
+            ServiceOp::SemaphoreSignal { semaphore } | ServiceOp::SemaphoreDestroy { semaphore } => {
+                vec![u32_item(semaphore.0)]
+            }
+            ServiceOp::PipeCreate { capacity } => vec![u32_item(capacity.unwrap_or(pipe::DEFAULT_CAPACITY))],
+            ServiceOp::PipeRead { handle, max, .. } => vec![u32_item(*handle), u32_item(*max)],
+            ServiceOp::PipeWrite { handle, data, .. } => {
+                vec![u32_item(*handle), KItem::Data(Item::Bytes(data.clone()))]
+            }
+            ServiceOp::PipeClose { handle } => vec![u32_item(*handle)],
+            ServiceOp::NamedPipeCreate { path, mode, .. } => vec![str_item(path), str_item(mode.as_str())],
+            ServiceOp::NamedPipeOpen { path, access, .. } => vec![str_item(path), str_item(access.as_str())],
+            ServiceOp::NamedPipeAccept { path, .. } | ServiceOp::NamedPipeUnlink { path } => vec![str_item(path)],
+        }
+    }
+}
+
+impl ServiceWait {
+    /// The call a task waiting here is inside, for its `kernel_call` event.
+    pub(crate) fn call(&self) -> &'static str {
+        match self {
+            ServiceWait::Semaphore { .. } => "semaphore_wait",
+            ServiceWait::PipeRead { .. } => "pipe_read",
+            ServiceWait::PipeWrite { .. } => "pipe_write",
+            ServiceWait::Open { .. } => "named_pipe_open",
+            ServiceWait::Accept { .. } => "named_pipe_accept",
+        }
+    }
+}
+
+impl crate::state::KernelState {
+    /// Serves one service request for `task`: `Some(result)` when it finished at
+    /// once (its `kernel_call` recorded), `None` when the task now waits.
+    pub(crate) fn sys_service(&mut self, task: ports::TaskId, op: ServiceOp) -> Option<Result<ServiceReply, ServiceError>> {
+        self.kernel_request(task, op.id(), op.arguments());
+        let call = op.name();
+        let result = match op {
+            ServiceOp::MemoryCreate { size, label } => {
+                self.memory_create(task, bytes::Bytes::new(), size, label.as_deref())
+            }
+            ServiceOp::MemoryMap { object } => self.memory_map(task, object),
+            ServiceOp::MemoryRead { mapping, offset, width } => self.memory_read(task, mapping, offset, width),
+            ServiceOp::MemoryWrite { mapping, offset, width, value } => {
+                self.memory_write(task, mapping, offset, width, value)
+            }
+            ServiceOp::MemoryUnmap { mapping } => self.memory_unmap(task, mapping),
+            ServiceOp::MemoryFromOol { data, label } => {
+                let size = u32::try_from(data.len()).unwrap_or(u32::MAX);
+                if data.is_empty() {
+                    Err(ServiceError::InvalidValue)
+                } else {
+                    self.memory_create(task, data, size, label.as_deref())
+                }
+            }
+            ServiceOp::SemaphoreCreate { value, label } => self.semaphore_create(task, value, label.as_deref()),
+            ServiceOp::SemaphoreWait { semaphore, timeout_ms } => match self.semaphore_wait(task, semaphore, timeout_ms) {
+                semaphore::SemaphoreNow::Done(result) => result,
+                semaphore::SemaphoreNow::Blocked => return None,
+            },
+            ServiceOp::SemaphoreSignal { semaphore } => self.semaphore_signal(task, semaphore),
+            ServiceOp::SemaphoreDestroy { semaphore } => self.semaphore_destroy(task, semaphore),
+            ServiceOp::PipeCreate { capacity } => self.pipe_create(task, capacity),
+            ServiceOp::PipeRead { handle, max, no_wait } => match self.pipe_read(task, handle, max, no_wait) {
+                pipe::PipeNow::Done(result) => result,
+                pipe::PipeNow::Blocked => return None,
+            },
+            ServiceOp::PipeWrite { handle, data, no_wait } => match self.pipe_write(task, handle, data, no_wait) {
+                pipe::PipeNow::Done(result) => result,
+                pipe::PipeNow::Blocked => return None,
+            },
+            ServiceOp::PipeClose { handle } => self.pipe_close(task, handle),
+            ServiceOp::NamedPipeCreate { path, mode, capacity } => self.named_pipe_create(task, &path, mode, capacity),
+            ServiceOp::NamedPipeOpen { path, access, no_wait } => match self.named_pipe_open(task, &path, access, no_wait) {
+                named_pipe::OpenNow::Done(result) => result,
+                named_pipe::OpenNow::Blocked => return None,
+            },
+            ServiceOp::NamedPipeAccept { path, no_wait } => match self.named_pipe_accept(task, &path, no_wait) {
+                named_pipe::OpenNow::Done(result) => result,
+                named_pipe::OpenNow::Blocked => return None,
+            },
+            ServiceOp::NamedPipeUnlink { path } => self.named_pipe_unlink(task, &path),
+        };
+        let code = match &result {
+            Ok(_) => ReturnCode::Success,
+            Err(e) => e.code(),
+        };
+        self.record(Some(task), |_| crate::trace::Event::KernelCall { call: std::sync::Arc::from(call), code });
+        Some(result)
+    }
+
+    /// A task leaves a service wait without its call finishing (it ended): it is
+    /// taken out of whatever queue it waited in.
+    pub(crate) fn leave_service_wait(&mut self, task: ports::TaskId, wait: &ServiceWait) {
+        match wait {
+            ServiceWait::Semaphore { semaphore } => {
+                if let Some(s) = self.services.semaphores.get_mut(semaphore) {
+                    s.waiters.retain(|t| *t != task);
+                }
+            }
+            ServiceWait::PipeRead { pipe, .. } => {
+                if let Some(p) = self.services.pipes.get_mut(pipe) {
+                    p.waiting_readers.retain(|t| *t != task);
+                }
+            }
+            ServiceWait::PipeWrite { pipe, .. } => {
+                if let Some(p) = self.services.pipes.get_mut(pipe) {
+                    p.waiting_writers.retain(|t| *t != task);
+                }
+            }
+            ServiceWait::Open { path, .. } => {
+                if let Some(n) = self.services.named.get_mut(path) {
+                    n.openers.retain(|(t, _)| *t != task);
+                }
+            }
+            ServiceWait::Accept { path } => {
+                if let Some(n) = self.services.named.get_mut(path) {
+                    n.acceptors.retain(|t| *t != task);
+                }
+            }
+        }
+    }
+
+    /// Closes every handle of an ending task: pipe ends (readers see end of file,
+    /// writers a broken pipe, as the rules say) and mappings.
+    pub(crate) fn close_handles(&mut self, task: ports::TaskId) {
+        let handles = std::mem::take(&mut self.task_mut(task).handles);
+        for (handle, what) in handles {
+            match what {
+                Handle::Pipe(end) => self.close_end(task, handle, end),
+                Handle::Mapping(id) => self.drop_mapping(Some(task), id, handle),
+            }
+        }
+    }
+}
+
+impl crate::state::KernelState {
+    /// What a task waiting in a service waits on, and which tasks could end the
+    /// wait (for the deadlock report's wait-for graph).
+    pub(crate) fn service_wait_report(&self, waiter: ports::TaskId, wait: &ServiceWait) -> (String, Vec<ports::TaskId>) {
+        let pipe_label = |pipe: &u32| self.services.pipes.get(pipe).map_or_else(|| format!("pipe{pipe}"), |p| p.label.to_string());
+        let holders = |pick: &dyn Fn(&PipeEnd) -> bool| -> Vec<ports::TaskId> {
+            self.tasks
+                .iter()
+                .filter(|(_, _, t)| !t.is_ended())
+                .filter(|(_, _, t)| t.handles.values().any(|h| matches!(h, Handle::Pipe(end) if pick(end))))
+                .map(|(index, generation, _)| ports::TaskId::new(index, generation))
+                .filter(|t| *t != waiter)
+                .collect()
+        };
+        match wait {
+            ServiceWait::Semaphore { semaphore } => {
+                let Some(s) = self.services.semaphores.get(semaphore) else {
+                    return ("waiting on a destroyed semaphore".into(), Vec::new());
+                };
+                let signallers = self
+                    .tasks
+                    .iter()
+                    .filter(|(_, _, t)| !t.is_ended())
+                    .filter(|(_, _, t)| t.space.name_of(s.port).is_some())
+                    .map(|(index, generation, _)| ports::TaskId::new(index, generation))
+                    .filter(|t| *t != waiter)
+                    .collect();
+                (format!("waiting on semaphore {}", s.label), signallers)
+            }
+            ServiceWait::PipeRead { pipe, .. } => {
+                (format!("reading {} (empty)", pipe_label(pipe)), holders(&|end| end.write == Some(*pipe)))
+            }
+            ServiceWait::PipeWrite { pipe, .. } => {
+                (format!("writing {} (full)", pipe_label(pipe)), holders(&|end| end.read == Some(*pipe)))
+            }
+            ServiceWait::Open { path, access } => (format!("opening named pipe {path} for {}", access.as_str()), Vec::new()),
+            ServiceWait::Accept { path } => (format!("accepting a client on named pipe {path}"), Vec::new()),
+        }
+    }
+}

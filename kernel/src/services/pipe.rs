@@ -163,8 +163,11 @@ impl KernelState {
         let Some(p) = self.services.pipes.get_mut(&pipe) else { return from };
         let remaining = data.len() as u32 - from;
         let free = p.free();
-        // Up to PIPE_BUF bytes go in whole or not at all; more go in as room allows.
-        let take = if data.len() as u32 <= PIPE_BUF {
+        // Up to PIPE_BUF bytes go in whole or not at all; more go in as room allows
+        // (so does a write larger than a small pipe's whole capacity, which could
+        // never go in whole).
+        let atomic = data.len() as u32 <= PIPE_BUF.min(p.capacity);
+        let take = if atomic {
             if free >= remaining { remaining } else { 0 }
         } else {
             remaining.min(free)

@@ -95,16 +95,28 @@ impl KernelState {
         Ok(ServiceReply::Done)
     }
 
+    /// `semaphore_destroy`.
+    pub(crate) fn semaphore_destroy(&mut self, task: TaskId, name: PortName) -> Result<ServiceReply, ServiceError> {
+        let id = self.semaphore_of(task, name)?;
+        self.destroy_semaphore(id);
+        Ok(ServiceReply::Done)
+    }
+
     /// A timed semaphore wait ran out.
     pub(crate) fn semaphore_wait_expired(&mut self, task: TaskId, id: u32) {
         if let Some(semaphore) = self.services.semaphores.get_mut(&id) {
             semaphore.waiters.retain(|t| *t != task);
         }
         self.wake_after_timer(task, Reply::Service(Err(ServiceError::OperationTimedOut)));
+        self.record(Some(task), |_| Event::KernelCall {
+            call: std::sync::Arc::from("semaphore_wait"),
+            code: ports::ReturnCode::OperationTimedOut,
+        });
     }
 
-    /// The last send right to a semaphore went: it is destroyed, and its waiters
-    /// get `terminated`.
+    /// A semaphore is destroyed (explicitly, or its last send right went): its
+    /// waiters get `terminated` and its port dies, so other rights to it become dead
+    /// names.
     pub(crate) fn destroy_semaphore(&mut self, id: u32) {
         let Some(semaphore) = self.services.semaphores.remove(&id) else { return };
         let label = semaphore.label.clone();
