@@ -18,4 +18,5 @@ mod mach_rights;
 mod mach_sets;
 mod properties;
 mod services;
+mod stepper;
 mod traces;

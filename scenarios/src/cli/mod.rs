@@ -5,8 +5,10 @@
 
 mod bench;
 mod check;
+mod export;
 mod run;
 mod scenario_file;
+mod step;
 mod trace_input;
 
 use clap::{CommandFactory, Parser, Subcommand};
@@ -31,6 +33,7 @@ const EXAMPLES: &str = "Examples:
   machsim run scenarios/full-queue-policies.toml
   machsim run scenarios/deadlock.toml --seed 3 --schedule random --trace run.jsonl
   machsim check scenarios/*.toml
+  machsim export scenarios/deadlock.toml --format mermaid -o deadlock.mmd
   machsim bench                 measure machsim against its baselines
   machsim bench --json --quick  the same, quickly, one JSON object per line
   machsim completions bash > /etc/bash_completion.d/machsim";
@@ -43,8 +46,19 @@ pub enum Command {
     Run(run::RunArgs),
     /// Validates scenario files without running them, reporting every problem.
     Check(check::CheckArgs),
+    /// Shows the kernel's state after any event of a trace, rebuilt from the trace alone.
+    ///
+    /// Tasks and what each waits on, ports with their queues, blocked senders and
+    /// notification requests, dead ports, port sets, messages in flight and every
+    /// task's name space. Without --at, the state after the last event (an
+    /// interactive stepper will come in its place). Exit 2 if the file cannot be read
+    /// or --at is past the last event.
+    Step(step::StepArgs),
     /// Measures machsim's speed and memory against baselines measured in the same run.
     Bench(bench::BenchArgs),
+    /// Draws a run's trace (or a scenario, run first) as a Mermaid sequence diagram,
+    /// Chrome trace-event JSON (Perfetto) or an ASCII message sequence chart.
+    Export(export::ExportArgs),
     /// Prints a shell completion script.
     Completions {
         /// The shell.
@@ -130,7 +144,9 @@ where
     match cli.command {
         Command::Run(args) => run::run(&args, programs),
         Command::Check(args) => check::run(&args, programs),
+        Command::Step(args) => step::run(&args, programs),
         Command::Bench(args) => bench::run(&args),
+        Command::Export(args) => export::run(&args, programs),
         Command::Completions { shell } => {
             let mut command = Cli::command();
             clap_complete::generate(shell, &mut command, "machsim", &mut std::io::stdout());

@@ -7,7 +7,6 @@ use std::path::Path;
 /// Reads a trace from `path`: a `.toml` scenario is validated and run (with the
 /// stock programs and its own seed and schedule); anything else is read as a trace
 /// in either form. The error is the text to print, with exit status 2.
-#[allow(dead_code)] // Wired into `step` and `export` as they land.
 pub(crate) fn load_trace(path: &Path, programs: &tasks::Registry) -> Result<Trace, String> {
     if path.extension().is_some_and(|e| e == "toml") {
         let scenario = match super::scenario_file::load(path, programs, false) {

@@ -149,6 +149,13 @@ pub fn prepare(
     })
 }
 
+impl Prepared {
+    /// The kernel, to drive it step by step instead of [`execute`]'s whole run.
+    pub fn kernel_mut(&mut self) -> &mut Kernel {
+        &mut self.kernel
+    }
+}
+
 /// Everything one run produced.
 #[derive(Debug)]
 pub struct RunResult {
