@@ -95,7 +95,7 @@ impl KernelState {
                 cause,
             );
         }
-        self.close_handles(task);
+        self.close_handles(task, cause);
         if let Some(mailbox) = self.task_mut(task).direct_mailbox.take() {
             self.destroy_port(mailbox, "receiver_ended", None);
         }

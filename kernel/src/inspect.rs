@@ -241,7 +241,11 @@ impl Inspector<'_> {
             .map(|s| SemaphoreInfo {
                 label: s.label.to_string(),
                 value: s.value,
-                waiters: s.waiters.iter().map(|t| self.state.task(*t).name.to_string()).collect(),
+                waiters: s
+                    .waiters
+                    .iter()
+                    .map(|t| self.state.task(*t).name.to_string())
+                    .collect(),
             })
             .collect()
     }
@@ -254,8 +258,16 @@ impl Inspector<'_> {
     /// A task's handles: (handle, what it is: `mapping <object>`, `read <pipe>`,
     /// `write <pipe>`, `read <pipe> write <pipe>`).
     pub fn handles(&self, task: &str) -> Vec<(u32, String)> {
-        let Some(&id) = self.state.task_names.get(task) else { return Vec::new() };
-        let pipe = |p: u32| self.state.services.pipes.get(&p).map_or_else(|| format!("pipe{p}"), |p| p.label.to_string());
+        let Some(&id) = self.state.task_names.get(task) else {
+            return Vec::new();
+        };
+        let pipe = |p: u32| {
+            self.state
+                .services
+                .pipes
+                .get(&p)
+                .map_or_else(|| format!("pipe{p}"), |p| p.label.to_string())
+        };
         self.state
             .task(id)
             .handles
@@ -264,7 +276,11 @@ impl Inspector<'_> {
                 let text = match what {
                     crate::services::Handle::Mapping(m) => format!(
                         "mapping {}",
-                        self.state.services.memory.get(m).map_or("?".to_string(), |o| o.label.to_string())
+                        self.state
+                            .services
+                            .memory
+                            .get(m)
+                            .map_or("?".to_string(), |o| o.label.to_string())
                     ),
                     crate::services::Handle::Pipe(end) => match (end.read, end.write) {
                         (Some(r), Some(w)) => format!("read {} write {}", pipe(r), pipe(w)),

@@ -664,6 +664,8 @@ impl KernelState {
                     port: k.port_label(port),
                     kind: Arc::from(kind.as_str()),
                     notify: k.port_label(notify_port),
+                    name: name.0,
+                    sync,
                 });
                 if kind == NotificationKind::NoSenders {
                     self.check_no_senders(port, true);
@@ -700,6 +702,8 @@ impl KernelState {
                     port: k.port_label(port),
                     kind: Arc::from(kind.as_str()),
                     notify: k.port_label(notify_port),
+                    name: name.0,
+                    sync,
                 });
                 Ok(KernReply::Previous(PortName::NULL))
             }

@@ -170,14 +170,14 @@ impl KernelState {
         self.task(id).name.clone()
     }
 
-    /// A port's label; an anonymous or dead port is shown by its id (`p5`, `p5#1`),
-    /// which is unique in the run.
+    /// A port's label; an anonymous port is shown by its id as `#p5` (`#p5#1` for a
+    /// reused slot), which no chosen label can be (see `unique_label`).
     pub(crate) fn port_label(&self, id: PortId) -> Label {
         match self.port(id) {
             Some(port) if !port.label.is_empty() => port.label.clone(),
             _ => match self.dead_labels.get(&id) {
                 Some(label) => label.clone(),
-                None => Arc::from(format!("{id}")),
+                None => Arc::from(format!("#{id}")),
             },
         }
     }
@@ -185,7 +185,7 @@ impl KernelState {
     pub(crate) fn set_label(&self, id: PortSetId) -> Label {
         match self.set(id) {
             Some(set) => set.label.clone(),
-            None => Arc::from(format!("{id}")),
+            None => Arc::from(format!("#{id}")),
         }
     }
 
@@ -211,6 +211,15 @@ impl KernelState {
 
     /// A label unique in the run: `wanted` the first time, `wanted#2` the second, …
     pub(crate) fn unique_label(&mut self, wanted: &str) -> Label {
+        // Labels made here are `label` or `label#N`, and anonymous ports are shown as
+        // `#p5`: a chosen label with a `#` in it gets `_` instead, so none collide.
+        let owned;
+        let wanted = if wanted.contains('#') {
+            owned = wanted.replace('#', "_");
+            owned.as_str()
+        } else {
+            wanted
+        };
         let uses = self.label_uses.entry(Arc::from(wanted)).or_insert(0);
         *uses += 1;
         if *uses == 1 {
@@ -308,7 +317,9 @@ impl KernelState {
         let entry = self.task_mut(task);
         let timer = match &entry.state {
             TaskState::Waiting(
-                Wait::Send { timer, .. } | Wait::Receive { timer, .. } | Wait::Service { timer, .. },
+                Wait::Send { timer, .. }
+                | Wait::Receive { timer, .. }
+                | Wait::Service { timer, .. },
             ) => *timer,
             TaskState::Waiting(Wait::Sleep { timer }) => Some(*timer),
             _ => None,
@@ -335,7 +346,10 @@ impl KernelState {
             reason: Arc::from(reason),
         });
         if let Some((call, code)) = service_call {
-            self.record(Some(task), |_| Event::KernelCall { call: Arc::from(call), code });
+            self.record(Some(task), |_| Event::KernelCall {
+                call: Arc::from(call),
+                code,
+            });
         }
     }
 

@@ -106,6 +106,10 @@ pub(crate) struct TaskEntry {
     pub(crate) wait_token: u64,
     /// Task-local handles: memory mappings and pipe ends (like file descriptors).
     pub(crate) handles: std::collections::BTreeMap<u32, crate::services::Handle>,
+    /// Labels a program gave its handles (metadata, like port labels): scenario
+    /// scripts name pipe ends and mappings by them; a child inherits them with the
+    /// ends.
+    pub(crate) handle_labels: std::collections::BTreeMap<String, u32>,
     pub(crate) next_handle: u32,
     pub(crate) max_handles: usize,
 }

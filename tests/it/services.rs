@@ -31,14 +31,21 @@ fn a_memory_object_sent_as_a_right_is_shared_by_every_task_that_maps_it() {
         let mapping = cx.memory_map(object).await?;
         cx.memory_write(mapping, 8, Width::U32, 0xdead_beef).await?;
         let to = cx.lookup("inbox").ok_or("no inbox")?;
-        let message = Message::new(to, 1).with(Item::Port(PortItem { name: object, disposition: Disposition::CopySend }));
+        let message = Message::new(to, 1).with(Item::Port(PortItem {
+            name: object,
+            disposition: Disposition::CopySend,
+        }));
         cx.send(message, SendPolicy::Block).await?;
         Ok::<(), kernel::Error>(())
     });
     k.spawn("user", move |cx| async move {
         let inbox = cx.lookup("inbox").ok_or("no inbox")?;
-        let message = cx.receive(inbox, ReceivePolicy::Block, ReceiveOptions::default()).await?;
-        let Item::Port(object) = message.body[0] else { return Err("no right".into()) };
+        let message = cx
+            .receive(inbox, ReceivePolicy::Block, ReceiveOptions::default())
+            .await?;
+        let Item::Port(object) = message.body[0] else {
+            return Err("no right".into());
+        };
         let mapping = cx.memory_map(object.name).await?;
         let value = cx.memory_read(mapping, 8, Width::U32).await?;
         push(&s, format!("{value:#x}"));
@@ -46,7 +53,8 @@ fn a_memory_object_sent_as_a_right_is_shared_by_every_task_that_maps_it() {
         push(&s, e.code().to_string());
         Ok::<(), kernel::Error>(())
     });
-    k.allocate_port("user", "inbox", QueueLimit::DEFAULT).unwrap();
+    k.allocate_port("user", "inbox", QueueLimit::DEFAULT)
+        .unwrap();
     k.give_send_right("maker", "inbox").unwrap();
     run_clean(&mut k);
     assert_eq!(*seen.lock().unwrap(), vec!["0xdeadbeef", "invalid_address"]);
@@ -67,9 +75,18 @@ fn a_memory_object_is_freed_once_nothing_maps_or_names_it() {
         Ok::<(), kernel::Error>(())
     });
     run_clean(&mut k);
-    let freed = k.trace().iter().position(|r| matches!(r.event, kernel::trace::Event::MemoryFreed { .. }));
-    let unmapped = k.trace().iter().position(|r| matches!(r.event, kernel::trace::Event::MemoryUnmapped { .. }));
-    assert!(freed.is_some() && unmapped < freed, "freed after the last unmap");
+    let freed = k
+        .trace()
+        .iter()
+        .position(|r| matches!(r.event, kernel::trace::Event::MemoryFreed { .. }));
+    let unmapped = k
+        .trace()
+        .iter()
+        .position(|r| matches!(r.event, kernel::trace::Event::MemoryUnmapped { .. }));
+    assert!(
+        freed.is_some() && unmapped < freed,
+        "freed after the last unmap"
+    );
     assert!(k.inspect(|i| i.memory_objects()).is_empty());
 }
 
@@ -81,11 +98,17 @@ fn memory_sizes_are_checked() {
     k.spawn("t", move |cx| async move {
         for size in [0, 64 << 20, (64 << 20) + 1] {
             let result = cx.memory_create(size, None).await.map(drop);
-            push(&s, result.map_or_else(|e| e.code().to_string(), |()| "success".into()));
+            push(
+                &s,
+                result.map_or_else(|e| e.code().to_string(), |()| "success".into()),
+            );
         }
     });
     run_clean(&mut k);
-    assert_eq!(*seen.lock().unwrap(), vec!["invalid_value", "success", "invalid_value"]);
+    assert_eq!(
+        *seen.lock().unwrap(),
+        vec!["invalid_value", "success", "invalid_value"]
+    );
 }
 
 #[test]
@@ -97,40 +120,72 @@ fn out_of_line_memory_is_a_virtual_copy_each_side_sees_its_own_after_a_write() {
     let kept = original.clone();
     k.spawn("sender", move |cx| async move {
         let to = cx.lookup("inbox").ok_or("no inbox")?;
-        cx.send(Message::new(to, 1).with(Item::Ool(Ool { data: original })), SendPolicy::Block).await?;
+        cx.send(
+            Message::new(to, 1).with(Item::Ool(Ool { data: original })),
+            SendPolicy::Block,
+        )
+        .await?;
         Ok::<(), kernel::Error>(())
     });
     k.spawn("receiver", move |cx| async move {
         let inbox = cx.lookup("inbox").ok_or("no inbox")?;
-        let message = cx.receive(inbox, ReceivePolicy::Block, ReceiveOptions::default()).await?;
-        let Item::Ool(region) = &message.body[0] else { return Err("no region".into()) };
+        let message = cx
+            .receive(inbox, ReceivePolicy::Block, ReceiveOptions::default())
+            .await?;
+        let Item::Ool(region) = &message.body[0] else {
+            return Err("no region".into());
+        };
         let object = cx.memory_from_ool(region, None).await?;
         let mapping = cx.memory_map(object).await?;
         cx.memory_write(mapping, 0, Width::U8, 9).await?;
-        push(&s, format!("{} {}", cx.memory_read(mapping, 0, Width::U8).await?, region.data[0]));
+        push(
+            &s,
+            format!(
+                "{} {}",
+                cx.memory_read(mapping, 0, Width::U8).await?,
+                region.data[0]
+            ),
+        );
         Ok::<(), kernel::Error>(())
     });
-    k.allocate_port("receiver", "inbox", QueueLimit::DEFAULT).unwrap();
+    k.allocate_port("receiver", "inbox", QueueLimit::DEFAULT)
+        .unwrap();
     k.give_send_right("sender", "inbox").unwrap();
     run_clean(&mut k);
-    assert_eq!(*seen.lock().unwrap(), vec!["9 1"], "the receiver's write is its own");
+    assert_eq!(
+        *seen.lock().unwrap(),
+        vec!["9 1"],
+        "the receiver's write is its own"
+    );
     assert_eq!(kept[0], 1, "the sender's region is unchanged");
 }
 
 // ----- semaphores -----------------------------------------------------------------
 
 /// Sends a copy of the send right `right` to the port labelled `to`.
-async fn share(cx: &kernel::TaskContext, right: kernel::PortName, to: &str) -> Result<(), kernel::Error> {
+async fn share(
+    cx: &kernel::TaskContext,
+    right: kernel::PortName,
+    to: &str,
+) -> Result<(), kernel::Error> {
     let dest = cx.lookup(to).ok_or("no such inbox")?;
-    let message = Message::new(dest, 1).with(Item::Port(PortItem { name: right, disposition: Disposition::CopySend }));
+    let message = Message::new(dest, 1).with(Item::Port(PortItem {
+        name: right,
+        disposition: Disposition::CopySend,
+    }));
     cx.send(message, SendPolicy::Block).await?;
     Ok(())
 }
 
 /// Receives a message on the port labelled `from` and returns the right it carries.
-async fn take_right(cx: &kernel::TaskContext, from: &str) -> Result<kernel::PortName, kernel::Error> {
+async fn take_right(
+    cx: &kernel::TaskContext,
+    from: &str,
+) -> Result<kernel::PortName, kernel::Error> {
     let inbox = cx.lookup(from).ok_or("no inbox")?;
-    let message = cx.receive(inbox, ReceivePolicy::Block, ReceiveOptions::default()).await?;
+    let message = cx
+        .receive(inbox, ReceivePolicy::Block, ReceiveOptions::default())
+        .await?;
     match message.body.first() {
         Some(Item::Port(item)) => Ok(item.name),
         _ => Err("the message carries no right".into()),
@@ -224,12 +279,24 @@ fn waiters_of_a_destroyed_semaphore_are_terminated_and_its_rights_become_dead_na
 fn producer_consumer(items: u64, synchronised: bool, seed: u64) -> Vec<u64> {
     const BUFFER_SIZE: u64 = 4;
     // Layout: [in: u64][out: u64][slots: BUFFER_SIZE × u64]
-    let mut k = Kernel::builder().seed(seed).schedule(ScheduleKind::Random).step_limit(100_000).build();
+    let mut k = Kernel::builder()
+        .seed(seed)
+        .schedule(ScheduleKind::Random)
+        .step_limit(100_000)
+        .build();
     let got = Arc::new(Mutex::new(Vec::new()));
     k.spawn("producer", move |cx| async move {
-        let object = cx.memory_create(((2 + BUFFER_SIZE) * 8) as u32, Some("buffer")).await?;
+        let object = cx
+            .memory_create(((2 + BUFFER_SIZE) * 8) as u32, Some("buffer"))
+            .await?;
         let (empty, full) = if synchronised {
-            (Some(cx.semaphore_create((BUFFER_SIZE - 1) as u32, Some("empty")).await?), Some(cx.semaphore_create(0, Some("full")).await?))
+            (
+                Some(
+                    cx.semaphore_create((BUFFER_SIZE - 1) as u32, Some("empty"))
+                        .await?,
+                ),
+                Some(cx.semaphore_create(0, Some("full")).await?),
+            )
         } else {
             (None, None)
         };
@@ -243,11 +310,15 @@ fn producer_consumer(items: u64, synchronised: bool, seed: u64) -> Vec<u64> {
                 cx.semaphore_wait(empty).await?;
             } else {
                 // Busy-wait while full: ((in + 1) % BUFFER_SIZE) == out.
-                while (cx.memory_read(m, 0, Width::U64).await? + 1) % BUFFER_SIZE == cx.memory_read(m, 8, Width::U64).await? {}
+                while (cx.memory_read(m, 0, Width::U64).await? + 1) % BUFFER_SIZE
+                    == cx.memory_read(m, 8, Width::U64).await?
+                {}
             }
             let slot = cx.memory_read(m, 0, Width::U64).await?;
-            cx.memory_write(m, 16 + slot as u32 * 8, Width::U64, item).await?;
-            cx.memory_write(m, 0, Width::U64, (slot + 1) % BUFFER_SIZE).await?;
+            cx.memory_write(m, 16 + slot as u32 * 8, Width::U64, item)
+                .await?;
+            cx.memory_write(m, 0, Width::U64, (slot + 1) % BUFFER_SIZE)
+                .await?;
             if let Some(full) = full {
                 cx.semaphore_signal(full).await?;
             }
@@ -258,7 +329,10 @@ fn producer_consumer(items: u64, synchronised: bool, seed: u64) -> Vec<u64> {
     k.spawn("consumer", move |cx| async move {
         let object = take_right(&cx, "consumer.in").await?;
         let (empty, full) = if synchronised {
-            (Some(take_right(&cx, "consumer.in").await?), Some(take_right(&cx, "consumer.in").await?))
+            (
+                Some(take_right(&cx, "consumer.in").await?),
+                Some(take_right(&cx, "consumer.in").await?),
+            )
         } else {
             (None, None)
         };
@@ -269,12 +343,15 @@ fn producer_consumer(items: u64, synchronised: bool, seed: u64) -> Vec<u64> {
             } else {
                 // Busy-wait while empty: in == out. The race: the producer may have
                 // written `in` but not yet the slot... or the reverse.
-                while cx.memory_read(m, 0, Width::U64).await? == cx.memory_read(m, 8, Width::U64).await? {}
+                while cx.memory_read(m, 0, Width::U64).await?
+                    == cx.memory_read(m, 8, Width::U64).await?
+                {}
             }
             let slot = cx.memory_read(m, 8, Width::U64).await?;
             let item = cx.memory_read(m, 16 + slot as u32 * 8, Width::U64).await?;
             g.lock().unwrap().push(item);
-            cx.memory_write(m, 8, Width::U64, (slot + 1) % BUFFER_SIZE).await?;
+            cx.memory_write(m, 8, Width::U64, (slot + 1) % BUFFER_SIZE)
+                .await?;
             if let Some(empty) = empty {
                 cx.semaphore_signal(empty).await?;
             }
@@ -290,7 +367,11 @@ fn producer_consumer(items: u64, synchronised: bool, seed: u64) -> Vec<u64> {
 #[test]
 fn producer_and_consumer_with_semaphores_pass_every_item_once_in_order_under_any_seed() {
     for seed in 0..20 {
-        assert_eq!(producer_consumer(12, true, seed), (1..=12).collect::<Vec<_>>(), "seed {seed}");
+        assert_eq!(
+            producer_consumer(12, true, seed),
+            (1..=12).collect::<Vec<_>>(),
+            "seed {seed}"
+        );
     }
 }
 
@@ -300,7 +381,11 @@ fn producer_and_consumer_without_synchronisation_follow_the_textbooks_protocol_c
     // one producer and one consumer as long as each index is written after its
     // slot: every seed still gives every item once.
     for seed in 0..20 {
-        assert_eq!(producer_consumer(12, false, seed), (1..=12).collect::<Vec<_>>(), "seed {seed}");
+        assert_eq!(
+            producer_consumer(12, false, seed),
+            (1..=12).collect::<Vec<_>>(),
+            "seed {seed}"
+        );
     }
 }
 
@@ -330,13 +415,17 @@ fn a_child_spawned_after_the_pipe_reads_what_the_parent_writes_then_end_of_file(
         })
         .await?;
         cx.pipe_close(read).await?;
-        cx.pipe_write(write, Bytes::from_static(b"hello, pipe"), false).await?;
+        cx.pipe_write(write, Bytes::from_static(b"hello, pipe"), false)
+            .await?;
         cx.pipe_close(write).await?;
         Ok::<(), kernel::Error>(())
     });
     run_clean(&mut k);
     assert_eq!(*seen.lock().unwrap(), vec!["hello, pipe"]);
-    assert!(k.inspect(|i| i.pipes()).is_empty(), "the pipe is gone once no task holds an end");
+    assert!(
+        k.inspect(|i| i.pipes()).is_empty(),
+        "the pipe is gone once no task holds an end"
+    );
 }
 
 #[test]
@@ -351,16 +440,29 @@ fn a_write_blocks_while_full_and_a_read_returns_what_is_there_up_to_its_size() {
             cx.sleep(10).await;
             let a = cx.pipe_read(read, 5, false).await?;
             let b = cx.pipe_read(read, 100, false).await?;
-            push(&s2, format!("read {} then {} at {}", a.len(), b.len(), cx.now_ns() / 1_000_000));
+            push(
+                &s2,
+                format!(
+                    "read {} then {} at {}",
+                    a.len(),
+                    b.len(),
+                    cx.now_ns() / 1_000_000
+                ),
+            );
             Ok::<(), kernel::Error>(())
         })
         .await?;
-        let n = cx.pipe_write(write, Bytes::from_static(&[7; 12]), false).await?;
+        let n = cx
+            .pipe_write(write, Bytes::from_static(&[7; 12]), false)
+            .await?;
         push(&s, format!("wrote {n} at {}", cx.now_ns() / 1_000_000));
         Ok::<(), kernel::Error>(())
     });
     run_clean(&mut k);
-    assert_eq!(*seen.lock().unwrap(), vec!["wrote 12 at 10", "read 5 then 7 at 10"]);
+    assert_eq!(
+        *seen.lock().unwrap(),
+        vec!["wrote 12 at 10", "read 5 then 7 at 10"]
+    );
 }
 
 #[test]
@@ -368,12 +470,18 @@ fn writes_of_up_to_512_bytes_are_atomic_and_larger_ones_go_in_as_room_allows() {
     let mut k = Kernel::builder().trace(true).build();
     k.spawn("t", |cx| async move {
         let (read, write) = cx.pipe(Some(1000)).await?;
-        cx.pipe_write(write, Bytes::from(vec![1; 600]), false).await?;
+        cx.pipe_write(write, Bytes::from(vec![1; 600]), false)
+            .await?;
         // 400 bytes free: a 500-byte write is atomic, so nothing goes in.
-        let e = cx.pipe_write(write, Bytes::from(vec![2; 500]), true).await.unwrap_err();
+        let e = cx
+            .pipe_write(write, Bytes::from(vec![2; 500]), true)
+            .await
+            .unwrap_err();
         assert_eq!(e, ServiceError::WouldBlock);
         // A 700-byte write is not: 400 go in at once.
-        let n = cx.pipe_write(write, Bytes::from(vec![3; 700]), true).await?;
+        let n = cx
+            .pipe_write(write, Bytes::from(vec![3; 700]), true)
+            .await?;
         assert_eq!(n, 400);
         let _ = read;
         Ok::<(), kernel::Error>(())
@@ -389,7 +497,10 @@ fn writing_with_no_read_end_open_is_broken_pipe() {
     k.spawn("t", move |cx| async move {
         let (read, write) = cx.pipe(None).await?;
         cx.pipe_close(read).await?;
-        let e = cx.pipe_write(write, Bytes::from_static(b"x"), false).await.unwrap_err();
+        let e = cx
+            .pipe_write(write, Bytes::from_static(b"x"), false)
+            .await
+            .unwrap_err();
         push(&s, e.code().to_string());
         Ok::<(), kernel::Error>(())
     });
@@ -435,7 +546,8 @@ fn a_fifo_joins_unrelated_tasks_and_outlives_its_creator_until_unlinked() {
     let mut k = Kernel::builder().build();
     let seen = log();
     k.spawn("creator", |cx| async move {
-        cx.named_pipe_create("/tmp/fifo", PipeMode::Fifo, None).await?;
+        cx.named_pipe_create("/tmp/fifo", PipeMode::Fifo, None)
+            .await?;
         Ok::<(), kernel::Error>(())
     });
     let s = seen.clone();
@@ -450,12 +562,18 @@ fn a_fifo_joins_unrelated_tasks_and_outlives_its_creator_until_unlinked() {
     });
     let s = seen.clone();
     k.spawn_at("writer", 10, move |cx| async move {
-        let write = cx.named_pipe_open("/tmp/fifo", Access::Write, false).await?;
+        let write = cx
+            .named_pipe_open("/tmp/fifo", Access::Write, false)
+            .await?;
         // Unlinking removes the name; the open ends keep working.
         cx.named_pipe_unlink("/tmp/fifo").await?;
-        cx.pipe_write(write, Bytes::from_static(b"over the fifo"), false).await?;
+        cx.pipe_write(write, Bytes::from_static(b"over the fifo"), false)
+            .await?;
         cx.pipe_close(write).await?;
-        let e = cx.named_pipe_open("/tmp/fifo", Access::Write, true).await.unwrap_err();
+        let e = cx
+            .named_pipe_open("/tmp/fifo", Access::Write, true)
+            .await
+            .unwrap_err();
         push(&s, e.code().to_string());
         Ok::<(), kernel::Error>(())
     });
@@ -473,7 +591,10 @@ fn a_no_wait_fifo_open_for_writing_without_a_reader_would_block_and_for_reading_
     let s = seen.clone();
     k.spawn("t", move |cx| async move {
         cx.named_pipe_create("p", PipeMode::Fifo, None).await?;
-        let e = cx.named_pipe_open("p", Access::Write, true).await.unwrap_err();
+        let e = cx
+            .named_pipe_open("p", Access::Write, true)
+            .await
+            .unwrap_err();
         push(&s, e.code().to_string());
         let read = cx.named_pipe_open("p", Access::Read, true).await?;
         push(&s, format!("read end {read}"));
@@ -482,7 +603,10 @@ fn a_no_wait_fifo_open_for_writing_without_a_reader_would_block_and_for_reading_
         Ok::<(), kernel::Error>(())
     });
     run_clean(&mut k);
-    assert_eq!(*seen.lock().unwrap(), vec!["would_block", "read end 3", "write end 4"]);
+    assert_eq!(
+        *seen.lock().unwrap(),
+        vec!["would_block", "read end 3", "write end 4"]
+    );
 }
 
 #[test]
@@ -491,7 +615,8 @@ fn each_client_of_a_duplex_named_pipe_gets_its_own_two_way_instance() {
     let seen = log();
     let s = seen.clone();
     k.spawn("server", move |cx| async move {
-        cx.named_pipe_create(r"\.\pipe\svc", PipeMode::Duplex, None).await?;
+        cx.named_pipe_create(r"\.\pipe\svc", PipeMode::Duplex, None)
+            .await?;
         for _ in 0..2 {
             let end = cx.named_pipe_accept(r"\.\pipe\svc", false).await?;
             let request = cx.pipe_read(end, 64, false).await?;
@@ -504,8 +629,11 @@ fn each_client_of_a_duplex_named_pipe_gets_its_own_two_way_instance() {
     for name in ["ann", "bob"] {
         let s = s.clone();
         k.spawn_at(name, 1, move |cx| async move {
-            let end = cx.named_pipe_open(r"\.\pipe\svc", Access::ReadWrite, false).await?;
-            cx.pipe_write(end, Bytes::from(cx.name().to_string()), false).await?;
+            let end = cx
+                .named_pipe_open(r"\.\pipe\svc", Access::ReadWrite, false)
+                .await?;
+            cx.pipe_write(end, Bytes::from(cx.name().to_string()), false)
+                .await?;
             let reply = cx.pipe_read(end, 64, false).await?;
             push(&s, String::from_utf8_lossy(&reply).to_string());
             Ok::<(), kernel::Error>(())

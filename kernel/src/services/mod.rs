@@ -309,11 +309,25 @@ pub(crate) enum ObjectRef {
 /// What a task waits for inside a service.
 #[derive(Debug)]
 pub(crate) enum ServiceWait {
-    Semaphore { semaphore: u32 },
-    PipeRead { pipe: u32, max: u32 },
-    PipeWrite { pipe: u32, data: bytes::Bytes, written: u32 },
-    Open { path: String, access: Access },
-    Accept { path: String },
+    Semaphore {
+        semaphore: u32,
+    },
+    PipeRead {
+        pipe: u32,
+        max: u32,
+    },
+    PipeWrite {
+        pipe: u32,
+        data: bytes::Bytes,
+        written: u32,
+    },
+    Open {
+        path: String,
+        access: Access,
+    },
+    Accept {
+        path: String,
+    },
 }
 
 /// What a task-local handle stands for.
@@ -359,10 +373,23 @@ impl ServiceOp {
         match self {
             ServiceOp::MemoryCreate { size, .. } => vec![u32_item(*size)],
             ServiceOp::MemoryMap { object } => vec![u32_item(object.0)],
-            ServiceOp::MemoryRead { mapping, offset, width } => {
-                vec![u32_item(*mapping), u32_item(*offset), u32_item(width.bytes())]
+            ServiceOp::MemoryRead {
+                mapping,
+                offset,
+                width,
+            } => {
+                vec![
+                    u32_item(*mapping),
+                    u32_item(*offset),
+                    u32_item(width.bytes()),
+                ]
             }
-            ServiceOp::MemoryWrite { mapping, offset, width, value } => vec![
+            ServiceOp::MemoryWrite {
+                mapping,
+                offset,
+                width,
+                value,
+            } => vec![
                 u32_item(*mapping),
                 u32_item(*offset),
                 u32_item(width.bytes()),
@@ -371,22 +398,34 @@ impl ServiceOp {
             ServiceOp::MemoryUnmap { mapping } => vec![u32_item(*mapping)],
             ServiceOp::MemoryFromOol { data, .. } => vec![u32_item(data.len() as u32)],
             ServiceOp::SemaphoreCreate { value, .. } => vec![u32_item(*value)],
-            ServiceOp::SemaphoreWait { semaphore, timeout_ms } => vec![
+            ServiceOp::SemaphoreWait {
+                semaphore,
+                timeout_ms,
+            } => vec![
                 u32_item(semaphore.0),
                 KItem::Data(Item::U64(timeout_ms.unwrap_or(u64::MAX))),
             ],
-            ServiceOp::SemaphoreSignal { semaphore } | ServiceOp::SemaphoreDestroy { semaphore } => {
+            ServiceOp::SemaphoreSignal { semaphore }
+            | ServiceOp::SemaphoreDestroy { semaphore } => {
                 vec![u32_item(semaphore.0)]
             }
-            ServiceOp::PipeCreate { capacity } => vec![u32_item(capacity.unwrap_or(pipe::DEFAULT_CAPACITY))],
+            ServiceOp::PipeCreate { capacity } => {
+                vec![u32_item(capacity.unwrap_or(pipe::DEFAULT_CAPACITY))]
+            }
             ServiceOp::PipeRead { handle, max, .. } => vec![u32_item(*handle), u32_item(*max)],
             ServiceOp::PipeWrite { handle, data, .. } => {
                 vec![u32_item(*handle), KItem::Data(Item::Bytes(data.clone()))]
             }
             ServiceOp::PipeClose { handle } => vec![u32_item(*handle)],
-            ServiceOp::NamedPipeCreate { path, mode, .. } => vec![str_item(path), str_item(mode.as_str())],
-            ServiceOp::NamedPipeOpen { path, access, .. } => vec![str_item(path), str_item(access.as_str())],
-            ServiceOp::NamedPipeAccept { path, .. } | ServiceOp::NamedPipeUnlink { path } => vec![str_item(path)],
+            ServiceOp::NamedPipeCreate { path, mode, .. } => {
+                vec![str_item(path), str_item(mode.as_str())]
+            }
+            ServiceOp::NamedPipeOpen { path, access, .. } => {
+                vec![str_item(path), str_item(access.as_str())]
+            }
+            ServiceOp::NamedPipeAccept { path, .. } | ServiceOp::NamedPipeUnlink { path } => {
+                vec![str_item(path)]
+            }
         }
     }
 }
@@ -407,7 +446,11 @@ impl ServiceWait {
 impl crate::state::KernelState {
     /// Serves one service request for `task`: `Some(result)` when it finished at
     /// once (its `kernel_call` recorded), `None` when the task now waits.
-    pub(crate) fn sys_service(&mut self, task: ports::TaskId, op: ServiceOp) -> Option<Result<ServiceReply, ServiceError>> {
+    pub(crate) fn sys_service(
+        &mut self,
+        task: ports::TaskId,
+        op: ServiceOp,
+    ) -> Option<Result<ServiceReply, ServiceError>> {
         self.kernel_request(task, op.id(), op.arguments());
         let call = op.name();
         let result = match op {
@@ -415,10 +458,17 @@ impl crate::state::KernelState {
                 self.memory_create(task, bytes::Bytes::new(), size, label.as_deref())
             }
             ServiceOp::MemoryMap { object } => self.memory_map(task, object),
-            ServiceOp::MemoryRead { mapping, offset, width } => self.memory_read(task, mapping, offset, width),
-            ServiceOp::MemoryWrite { mapping, offset, width, value } => {
-                self.memory_write(task, mapping, offset, width, value)
-            }
+            ServiceOp::MemoryRead {
+                mapping,
+                offset,
+                width,
+            } => self.memory_read(task, mapping, offset, width),
+            ServiceOp::MemoryWrite {
+                mapping,
+                offset,
+                width,
+                value,
+            } => self.memory_write(task, mapping, offset, width, value),
             ServiceOp::MemoryUnmap { mapping } => self.memory_unmap(task, mapping),
             ServiceOp::MemoryFromOol { data, label } => {
                 let size = u32::try_from(data.len()).unwrap_or(u32::MAX);
@@ -428,39 +478,65 @@ impl crate::state::KernelState {
                     self.memory_create(task, data, size, label.as_deref())
                 }
             }
-            ServiceOp::SemaphoreCreate { value, label } => self.semaphore_create(task, value, label.as_deref()),
-            ServiceOp::SemaphoreWait { semaphore, timeout_ms } => match self.semaphore_wait(task, semaphore, timeout_ms) {
+            ServiceOp::SemaphoreCreate { value, label } => {
+                self.semaphore_create(task, value, label.as_deref())
+            }
+            ServiceOp::SemaphoreWait {
+                semaphore,
+                timeout_ms,
+            } => match self.semaphore_wait(task, semaphore, timeout_ms) {
                 semaphore::SemaphoreNow::Done(result) => result,
                 semaphore::SemaphoreNow::Blocked => return None,
             },
             ServiceOp::SemaphoreSignal { semaphore } => self.semaphore_signal(task, semaphore),
             ServiceOp::SemaphoreDestroy { semaphore } => self.semaphore_destroy(task, semaphore),
             ServiceOp::PipeCreate { capacity } => self.pipe_create(task, capacity),
-            ServiceOp::PipeRead { handle, max, no_wait } => match self.pipe_read(task, handle, max, no_wait) {
+            ServiceOp::PipeRead {
+                handle,
+                max,
+                no_wait,
+            } => match self.pipe_read(task, handle, max, no_wait) {
                 pipe::PipeNow::Done(result) => result,
                 pipe::PipeNow::Blocked => return None,
             },
-            ServiceOp::PipeWrite { handle, data, no_wait } => match self.pipe_write(task, handle, data, no_wait) {
+            ServiceOp::PipeWrite {
+                handle,
+                data,
+                no_wait,
+            } => match self.pipe_write(task, handle, data, no_wait) {
                 pipe::PipeNow::Done(result) => result,
                 pipe::PipeNow::Blocked => return None,
             },
             ServiceOp::PipeClose { handle } => self.pipe_close(task, handle),
-            ServiceOp::NamedPipeCreate { path, mode, capacity } => self.named_pipe_create(task, &path, mode, capacity),
-            ServiceOp::NamedPipeOpen { path, access, no_wait } => match self.named_pipe_open(task, &path, access, no_wait) {
+            ServiceOp::NamedPipeCreate {
+                path,
+                mode,
+                capacity,
+            } => self.named_pipe_create(Some(task), &path, mode, capacity),
+            ServiceOp::NamedPipeOpen {
+                path,
+                access,
+                no_wait,
+            } => match self.named_pipe_open(task, &path, access, no_wait) {
                 named_pipe::OpenNow::Done(result) => result,
                 named_pipe::OpenNow::Blocked => return None,
             },
-            ServiceOp::NamedPipeAccept { path, no_wait } => match self.named_pipe_accept(task, &path, no_wait) {
-                named_pipe::OpenNow::Done(result) => result,
-                named_pipe::OpenNow::Blocked => return None,
-            },
+            ServiceOp::NamedPipeAccept { path, no_wait } => {
+                match self.named_pipe_accept(task, &path, no_wait) {
+                    named_pipe::OpenNow::Done(result) => result,
+                    named_pipe::OpenNow::Blocked => return None,
+                }
+            }
             ServiceOp::NamedPipeUnlink { path } => self.named_pipe_unlink(task, &path),
         };
         let code = match &result {
             Ok(_) => ReturnCode::Success,
             Err(e) => e.code(),
         };
-        self.record(Some(task), |_| crate::trace::Event::KernelCall { call: std::sync::Arc::from(call), code });
+        self.record(Some(task), |_| crate::trace::Event::KernelCall {
+            call: std::sync::Arc::from(call),
+            code,
+        });
         Some(result)
     }
 
@@ -498,12 +574,12 @@ impl crate::state::KernelState {
 
     /// Closes every handle of an ending task: pipe ends (readers see end of file,
     /// writers a broken pipe, as the rules say) and mappings.
-    pub(crate) fn close_handles(&mut self, task: ports::TaskId) {
+    pub(crate) fn close_handles(&mut self, task: ports::TaskId, cause: Option<ports::TaskId>) {
         let handles = std::mem::take(&mut self.task_mut(task).handles);
         for (handle, what) in handles {
             match what {
                 Handle::Pipe(end) => self.close_end(task, handle, end),
-                Handle::Mapping(id) => self.drop_mapping(Some(task), id, handle),
+                Handle::Mapping(id) => self.drop_mapping(cause, task, id, handle),
             }
         }
     }
@@ -512,13 +588,26 @@ impl crate::state::KernelState {
 impl crate::state::KernelState {
     /// What a task waiting in a service waits on, and which tasks could end the
     /// wait (for the deadlock report's wait-for graph).
-    pub(crate) fn service_wait_report(&self, waiter: ports::TaskId, wait: &ServiceWait) -> (String, Vec<ports::TaskId>) {
-        let pipe_label = |pipe: &u32| self.services.pipes.get(pipe).map_or_else(|| format!("pipe{pipe}"), |p| p.label.to_string());
+    pub(crate) fn service_wait_report(
+        &self,
+        waiter: ports::TaskId,
+        wait: &ServiceWait,
+    ) -> (String, Vec<ports::TaskId>) {
+        let pipe_label = |pipe: &u32| {
+            self.services
+                .pipes
+                .get(pipe)
+                .map_or_else(|| format!("pipe{pipe}"), |p| p.label.to_string())
+        };
         let holders = |pick: &dyn Fn(&PipeEnd) -> bool| -> Vec<ports::TaskId> {
             self.tasks
                 .iter()
                 .filter(|(_, _, t)| !t.is_ended())
-                .filter(|(_, _, t)| t.handles.values().any(|h| matches!(h, Handle::Pipe(end) if pick(end))))
+                .filter(|(_, _, t)| {
+                    t.handles
+                        .values()
+                        .any(|h| matches!(h, Handle::Pipe(end) if pick(end)))
+                })
                 .map(|(index, generation, _)| ports::TaskId::new(index, generation))
                 .filter(|t| *t != waiter)
                 .collect()
@@ -538,14 +627,22 @@ impl crate::state::KernelState {
                     .collect();
                 (format!("waiting on semaphore {}", s.label), signallers)
             }
-            ServiceWait::PipeRead { pipe, .. } => {
-                (format!("reading {} (empty)", pipe_label(pipe)), holders(&|end| end.write == Some(*pipe)))
-            }
-            ServiceWait::PipeWrite { pipe, .. } => {
-                (format!("writing {} (full)", pipe_label(pipe)), holders(&|end| end.read == Some(*pipe)))
-            }
-            ServiceWait::Open { path, access } => (format!("opening named pipe {path} for {}", access.as_str()), Vec::new()),
-            ServiceWait::Accept { path } => (format!("accepting a client on named pipe {path}"), Vec::new()),
+            ServiceWait::PipeRead { pipe, .. } => (
+                format!("reading {} (empty)", pipe_label(pipe)),
+                holders(&|end| end.write == Some(*pipe)),
+            ),
+            ServiceWait::PipeWrite { pipe, .. } => (
+                format!("writing {} (full)", pipe_label(pipe)),
+                holders(&|end| end.read == Some(*pipe)),
+            ),
+            ServiceWait::Open { path, access } => (
+                format!("opening named pipe {path} for {}", access.as_str()),
+                Vec::new(),
+            ),
+            ServiceWait::Accept { path } => (
+                format!("accepting a client on named pipe {path}"),
+                Vec::new(),
+            ),
         }
     }
 }

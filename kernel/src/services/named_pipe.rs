@@ -78,7 +78,13 @@ pub(crate) enum OpenNow {
 }
 
 impl KernelState {
-    pub(crate) fn named_pipe_create(&mut self, task: TaskId, path: &str, mode: PipeMode, capacity: Option<u32>) -> Result<ServiceReply, ServiceError> {
+    pub(crate) fn named_pipe_create(
+        &mut self,
+        task: Option<TaskId>,
+        path: &str,
+        mode: PipeMode,
+        capacity: Option<u32>,
+    ) -> Result<ServiceReply, ServiceError> {
         if path.is_empty() || capacity.is_some_and(|c| c == 0 || c > super::pipe::MAX_CAPACITY) {
             return Err(ServiceError::InvalidValue);
         }
@@ -87,37 +93,81 @@ impl KernelState {
         }
         self.services.named.insert(
             path.to_string(),
-            NamedPipe { mode, capacity, fifo: None, openers: VecDeque::new(), acceptors: VecDeque::new() },
+            NamedPipe {
+                mode,
+                capacity,
+                fifo: None,
+                openers: VecDeque::new(),
+                acceptors: VecDeque::new(),
+            },
         );
-        self.record(Some(task), |_| Event::NamedPipeCreated { path: Arc::from(path), mode: Arc::from(mode.as_str()) });
+        let capacity = capacity.unwrap_or(super::pipe::DEFAULT_CAPACITY);
+        self.record(task, |_| Event::NamedPipeCreated {
+            path: Arc::from(path),
+            mode: Arc::from(mode.as_str()),
+            capacity,
+        });
         Ok(ServiceReply::Done)
     }
 
-    pub(crate) fn named_pipe_unlink(&mut self, task: TaskId, path: &str) -> Result<ServiceReply, ServiceError> {
-        let named = self.services.named.remove(path).ok_or(ServiceError::NoSuchPath)?;
-        self.record(Some(task), |_| Event::NamedPipeUnlinked { path: Arc::from(path) });
+    pub(crate) fn named_pipe_unlink(
+        &mut self,
+        task: TaskId,
+        path: &str,
+    ) -> Result<ServiceReply, ServiceError> {
+        let named = self
+            .services
+            .named
+            .remove(path)
+            .ok_or(ServiceError::NoSuchPath)?;
+        self.record(Some(task), |_| Event::NamedPipeUnlinked {
+            path: Arc::from(path),
+        });
         // Tasks still waiting to open it find the name gone.
         for (waiter, _) in named.openers {
-            self.wake(waiter, Reply::Service(Err(ServiceError::NoSuchPath)), "unlinked");
+            self.wake(
+                waiter,
+                Reply::Service(Err(ServiceError::NoSuchPath)),
+                "unlinked",
+            );
         }
         for waiter in named.acceptors {
-            self.wake(waiter, Reply::Service(Err(ServiceError::NoSuchPath)), "unlinked");
+            self.wake(
+                waiter,
+                Reply::Service(Err(ServiceError::NoSuchPath)),
+                "unlinked",
+            );
         }
         Ok(ServiceReply::Done)
     }
 
-    pub(crate) fn named_pipe_open(&mut self, task: TaskId, path: &str, access: Access, no_wait: bool) -> OpenNow {
+    pub(crate) fn named_pipe_open(
+        &mut self,
+        task: TaskId,
+        path: &str,
+        access: Access,
+        no_wait: bool,
+    ) -> OpenNow {
         let Some(named) = self.services.named.get(path) else {
             return OpenNow::Done(Err(ServiceError::NoSuchPath));
         };
         match named.mode {
             PipeMode::Fifo => self.fifo_open(task, path, access, no_wait),
             PipeMode::Duplex => {
-                if let Some(server) = self.services.named.get_mut(path).and_then(|n| n.acceptors.pop_front()) {
+                if let Some(server) = self
+                    .services
+                    .named
+                    .get_mut(path)
+                    .and_then(|n| n.acceptors.pop_front())
+                {
                     // A server waits in accept: connect, wake it with its end.
                     return OpenNow::Done(match self.connect_instance(task, server, path) {
                         Ok((client_end, server_end)) => {
-                            self.wake(server, Reply::Service(Ok(ServiceReply::Handle(server_end))), "connected");
+                            self.wake(
+                                server,
+                                Reply::Service(Ok(ServiceReply::Handle(server_end))),
+                                "connected",
+                            );
                             Ok(ServiceReply::Handle(client_end))
                         }
                         Err(e) => {
@@ -139,13 +189,23 @@ impl KernelState {
         if let Some(named) = self.services.named.get_mut(path) {
             named.openers.push_back((task, access));
         }
-        self.record(Some(task), |_| Event::NamedPipeWaiting { path: Arc::from(path), access: Arc::from(access.as_str()) });
+        self.record(Some(task), |_| Event::NamedPipeWaiting {
+            path: Arc::from(path),
+            access: Arc::from(access.as_str()),
+        });
         let path = path.to_string();
-        self.begin_wait(task, None, |timer| Wait::Service { wait: ServiceWait::Open { path, access }, timer });
+        self.begin_wait(task, None, |timer| Wait::Service {
+            wait: ServiceWait::Open { path, access },
+            timer,
+        });
     }
 
     fn fifo_stream(&mut self, path: &str) -> Result<u32, ServiceError> {
-        let named = self.services.named.get(path).ok_or(ServiceError::NoSuchPath)?;
+        let named = self
+            .services
+            .named
+            .get(path)
+            .ok_or(ServiceError::NoSuchPath)?;
         if let Some(pipe) = named.fifo
             && self.services.pipes.contains_key(&pipe)
         {
@@ -167,7 +227,12 @@ impl KernelState {
     }
 
     fn fifo_open(&mut self, task: TaskId, path: &str, access: Access, no_wait: bool) -> OpenNow {
-        let current = self.services.named.get(path).and_then(|n| n.fifo).and_then(|p| self.services.pipes.get(&p));
+        let current = self
+            .services
+            .named
+            .get(path)
+            .and_then(|n| n.fifo)
+            .and_then(|p| self.services.pipes.get(&p));
         let (readers, writers) = current.map_or((0, 0), |p| (p.readers, p.writers));
         let wants_other = |a: Access, other: Access| match a {
             Access::Read => matches!(other, Access::Write | Access::ReadWrite),
@@ -196,9 +261,14 @@ impl KernelState {
             Ok(pipe) => pipe,
             Err(e) => return OpenNow::Done(Err(e)),
         };
-        let result = self.attach_end(task, Self::fifo_end(pipe, access)).map(ServiceReply::Handle);
+        let result = self
+            .attach_end(task, Self::fifo_end(pipe, access))
+            .map(ServiceReply::Handle);
         if result.is_ok() {
-            self.record(Some(task), |_| Event::NamedPipeOpened { path: Arc::from(path), access: Arc::from(access.as_str()) });
+            self.record(Some(task), |_| Event::NamedPipeOpened {
+                path: Arc::from(path),
+                access: Arc::from(access.as_str()),
+            });
         }
         // Everyone waiting for this side now gets in, in the order they came.
         let waiting: Vec<(TaskId, Access)> = self
@@ -206,14 +276,22 @@ impl KernelState {
             .named
             .get_mut(path)
             .map(|n| {
-                let (go, stay): (Vec<_>, Vec<_>) = n.openers.drain(..).partition(|(_, a)| wants_other(*a, access));
+                let (go, stay): (Vec<_>, Vec<_>) = n
+                    .openers
+                    .drain(..)
+                    .partition(|(_, a)| wants_other(*a, access));
                 n.openers = stay.into();
                 go
             })
             .unwrap_or_default();
         for (waiter, waiter_access) in waiting {
-            let reply = self.attach_end(waiter, Self::fifo_end(pipe, waiter_access)).map(ServiceReply::Handle);
-            self.record(Some(waiter), |_| Event::NamedPipeOpened { path: Arc::from(path), access: Arc::from(waiter_access.as_str()) });
+            let reply = self
+                .attach_end(waiter, Self::fifo_end(pipe, waiter_access))
+                .map(ServiceReply::Handle);
+            self.record(Some(waiter), |_| Event::NamedPipeOpened {
+                path: Arc::from(path),
+                access: Arc::from(waiter_access.as_str()),
+            });
             self.wake(waiter, Reply::Service(reply), "opened");
         }
         OpenNow::Done(result)
@@ -230,7 +308,11 @@ impl KernelState {
             // A client waits in open: connect, wake it with its end.
             return match self.connect_instance(client, task, path) {
                 Ok((client_end, server_end)) => {
-                    self.wake(client, Reply::Service(Ok(ServiceReply::Handle(client_end))), "connected");
+                    self.wake(
+                        client,
+                        Reply::Service(Ok(ServiceReply::Handle(client_end))),
+                        "connected",
+                    );
                     OpenNow::Done(Ok(ServiceReply::Handle(server_end)))
                 }
                 Err(e) => {
@@ -243,20 +325,43 @@ impl KernelState {
             return OpenNow::Done(Err(ServiceError::WouldBlock));
         }
         named.acceptors.push_back(task);
-        self.record(Some(task), |_| Event::NamedPipeWaiting { path: Arc::from(path), access: Arc::from("accept") });
+        self.record(Some(task), |_| Event::NamedPipeWaiting {
+            path: Arc::from(path),
+            access: Arc::from("accept"),
+        });
         let path = path.to_string();
-        self.begin_wait(task, None, |timer| Wait::Service { wait: ServiceWait::Accept { path }, timer });
+        self.begin_wait(task, None, |timer| Wait::Service {
+            wait: ServiceWait::Accept { path },
+            timer,
+        });
         OpenNow::Blocked
     }
 
     /// Makes a duplex instance, a stream each way between `client` and `server`;
     /// returns (the client's handle, the server's handle).
-    fn connect_instance(&mut self, client: TaskId, server: TaskId, path: &str) -> Result<(u32, u32), ServiceError> {
+    fn connect_instance(
+        &mut self,
+        client: TaskId,
+        server: TaskId,
+        path: &str,
+    ) -> Result<(u32, u32), ServiceError> {
         let capacity = self.services.named.get(path).and_then(|n| n.capacity);
         let to_server = self.new_pipe(None, capacity, Some(path.to_string()))?;
         let to_client = self.new_pipe(None, capacity, Some(path.to_string()))?;
-        let client_end = self.attach_end(client, PipeEnd { read: Some(to_client), write: Some(to_server) })?;
-        let server_end = self.attach_end(server, PipeEnd { read: Some(to_server), write: Some(to_client) })?;
+        let client_end = self.attach_end(
+            client,
+            PipeEnd {
+                read: Some(to_client),
+                write: Some(to_server),
+            },
+        )?;
+        let server_end = self.attach_end(
+            server,
+            PipeEnd {
+                read: Some(to_server),
+                write: Some(to_client),
+            },
+        )?;
         self.record(Some(client), |k| Event::NamedPipeConnected {
             path: Arc::from(path),
             client: k.task_label(client),

@@ -52,7 +52,12 @@ pub(crate) enum PipeNow {
 
 impl KernelState {
     /// Makes a pipe (not yet attached to any handle).
-    pub(crate) fn new_pipe(&mut self, cause: Option<TaskId>, capacity: Option<u32>, path: Option<String>) -> Result<u32, ServiceError> {
+    pub(crate) fn new_pipe(
+        &mut self,
+        cause: Option<TaskId>,
+        capacity: Option<u32>,
+        path: Option<String>,
+    ) -> Result<u32, ServiceError> {
         let capacity = capacity.unwrap_or(DEFAULT_CAPACITY);
         if capacity == 0 || capacity > MAX_CAPACITY {
             return Err(ServiceError::InvalidValue);
@@ -75,13 +80,26 @@ impl KernelState {
                 path,
             },
         );
-        self.record(cause, |_| Event::PipeCreated { pipe: label.clone(), capacity });
+        let named = self
+            .services
+            .pipes
+            .get(&id)
+            .and_then(|p| p.path.clone())
+            .map(|p| std::sync::Arc::from(p.as_str()));
+        self.record(cause, |_| Event::PipeCreated {
+            pipe: label.clone(),
+            capacity,
+            named,
+        });
         Ok(id)
     }
 
     /// Opens an end of a pipe in `task`'s handle table.
     pub(crate) fn attach_end(&mut self, task: TaskId, end: PipeEnd) -> Result<u32, ServiceError> {
-        let handle = self.task_mut(task).new_handle(Handle::Pipe(end)).ok_or(ServiceError::NoSpace)?;
+        let handle = self
+            .task_mut(task)
+            .new_handle(Handle::Pipe(end))
+            .ok_or(ServiceError::NoSpace)?;
         self.count_end(task, handle, end, true);
         Ok(handle)
     }
@@ -89,8 +107,14 @@ impl KernelState {
     fn count_end(&mut self, holder: TaskId, handle: u32, end: PipeEnd, open: bool) {
         for (pipe, reading) in [(end.read, true), (end.write, false)] {
             let Some(pipe) = pipe else { continue };
-            let Some(p) = self.services.pipes.get_mut(&pipe) else { continue };
-            let count = if reading { &mut p.readers } else { &mut p.writers };
+            let Some(p) = self.services.pipes.get_mut(&pipe) else {
+                continue;
+            };
+            let count = if reading {
+                &mut p.readers
+            } else {
+                &mut p.writers
+            };
             if open {
                 *count += 1;
             } else {
@@ -100,21 +124,47 @@ impl KernelState {
             let side = if reading { "read" } else { "write" };
             self.record(Some(holder), |k| {
                 if open {
-                    Event::PipeEndOpened { pipe: label.clone(), holder: k.task_label(holder), handle, end: Arc::from(side) }
+                    Event::PipeEndOpened {
+                        pipe: label.clone(),
+                        holder: k.task_label(holder),
+                        handle,
+                        end: Arc::from(side),
+                    }
                 } else {
-                    Event::PipeEndClosed { pipe: label.clone(), holder: k.task_label(holder), handle, end: Arc::from(side) }
+                    Event::PipeEndClosed {
+                        pipe: label.clone(),
+                        holder: k.task_label(holder),
+                        handle,
+                        end: Arc::from(side),
+                    }
                 }
             });
         }
     }
 
-    pub(crate) fn pipe_create(&mut self, task: TaskId, capacity: Option<u32>) -> Result<ServiceReply, ServiceError> {
+    pub(crate) fn pipe_create(
+        &mut self,
+        task: TaskId,
+        capacity: Option<u32>,
+    ) -> Result<ServiceReply, ServiceError> {
         if self.task(task).handles.len() + 2 > self.config.max_handles_per_task {
             return Err(ServiceError::NoSpace);
         }
         let pipe = self.new_pipe(Some(task), capacity, None)?;
-        let read = self.attach_end(task, PipeEnd { read: Some(pipe), write: None })?;
-        let write = self.attach_end(task, PipeEnd { read: None, write: Some(pipe) })?;
+        let read = self.attach_end(
+            task,
+            PipeEnd {
+                read: Some(pipe),
+                write: None,
+            },
+        )?;
+        let write = self.attach_end(
+            task,
+            PipeEnd {
+                read: None,
+                write: Some(pipe),
+            },
+        )?;
         Ok(ServiceReply::Pipe { read, write })
     }
 
@@ -125,7 +175,13 @@ impl KernelState {
         }
     }
 
-    pub(crate) fn pipe_write(&mut self, task: TaskId, handle: u32, data: Bytes, no_wait: bool) -> PipeNow {
+    pub(crate) fn pipe_write(
+        &mut self,
+        task: TaskId,
+        handle: u32,
+        data: Bytes,
+        no_wait: bool,
+    ) -> PipeNow {
         let pipe = match self.end_of(task, handle).map(|e| e.write) {
             Ok(Some(pipe)) => pipe,
             Ok(None) | Err(_) => return PipeNow::Done(Err(ServiceError::BadHandle)),
@@ -139,28 +195,48 @@ impl KernelState {
         let total = data.len() as u32;
         // Writers already waiting go first: a newcomer never overtakes them.
         let queued_behind = !p.waiting_writers.is_empty();
-        let written = if queued_behind { 0 } else { self.put(task, pipe, &data, 0) };
+        let written = if queued_behind {
+            0
+        } else {
+            self.put(task, pipe, &data, 0)
+        };
         self.pump(pipe);
         if written == total {
             return PipeNow::Done(Ok(ServiceReply::Written(total)));
         }
         if no_wait {
-            return PipeNow::Done(if written > 0 { Ok(ServiceReply::Written(written)) } else { Err(ServiceError::WouldBlock) });
+            return PipeNow::Done(if written > 0 {
+                Ok(ServiceReply::Written(written))
+            } else {
+                Err(ServiceError::WouldBlock)
+            });
         }
         let label = self.services.pipes.get(&pipe).map(|p| p.label.clone());
         if let Some(p) = self.services.pipes.get_mut(&pipe) {
             p.waiting_writers.push_back(task);
         }
         if let Some(label) = label {
-            self.record(Some(task), |_| Event::PipeBlocked { pipe: label.clone(), op: Arc::from("write") });
+            self.record(Some(task), |_| Event::PipeBlocked {
+                pipe: label.clone(),
+                op: Arc::from("write"),
+            });
         }
-        self.begin_wait(task, None, |timer| Wait::Service { wait: ServiceWait::PipeWrite { pipe, data, written }, timer });
+        self.begin_wait(task, None, |timer| Wait::Service {
+            wait: ServiceWait::PipeWrite {
+                pipe,
+                data,
+                written,
+            },
+            timer,
+        });
         PipeNow::Blocked
     }
 
     /// Puts as much of `data[from..]` as the rules allow; returns the new total written.
     fn put(&mut self, task: TaskId, pipe: u32, data: &Bytes, from: u32) -> u32 {
-        let Some(p) = self.services.pipes.get_mut(&pipe) else { return from };
+        let Some(p) = self.services.pipes.get_mut(&pipe) else {
+            return from;
+        };
         let remaining = data.len() as u32 - from;
         let free = p.free();
         // Up to PIPE_BUF bytes go in whole or not at all; more go in as room allows
@@ -179,11 +255,21 @@ impl KernelState {
         p.buffer.extend(chunk.iter());
         let depth = p.buffer.len() as u32;
         let label = p.label.clone();
-        self.record(Some(task), |_| Event::PipeWritten { pipe: label.clone(), bytes: HexBytes(chunk.clone()), depth });
+        self.record(Some(task), |_| Event::PipeWritten {
+            pipe: label.clone(),
+            bytes: HexBytes(chunk.clone()),
+            depth,
+        });
         from + take
     }
 
-    pub(crate) fn pipe_read(&mut self, task: TaskId, handle: u32, max: u32, no_wait: bool) -> PipeNow {
+    pub(crate) fn pipe_read(
+        &mut self,
+        task: TaskId,
+        handle: u32,
+        max: u32,
+        no_wait: bool,
+    ) -> PipeNow {
         let pipe = match self.end_of(task, handle).map(|e| e.read) {
             Ok(Some(pipe)) => pipe,
             Ok(None) | Err(_) => return PipeNow::Done(Err(ServiceError::BadHandle)),
@@ -209,19 +295,31 @@ impl KernelState {
         if let Some(p) = self.services.pipes.get_mut(&pipe) {
             p.waiting_readers.push_back(task);
         }
-        self.record(Some(task), |_| Event::PipeBlocked { pipe: label.clone(), op: Arc::from("read") });
-        self.begin_wait(task, None, |timer| Wait::Service { wait: ServiceWait::PipeRead { pipe, max }, timer });
+        self.record(Some(task), |_| Event::PipeBlocked {
+            pipe: label.clone(),
+            op: Arc::from("read"),
+        });
+        self.begin_wait(task, None, |timer| Wait::Service {
+            wait: ServiceWait::PipeRead { pipe, max },
+            timer,
+        });
         PipeNow::Blocked
     }
 
     fn take(&mut self, task: TaskId, pipe: u32, max: u32) -> Bytes {
-        let Some(p) = self.services.pipes.get_mut(&pipe) else { return Bytes::new() };
+        let Some(p) = self.services.pipes.get_mut(&pipe) else {
+            return Bytes::new();
+        };
         let n = (max as usize).min(p.buffer.len());
         let data: Vec<u8> = p.buffer.drain(..n).collect();
         let data = Bytes::from(data);
         let depth = p.buffer.len() as u32;
         let label = p.label.clone();
-        self.record(Some(task), |_| Event::PipeRead { pipe: label.clone(), bytes: HexBytes(data.clone()), depth });
+        self.record(Some(task), |_| Event::PipeRead {
+            pipe: label.clone(),
+            bytes: HexBytes(data.clone()),
+            depth,
+        });
         data
     }
 
@@ -232,10 +330,15 @@ impl KernelState {
             let mut progressed = false;
             // Readers take what is there.
             while let Some(p) = self.services.pipes.get(&pipe) {
-                let Some(&reader) = p.waiting_readers.front() else { break };
+                let Some(&reader) = p.waiting_readers.front() else {
+                    break;
+                };
                 if p.buffer.is_empty() {
                     if p.writers == 0 {
-                        self.services.pipes.get_mut(&pipe).map(|p| p.waiting_readers.pop_front());
+                        self.services
+                            .pipes
+                            .get_mut(&pipe)
+                            .map(|p| p.waiting_readers.pop_front());
                         self.wake(reader, Reply::Service(Err(ServiceError::Eof)), "eof");
                         progressed = true;
                         continue;
@@ -243,36 +346,65 @@ impl KernelState {
                     break;
                 }
                 let max = match &self.task(reader).state {
-                    TaskState::Waiting(Wait::Service { wait: ServiceWait::PipeRead { max, .. }, .. }) => *max,
+                    TaskState::Waiting(Wait::Service {
+                        wait: ServiceWait::PipeRead { max, .. },
+                        ..
+                    }) => *max,
                     _ => u32::MAX,
                 };
-                self.services.pipes.get_mut(&pipe).map(|p| p.waiting_readers.pop_front());
+                self.services
+                    .pipes
+                    .get_mut(&pipe)
+                    .map(|p| p.waiting_readers.pop_front());
                 let data = self.take(reader, pipe, max);
                 self.wake(reader, Reply::Service(Ok(ServiceReply::Data(data))), "data");
                 progressed = true;
             }
             // Writers put what fits.
             while let Some(p) = self.services.pipes.get(&pipe) {
-                let Some(&writer) = p.waiting_writers.front() else { break };
+                let Some(&writer) = p.waiting_writers.front() else {
+                    break;
+                };
                 if p.readers == 0 {
-                    self.services.pipes.get_mut(&pipe).map(|p| p.waiting_writers.pop_front());
-                    self.wake(writer, Reply::Service(Err(ServiceError::BrokenPipe)), "broken_pipe");
+                    self.services
+                        .pipes
+                        .get_mut(&pipe)
+                        .map(|p| p.waiting_writers.pop_front());
+                    self.wake(
+                        writer,
+                        Reply::Service(Err(ServiceError::BrokenPipe)),
+                        "broken_pipe",
+                    );
                     progressed = true;
                     continue;
                 }
                 let (data, written) = match &self.task(writer).state {
-                    TaskState::Waiting(Wait::Service { wait: ServiceWait::PipeWrite { data, written, .. }, .. }) => (data.clone(), *written),
+                    TaskState::Waiting(Wait::Service {
+                        wait: ServiceWait::PipeWrite { data, written, .. },
+                        ..
+                    }) => (data.clone(), *written),
                     _ => break,
                 };
                 let now = self.put(writer, pipe, &data, written);
                 if now == data.len() as u32 {
-                    self.services.pipes.get_mut(&pipe).map(|p| p.waiting_writers.pop_front());
-                    self.wake(writer, Reply::Service(Ok(ServiceReply::Written(now))), "room");
+                    self.services
+                        .pipes
+                        .get_mut(&pipe)
+                        .map(|p| p.waiting_writers.pop_front());
+                    self.wake(
+                        writer,
+                        Reply::Service(Ok(ServiceReply::Written(now))),
+                        "room",
+                    );
                     progressed = true;
                     continue;
                 }
                 if now > written {
-                    if let TaskState::Waiting(Wait::Service { wait: ServiceWait::PipeWrite { written, .. }, .. }) = &mut self.task_mut(writer).state {
+                    if let TaskState::Waiting(Wait::Service {
+                        wait: ServiceWait::PipeWrite { written, .. },
+                        ..
+                    }) = &mut self.task_mut(writer).state
+                    {
                         *written = now;
                     }
                     progressed = true;
@@ -285,7 +417,11 @@ impl KernelState {
         }
     }
 
-    pub(crate) fn pipe_close(&mut self, task: TaskId, handle: u32) -> Result<ServiceReply, ServiceError> {
+    pub(crate) fn pipe_close(
+        &mut self,
+        task: TaskId,
+        handle: u32,
+    ) -> Result<ServiceReply, ServiceError> {
         let end = self.end_of(task, handle)?;
         self.task_mut(task).handles.remove(&handle);
         self.close_end(task, handle, end);
@@ -299,12 +435,16 @@ impl KernelState {
         self.count_end(task, handle, end, false);
         for pipe in [end.read, end.write].into_iter().flatten() {
             self.pump(pipe);
-            let Some(p) = self.services.pipes.get(&pipe) else { continue };
+            let Some(p) = self.services.pipes.get(&pipe) else {
+                continue;
+            };
             if p.readers == 0 && p.writers == 0 {
                 let label = p.label.clone();
                 let path = p.path.clone();
                 self.services.pipes.remove(&pipe);
-                self.record(None, |_| Event::PipeDestroyed { pipe: label.clone() });
+                self.record(None, |_| Event::PipeDestroyed {
+                    pipe: label.clone(),
+                });
                 if let Some(path) = path
                     && let Some(named) = self.services.named.get_mut(&path)
                     && named.fifo == Some(pipe)
@@ -328,9 +468,19 @@ impl KernelState {
             })
             .collect();
         for (handle, end) in ends {
-            self.task_mut(child).handles.insert(handle, Handle::Pipe(end));
+            self.task_mut(child)
+                .handles
+                .insert(handle, Handle::Pipe(end));
             self.task_mut(child).bump_next_handle(handle);
             self.count_end(child, handle, end, true);
         }
+        let labels: Vec<(String, u32)> = self
+            .task(parent)
+            .handle_labels
+            .iter()
+            .filter(|(_, h)| matches!(self.task(child).handles.get(h), Some(Handle::Pipe(_))))
+            .map(|(l, h)| (l.clone(), *h))
+            .collect();
+        self.task_mut(child).handle_labels.extend(labels);
     }
 }

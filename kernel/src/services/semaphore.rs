@@ -29,17 +29,49 @@ pub(crate) enum SemaphoreNow {
 }
 
 impl KernelState {
-    pub(crate) fn semaphore_create(&mut self, task: TaskId, value: u32, label: Option<&str>) -> Result<ServiceReply, ServiceError> {
+    pub(crate) fn semaphore_create(
+        &mut self,
+        task: TaskId,
+        value: u32,
+        label: Option<&str>,
+    ) -> Result<ServiceReply, ServiceError> {
+        self.semaphore_create_by(Some(task), task, value, label)
+    }
+
+    /// As `semaphore_create`, recorded as caused by `cause` (`None`: the kernel).
+    pub(crate) fn semaphore_create_by(
+        &mut self,
+        cause: Option<TaskId>,
+        task: TaskId,
+        value: u32,
+        label: Option<&str>,
+    ) -> Result<ServiceReply, ServiceError> {
         if self.task(task).space.is_full() {
             return Err(ServiceError::NoSpace);
         }
         let id = self.services.next_id();
         let wanted = label.map_or_else(|| format!("semaphore{id}"), str::to_string);
-        let port = self.create_port(Some(task), &wanted, QueueLimit::Unbounded, Receiver::Object(ObjectRef::Semaphore(id)));
+        let port = self.create_port(
+            cause,
+            &wanted,
+            QueueLimit::Unbounded,
+            Receiver::Object(ObjectRef::Semaphore(id)),
+        );
         let label = self.port_label(port);
-        self.services.semaphores.insert(id, Semaphore { label: label.clone(), port, value, waiters: VecDeque::new() });
-        self.record(Some(task), |_| Event::SemaphoreCreated { semaphore: label.clone(), value });
-        let name = self.give_object_send_right(task, port)?;
+        self.services.semaphores.insert(
+            id,
+            Semaphore {
+                label: label.clone(),
+                port,
+                value,
+                waiters: VecDeque::new(),
+            },
+        );
+        self.record(cause, |_| Event::SemaphoreCreated {
+            semaphore: label.clone(),
+            value,
+        });
+        let name = self.give_object_send_right(cause, task, port)?;
         Ok(ServiceReply::Name(name))
     }
 
@@ -50,7 +82,12 @@ impl KernelState {
         }
     }
 
-    pub(crate) fn semaphore_wait(&mut self, task: TaskId, name: PortName, timeout_ms: Option<u64>) -> SemaphoreNow {
+    pub(crate) fn semaphore_wait(
+        &mut self,
+        task: TaskId,
+        name: PortName,
+        timeout_ms: Option<u64>,
+    ) -> SemaphoreNow {
         let id = match self.semaphore_of(task, name) {
             Ok(id) => id,
             Err(e) => return SemaphoreNow::Done(Err(e)),
@@ -62,41 +99,70 @@ impl KernelState {
         if semaphore.value > 0 {
             semaphore.value -= 1;
             let value = semaphore.value;
-            self.record(Some(task), |_| Event::SemaphoreAcquired { semaphore: label.clone(), value });
+            self.record(Some(task), |_| Event::SemaphoreAcquired {
+                semaphore: label.clone(),
+                value,
+            });
             return SemaphoreNow::Done(Ok(ServiceReply::Done));
         }
         if timeout_ms == Some(0) {
             return SemaphoreNow::Done(Err(ServiceError::OperationTimedOut));
         }
         semaphore.waiters.push_back(task);
-        self.record(Some(task), |_| Event::SemaphoreBlocked { semaphore: label.clone() });
-        self.begin_wait(task, timeout_ms, |timer| Wait::Service { wait: ServiceWait::Semaphore { semaphore: id }, timer });
+        self.record(Some(task), |_| Event::SemaphoreBlocked {
+            semaphore: label.clone(),
+        });
+        self.begin_wait(task, timeout_ms, |timer| Wait::Service {
+            wait: ServiceWait::Semaphore { semaphore: id },
+            timer,
+        });
         SemaphoreNow::Blocked
     }
 
-    pub(crate) fn semaphore_signal(&mut self, task: TaskId, name: PortName) -> Result<ServiceReply, ServiceError> {
+    pub(crate) fn semaphore_signal(
+        &mut self,
+        task: TaskId,
+        name: PortName,
+    ) -> Result<ServiceReply, ServiceError> {
         let id = self.semaphore_of(task, name)?;
-        let semaphore = self.services.semaphores.get_mut(&id).ok_or(ServiceError::InvalidRight)?;
+        let semaphore = self
+            .services
+            .semaphores
+            .get_mut(&id)
+            .ok_or(ServiceError::InvalidRight)?;
         let label = semaphore.label.clone();
         match semaphore.waiters.pop_front() {
             // The count passes straight to the first waiter.
             Some(waiter) => {
                 let value = semaphore.value;
-                self.record(Some(task), |_| Event::SemaphoreSignalled { semaphore: label.clone(), value });
-                self.record(Some(waiter), |_| Event::SemaphoreAcquired { semaphore: label.clone(), value });
+                self.record(Some(task), |_| Event::SemaphoreSignalled {
+                    semaphore: label.clone(),
+                    value,
+                });
+                self.record(Some(waiter), |_| Event::SemaphoreAcquired {
+                    semaphore: label.clone(),
+                    value,
+                });
                 self.wake(waiter, Reply::Service(Ok(ServiceReply::Done)), "signalled");
             }
             None => {
                 semaphore.value = semaphore.value.saturating_add(1);
                 let value = semaphore.value;
-                self.record(Some(task), |_| Event::SemaphoreSignalled { semaphore: label.clone(), value });
+                self.record(Some(task), |_| Event::SemaphoreSignalled {
+                    semaphore: label.clone(),
+                    value,
+                });
             }
         }
         Ok(ServiceReply::Done)
     }
 
     /// `semaphore_destroy`.
-    pub(crate) fn semaphore_destroy(&mut self, task: TaskId, name: PortName) -> Result<ServiceReply, ServiceError> {
+    pub(crate) fn semaphore_destroy(
+        &mut self,
+        task: TaskId,
+        name: PortName,
+    ) -> Result<ServiceReply, ServiceError> {
         let id = self.semaphore_of(task, name)?;
         self.destroy_semaphore(id);
         Ok(ServiceReply::Done)
@@ -118,12 +184,20 @@ impl KernelState {
     /// waiters get `terminated` and its port dies, so other rights to it become dead
     /// names.
     pub(crate) fn destroy_semaphore(&mut self, id: u32) {
-        let Some(semaphore) = self.services.semaphores.remove(&id) else { return };
+        let Some(semaphore) = self.services.semaphores.remove(&id) else {
+            return;
+        };
         let label = semaphore.label.clone();
-        self.record(None, |_| Event::SemaphoreDestroyed { semaphore: label.clone() });
+        self.record(None, |_| Event::SemaphoreDestroyed {
+            semaphore: label.clone(),
+        });
         for waiter in semaphore.waiters {
             if matches!(self.task(waiter).state, TaskState::Waiting(_)) {
-                self.wake(waiter, Reply::Service(Err(ServiceError::Terminated)), "terminated");
+                self.wake(
+                    waiter,
+                    Reply::Service(Err(ServiceError::Terminated)),
+                    "terminated",
+                );
             }
         }
         if self.port(semaphore.port).is_some() {

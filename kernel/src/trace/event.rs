@@ -219,6 +219,8 @@ pub enum Event {
     TaskStarted {
         /// The task.
         name: Label,
+        /// The task whose `spawn` started it, if one did.
+        by: Option<Label>,
     },
     /// A task that waited (blocked or asleep) can run again.
     TaskWoken {
@@ -334,6 +336,10 @@ pub enum Event {
         kind: Label,
         /// The port it will be sent to.
         notify: Label,
+        /// The requester's name for the right the request is about.
+        name: u32,
+        /// Mach's `sync` argument.
+        sync: u32,
     },
     /// A message entered the kernel (its rights copied in). Then it is queued
     /// (`message_queued`, `message_cached`), held by its blocked sender
@@ -383,6 +389,8 @@ pub enum Event {
         msg: u64,
         /// The port.
         port: Label,
+        /// When the wait ends if nothing frees a slot (a timed send), else `None`.
+        until_ns: Option<u64>,
     },
     /// A send failed; the message (if it had entered) is handed back by the
     /// `message_received` with `pseudo: true` that follows.
@@ -396,6 +404,8 @@ pub enum Event {
     ReceiveBlocked {
         /// The port or set it waits on.
         port: Label,
+        /// When the wait ends if nothing arrives (a timed receive), else `None`.
+        until_ns: Option<u64>,
     },
     /// A receive failed.
     ReceiveFailed {
@@ -458,11 +468,16 @@ pub enum Event {
         object: Label,
         /// Its size in bytes.
         size: u32,
+        /// Its first contents when made from an out-of-line region; `None` for
+        /// zeroed memory.
+        initial: Option<HexBytes>,
     },
     /// A task mapped a memory object.
     MemoryMapped {
         /// The object.
         object: Label,
+        /// The task that mapped it.
+        holder: Label,
         /// The task's mapping handle.
         mapping: u32,
     },
@@ -492,6 +507,8 @@ pub enum Event {
     MemoryUnmapped {
         /// The object.
         object: Label,
+        /// The task whose mapping went.
+        holder: Label,
         /// The mapping handle.
         mapping: u32,
     },
@@ -538,6 +555,8 @@ pub enum Event {
         pipe: Label,
         /// Its capacity in bytes.
         capacity: u32,
+        /// The path of the named pipe it is a stream of, if any.
+        named: Option<Label>,
     },
     /// A task holds a new handle on a pipe end.
     PipeEndOpened {
@@ -597,6 +616,8 @@ pub enum Event {
         path: Label,
         /// `fifo` or `duplex`.
         mode: Label,
+        /// Each stream's capacity in bytes.
+        capacity: u32,
     },
     /// A task waits to open (or, as a duplex server, to accept on) a named pipe.
     NamedPipeWaiting {
