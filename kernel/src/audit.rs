@@ -82,7 +82,7 @@ impl KernelState {
             let counts = counted.remove(&id).unwrap_or_default();
             let expected_receive = match port.receiver {
                 Receiver::Task(_) => 1,
-                Receiver::Kernel(_) | Receiver::InTransit => 0,
+                Receiver::Kernel(_) | Receiver::Object(_) | Receiver::InTransit => 0,
             };
             let receive_in_transit = if port.receiver == Receiver::InTransit {
                 1

@@ -51,6 +51,9 @@ impl FromStr for ScheduleKind {
     }
 }
 
+/// The default largest memory object, in bytes (64 MiB).
+pub const DEFAULT_MAX_MEMORY_OBJECT_BYTES: u32 = 64 << 20;
+
 /// Everything a kernel is built with.
 #[derive(Clone, Debug)]
 pub struct Config {
@@ -76,6 +79,10 @@ pub struct Config {
     pub max_queue_messages: usize,
     /// The most names one task's space holds (`no_space` past it).
     pub max_names_per_task: usize,
+    /// The largest memory object, in bytes (`invalid_value` past it).
+    pub max_memory_object_bytes: u32,
+    /// The most handles (mappings and pipe ends) one task holds (`no_space` past it).
+    pub max_handles_per_task: usize,
 }
 
 impl Default for Config {
@@ -90,6 +97,8 @@ impl Default for Config {
             max_message_bytes: 64 << 20,
             max_queue_messages: 1 << 20,
             max_names_per_task: ports::PortSpace::DEFAULT_MAX_NAMES,
+            max_memory_object_bytes: DEFAULT_MAX_MEMORY_OBJECT_BYTES,
+            max_handles_per_task: 65_536,
         }
     }
 }

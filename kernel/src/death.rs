@@ -50,6 +50,12 @@ impl KernelState {
                 self.clear_waiting_receiver(task, source);
             }
             TaskState::Waiting(Wait::Sleep { timer }) => self.timers.cancel(timer),
+            TaskState::Waiting(Wait::Service { wait, timer }) => {
+                if let Some(timer) = timer {
+                    self.timers.cancel(timer);
+                }
+                self.leave_service_wait(task, &wait);
+            }
             _ => {}
         }
         // A task's own end (exit, crash) is its action; a kill is the kernel's, so
@@ -89,6 +95,7 @@ impl KernelState {
                 cause,
             );
         }
+        self.close_handles(task, cause);
         if let Some(mailbox) = self.task_mut(task).direct_mailbox.take() {
             self.destroy_port(mailbox, "receiver_ended", None);
         }

@@ -256,6 +256,9 @@ pub enum Error {
     /// A kernel-port operation failed.
     #[error(transparent)]
     Kern(#[from] KernError),
+    /// A service call (shared memory, semaphore, pipe) failed.
+    #[error(transparent)]
+    Service(#[from] crate::services::ServiceError),
     /// The program's own failure.
     #[error("{0}")]
     Other(String),
@@ -268,6 +271,7 @@ impl Error {
             Error::Send(e) => Some(e.code()),
             Error::Receive(e) => Some(e.code()),
             Error::Kern(e) => Some(e.code()),
+            Error::Service(e) => Some(e.code()),
             Error::Other(_) => None,
         }
     }

@@ -64,7 +64,9 @@ impl Inspector<'_> {
                     .to_string(),
                 receiver: match p.receiver {
                     crate::port::Receiver::Task(t) => s.task(t).name.to_string(),
-                    crate::port::Receiver::Kernel(_) => "kernel".into(),
+                    crate::port::Receiver::Kernel(_) | crate::port::Receiver::Object(_) => {
+                        "kernel".into()
+                    }
                     crate::port::Receiver::InTransit => "none".into(),
                 },
                 limit: p.queue.limit(),
@@ -107,6 +109,7 @@ impl Inspector<'_> {
                     TaskState::Waiting(Wait::Send { .. }) => "blocked_send",
                     TaskState::Waiting(Wait::Receive { .. }) => "blocked_receive",
                     TaskState::Waiting(Wait::Sleep { .. }) => "sleeping",
+                    TaskState::Waiting(Wait::Service { .. }) => "blocked_service",
                     TaskState::Ended(crate::error::TaskExit::Exited(_)) => "exited",
                     TaskState::Ended(crate::error::TaskExit::Crashed(_)) => "crashed",
                     TaskState::Ended(crate::error::TaskExit::Killed) => "killed",
@@ -155,5 +158,139 @@ impl Inspector<'_> {
     /// The current virtual time in nanoseconds.
     pub fn now_ns(&self) -> u64 {
         self.state.now
+    }
+}
+
+/// A pipe as a report shows it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PipeInfo {
+    /// Its label (`pipe5`, or `path#5` for a named pipe's stream).
+    pub label: String,
+    /// Its capacity in bytes.
+    pub capacity: u32,
+    /// The bytes buffered, oldest first.
+    pub buffered: Vec<u8>,
+    /// Open read ends.
+    pub readers: u32,
+    /// Open write ends.
+    pub writers: u32,
+}
+
+/// A memory object as a report shows it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MemoryInfo {
+    /// Its label.
+    pub label: String,
+    /// Its size in bytes.
+    pub size: u32,
+    /// Live mappings.
+    pub mappings: u32,
+    /// Its contents.
+    pub contents: Vec<u8>,
+}
+
+/// A semaphore as a report shows it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SemaphoreInfo {
+    /// Its label.
+    pub label: String,
+    /// Its count.
+    pub value: u32,
+    /// Tasks waiting, first come first served.
+    pub waiters: Vec<String>,
+}
+
+impl Inspector<'_> {
+    /// Every pipe, in creation order.
+    pub fn pipes(&self) -> Vec<PipeInfo> {
+        self.state
+            .services
+            .pipes
+            .values()
+            .map(|p| PipeInfo {
+                label: p.label.to_string(),
+                capacity: p.capacity,
+                buffered: p.buffer.iter().copied().collect(),
+                readers: p.readers,
+                writers: p.writers,
+            })
+            .collect()
+    }
+
+    /// Every memory object, in creation order.
+    pub fn memory_objects(&self) -> Vec<MemoryInfo> {
+        self.state
+            .services
+            .memory
+            .values()
+            .map(|m| MemoryInfo {
+                label: m.label.to_string(),
+                size: m.size,
+                mappings: m.mappings,
+                contents: m.contents().to_vec(),
+            })
+            .collect()
+    }
+
+    /// Every semaphore, in creation order.
+    pub fn semaphores(&self) -> Vec<SemaphoreInfo> {
+        self.state
+            .services
+            .semaphores
+            .values()
+            .map(|s| SemaphoreInfo {
+                label: s.label.to_string(),
+                value: s.value,
+                waiters: s
+                    .waiters
+                    .iter()
+                    .map(|t| self.state.task(*t).name.to_string())
+                    .collect(),
+            })
+            .collect()
+    }
+
+    /// The paths of named pipes, in path order.
+    pub fn named_pipes(&self) -> Vec<String> {
+        self.state.services.named.keys().cloned().collect()
+    }
+
+    /// A task's handles: (handle, what it is: `mapping <object>`, `read <pipe>`,
+    /// `write <pipe>`, `read <pipe> write <pipe>`).
+    pub fn handles(&self, task: &str) -> Vec<(u32, String)> {
+        let Some(&id) = self.state.task_names.get(task) else {
+            return Vec::new();
+        };
+        let pipe = |p: u32| {
+            self.state
+                .services
+                .pipes
+                .get(&p)
+                .map_or_else(|| format!("pipe{p}"), |p| p.label.to_string())
+        };
+        self.state
+            .task(id)
+            .handles
+            .iter()
+            .map(|(handle, what)| {
+                let text = match what {
+                    crate::services::Handle::Mapping(m) => format!(
+                        "mapping {}",
+                        self.state
+                            .services
+                            .memory
+                            .get(m)
+                            .map_or("?".to_string(), |o| o.label.to_string())
+                    ),
+                    crate::services::Handle::Pipe(end) => match (end.read, end.write) {
+                        (Some(r), Some(w)) => format!("read {} write {}", pipe(r), pipe(w)),
+                        (Some(r), None) => format!("read {}", pipe(r)),
+                        (None, Some(w)) => format!("write {}", pipe(w)),
+                        (None, None) => "closed".to_string(),
+                    },
+                };
+                (*handle, text)
+            })
+            .collect()
     }
 }

@@ -220,8 +220,24 @@ impl KernelState {
         task: TaskId,
         op: KernelOp,
     ) -> Result<KernReply, KernError> {
+        self.kernel_request(task, op.id(), op.arguments());
+        let call = op.name();
+        let result = self.serve(task, op);
+        let code = match &result {
+            Ok(_) => ports::ReturnCode::Success,
+            Err(e) => e.code(),
+        };
+        self.record(Some(task), |_| Event::KernelCall {
+            call: Arc::from(call),
+            code,
+        });
+        result
+    }
+
+    /// Records a request to `task`'s kernel port, received at once by the kernel:
+    /// how every kernel-port operation and service call appears in the trace.
+    pub(crate) fn kernel_request(&mut self, task: TaskId, id: i32, body: Vec<KItem>) {
         let kernel_port = self.task(task).kernel_port;
-        let body = op.arguments();
         let size = message_size(&body.iter().map(KItem::size_item).collect::<Vec<_>>());
         let serial = self.next_serial();
         self.counts.sent += 1;
@@ -232,7 +248,7 @@ impl KernelState {
         }
         let request = Envelope {
             serial,
-            id: MessageId(op.id()),
+            id: MessageId(id),
             size,
             sender: Some(task),
             dest: Carried {
@@ -247,17 +263,6 @@ impl KernelState {
         };
         self.record_sent(Some(task), &request);
         self.receive_by_kernel(Some(task), request);
-        let call = op.name();
-        let result = self.serve(task, op);
-        let code = match &result {
-            Ok(_) => ports::ReturnCode::Success,
-            Err(e) => e.code(),
-        };
-        self.record(Some(task), |_| Event::KernelCall {
-            call: Arc::from(call),
-            code,
-        });
-        result
     }
 
     fn serve(&mut self, task: TaskId, op: KernelOp) -> Result<KernReply, KernError> {
@@ -659,6 +664,8 @@ impl KernelState {
                     port: k.port_label(port),
                     kind: Arc::from(kind.as_str()),
                     notify: k.port_label(notify_port),
+                    name: name.0,
+                    sync,
                 });
                 if kind == NotificationKind::NoSenders {
                     self.check_no_senders(port, true);
@@ -695,6 +702,8 @@ impl KernelState {
                     port: k.port_label(port),
                     kind: Arc::from(kind.as_str()),
                     notify: k.port_label(notify_port),
+                    name: name.0,
+                    sync,
                 });
                 Ok(KernReply::Previous(PortName::NULL))
             }

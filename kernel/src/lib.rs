@@ -34,13 +34,14 @@ mod port;
 mod pset;
 mod runtime;
 mod sched;
+pub mod services;
 mod state;
 mod syscall;
 mod task;
 pub mod trace;
 
 pub use clock::{NS_PER_MS, Ticks};
-pub use config::{Config, ScheduleKind};
+pub use config::{Config, DEFAULT_MAX_MEMORY_OBJECT_BYTES, ScheduleKind};
 pub use context::TaskContext;
 pub use error::{ApiError, Error, KernError, ReceiveError, SendError, SendStatus, TaskExit};
 pub use kernel_port::KernelOp;
@@ -48,6 +49,7 @@ pub use notify::NotificationKind;
 pub use runtime::{
     DeadlockReport, Kernel, KernelBuilder, Outcome, RunReport, TaskFactory, TaskOutput,
 };
+pub use services::{Access, PipeMode, ServiceError, ServiceOp, ServiceReply, Width};
 pub use state::{Fault, MessageCounts};
 pub use task::ReceiveOptions;
 

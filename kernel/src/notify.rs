@@ -128,7 +128,17 @@ impl KernelState {
         let Some(p) = self.port_mut(port) else { return };
         p.srights = p.srights.saturating_sub(1);
         if p.srights == 0 {
+            let object = match p.receiver {
+                crate::port::Receiver::Object(object) => Some(object),
+                _ => None,
+            };
             self.check_no_senders(port, false);
+            // A service object's last send right gone: the object may go too.
+            match object {
+                Some(crate::services::ObjectRef::Memory(id)) => self.free_memory_if_unused(id),
+                Some(crate::services::ObjectRef::Semaphore(id)) => self.destroy_semaphore(id),
+                None => {}
+            }
         }
     }
 

@@ -14,6 +14,8 @@ pub(crate) enum Receiver {
     InTransit,
     /// The kernel: this is a task's kernel port; messages to it are served at once.
     Kernel(TaskId),
+    /// The kernel: this port names a service object (a memory object, a semaphore).
+    Object(crate::services::ObjectRef),
 }
 
 /// A dead-name request: `holder` wants `dead_name` on `notify` when this port dies

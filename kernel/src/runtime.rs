@@ -688,6 +688,10 @@ impl KernelState {
             blocked_ns: 0,
             waiting_since: 0,
             wait_token: 0,
+            handles: std::collections::BTreeMap::new(),
+            handle_labels: std::collections::BTreeMap::new(),
+            next_handle: 3,
+            max_handles: self.config.max_handles_per_task,
         });
         let task = TaskId::new(index, generation);
         self.task_names.insert(label.clone(), task);
@@ -863,6 +867,13 @@ impl KernelState {
                             crate::task::Reply::Kern(Ok(crate::task::KernReply::Done)),
                         );
                     }
+                    TaskState::Waiting(Wait::Service {
+                        wait: crate::services::ServiceWait::Semaphore { semaphore },
+                        ..
+                    }) => {
+                        let semaphore = *semaphore;
+                        self.semaphore_wait_expired(task, semaphore);
+                    }
                     _ => {}
                 }
             }
@@ -940,6 +951,7 @@ impl KernelState {
                     (format!("receiving on {label}"), senders)
                 }
                 Wait::Sleep { .. } => ("sleeping".to_string(), Vec::new()),
+                Wait::Service { wait, .. } => self.service_wait_report(id, wait),
             };
             blocked.push((task.name.to_string(), what));
             edges.push((id, waits_for));
@@ -1008,4 +1020,115 @@ fn find_cycle(edges: &[(TaskId, Vec<TaskId>)]) -> Vec<TaskId> {
         }
     }
     Vec::new()
+}
+
+impl Kernel {
+    /// Before the run: a memory object of `size` bytes labelled `label`, with one
+    /// send right for each of `holders` (a scenario's `[[memory]]`).
+    ///
+    /// # Errors
+    /// `NoSuchTask`; `Kern(InvalidValue)` for a bad size; `Kern(NoSpace)`.
+    pub fn create_memory_object(
+        &mut self,
+        label: &str,
+        size: u32,
+        holders: &[&str],
+    ) -> Result<(), ApiError> {
+        let mut state = lock(&self.state);
+        let tasks = holders
+            .iter()
+            .map(|h| state.task_by_name(h))
+            .collect::<Result<Vec<_>, _>>()?;
+        let Some((&first, rest)) = tasks.split_first() else {
+            return Err(ApiError::Kern(crate::error::KernError::InvalidArgument));
+        };
+        let reply = state
+            .memory_create_by(None, first, bytes::Bytes::new(), size, Some(label))
+            .map_err(|e| ApiError::Kern(service_to_kern(&e)))?;
+        let crate::services::ServiceReply::Name(name) = reply else {
+            return Err(ApiError::Kern(crate::error::KernError::InvalidArgument));
+        };
+        let port = state
+            .task(first)
+            .space
+            .get(name)
+            .and_then(|e| e.port())
+            .ok_or(ApiError::NoSuchPort(label.into()))?;
+        for task in rest {
+            state
+                .give_object_send_right(None, *task, port)
+                .map_err(|e| ApiError::Kern(service_to_kern(&e)))?;
+        }
+        Ok(())
+    }
+
+    /// Before the run: a semaphore with count `value` labelled `label`, with one
+    /// send right for each of `holders` (a scenario's `[[semaphore]]`).
+    ///
+    /// # Errors
+    /// `NoSuchTask`; `Kern(NoSpace)`.
+    pub fn create_semaphore(
+        &mut self,
+        label: &str,
+        value: u32,
+        holders: &[&str],
+    ) -> Result<(), ApiError> {
+        let mut state = lock(&self.state);
+        let tasks = holders
+            .iter()
+            .map(|h| state.task_by_name(h))
+            .collect::<Result<Vec<_>, _>>()?;
+        let Some((&first, rest)) = tasks.split_first() else {
+            return Err(ApiError::Kern(crate::error::KernError::InvalidArgument));
+        };
+        let reply = state
+            .semaphore_create_by(None, first, value, Some(label))
+            .map_err(|e| ApiError::Kern(service_to_kern(&e)))?;
+        let crate::services::ServiceReply::Name(name) = reply else {
+            return Err(ApiError::Kern(crate::error::KernError::InvalidArgument));
+        };
+        let port = state
+            .task(first)
+            .space
+            .get(name)
+            .and_then(|e| e.port())
+            .ok_or(ApiError::NoSuchPort(label.into()))?;
+        for task in rest {
+            state
+                .give_object_send_right(None, *task, port)
+                .map_err(|e| ApiError::Kern(service_to_kern(&e)))?;
+        }
+        Ok(())
+    }
+
+    /// Before the run: a named pipe at `path` (a scenario's `[[named_pipe]]`),
+    /// made by no task, so it belongs to nobody until unlinked.
+    ///
+    /// # Errors
+    /// `Kern(NameExists)` or `Kern(InvalidValue)`.
+    pub fn create_named_pipe(
+        &mut self,
+        path: &str,
+        mode: crate::services::PipeMode,
+        capacity: Option<u32>,
+    ) -> Result<(), ApiError> {
+        let mut state = lock(&self.state);
+        state
+            .named_pipe_create(None, path, mode, capacity)
+            .map(drop)
+            .map_err(|e| ApiError::Kern(service_to_kern(&e)))
+    }
+}
+
+/// The kernel error an embedding call reports for a service refusal.
+fn service_to_kern(e: &crate::services::ServiceError) -> crate::error::KernError {
+    use crate::error::KernError;
+    use crate::services::ServiceError;
+    match e {
+        ServiceError::InvalidName => KernError::InvalidName,
+        ServiceError::InvalidRight => KernError::InvalidRight,
+        ServiceError::NameExists => KernError::NameExists,
+        ServiceError::NoSpace => KernError::NoSpace,
+        _ => KernError::InvalidValue,
+    }
 }

@@ -95,6 +95,8 @@ pub(crate) struct KernelState {
     /// Ports waiting to be destroyed by the running destruction (see `destroy_port`).
     pub(crate) doomed_ports: VecDeque<(PortId, &'static str, Option<TaskId>)>,
     pub(crate) destroying: bool,
+    /// Shared memory, semaphores, pipes and named pipes.
+    pub(crate) services: crate::services::Services,
 }
 
 impl KernelState {
@@ -130,6 +132,7 @@ impl KernelState {
             violations: Vec::new(),
             doomed_ports: VecDeque::new(),
             destroying: false,
+            services: crate::services::Services::default(),
         }
     }
 
@@ -167,14 +170,14 @@ impl KernelState {
         self.task(id).name.clone()
     }
 
-    /// A port's label; an anonymous or dead port is shown by its id (`p5`, `p5#1`),
-    /// which is unique in the run.
+    /// A port's label; an anonymous port is shown by its id as `#p5` (`#p5#1` for a
+    /// reused slot), which no chosen label can be (see `unique_label`).
     pub(crate) fn port_label(&self, id: PortId) -> Label {
         match self.port(id) {
             Some(port) if !port.label.is_empty() => port.label.clone(),
             _ => match self.dead_labels.get(&id) {
                 Some(label) => label.clone(),
-                None => Arc::from(format!("{id}")),
+                None => Arc::from(format!("#{id}")),
             },
         }
     }
@@ -182,7 +185,7 @@ impl KernelState {
     pub(crate) fn set_label(&self, id: PortSetId) -> Label {
         match self.set(id) {
             Some(set) => set.label.clone(),
-            None => Arc::from(format!("{id}")),
+            None => Arc::from(format!("#{id}")),
         }
     }
 
@@ -208,6 +211,15 @@ impl KernelState {
 
     /// A label unique in the run: `wanted` the first time, `wanted#2` the second, …
     pub(crate) fn unique_label(&mut self, wanted: &str) -> Label {
+        // Labels made here are `label` or `label#N`, and anonymous ports are shown as
+        // `#p5`: a chosen label with a `#` in it gets `_` instead, so none collide.
+        let owned;
+        let wanted = if wanted.contains('#') {
+            owned = wanted.replace('#', "_");
+            owned.as_str()
+        } else {
+            wanted
+        };
         let uses = self.label_uses.entry(Arc::from(wanted)).or_insert(0);
         *uses += 1;
         if *uses == 1 {
@@ -280,7 +292,7 @@ impl KernelState {
             port: k.port_label(id),
             receiver: match receiver {
                 Receiver::Task(t) => k.task_label(t),
-                Receiver::Kernel(_) => Arc::from("kernel"),
+                Receiver::Kernel(_) | Receiver::Object(_) => Arc::from("kernel"),
                 Receiver::InTransit => Arc::from("none"),
             },
             capacity: limit.to_string(),
@@ -304,8 +316,23 @@ impl KernelState {
         let now = self.now;
         let entry = self.task_mut(task);
         let timer = match &entry.state {
-            TaskState::Waiting(Wait::Send { timer, .. } | Wait::Receive { timer, .. }) => *timer,
+            TaskState::Waiting(
+                Wait::Send { timer, .. }
+                | Wait::Receive { timer, .. }
+                | Wait::Service { timer, .. },
+            ) => *timer,
             TaskState::Waiting(Wait::Sleep { timer }) => Some(*timer),
+            _ => None,
+        };
+        // A service call that waited ends here: its result is its `kernel_call`.
+        let service_call = match (&entry.state, &reply) {
+            (TaskState::Waiting(Wait::Service { wait, .. }), Reply::Service(result)) => Some((
+                wait.call(),
+                match result {
+                    Ok(_) => ports::ReturnCode::Success,
+                    Err(e) => e.code(),
+                },
+            )),
             _ => None,
         };
         entry.blocked_ns += now.saturating_sub(entry.waiting_since);
@@ -318,6 +345,12 @@ impl KernelState {
             name: k.task_label(task),
             reason: Arc::from(reason),
         });
+        if let Some((call, code)) = service_call {
+            self.record(Some(task), |_| Event::KernelCall {
+                call: Arc::from(call),
+                code,
+            });
+        }
     }
 
     /// Puts a task in a wait, with a timer if the wait is bounded.

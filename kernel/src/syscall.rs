@@ -41,6 +41,7 @@ pub(crate) enum Call {
         options: ReceiveOptions,
     },
     Kernel(KernelOp),
+    Service(crate::services::ServiceOp),
     Sleep {
         ms: u64,
     },
@@ -88,7 +89,13 @@ impl KernelState {
                     None => None,
                     Some(name) => match self.task_names.get(name.as_str()) {
                         Some(id) => Some(*id),
-                        None => return Some(Reply::Receive(Err(ReceiveError::InvalidName))),
+                        None => {
+                            self.record(Some(task), |_| Event::ReceiveFailed {
+                                port: None,
+                                code: ports::ReturnCode::RcvInvalidName,
+                            });
+                            return Some(Reply::Receive(Err(ReceiveError::InvalidName)));
+                        }
                     },
                 };
                 let mailbox = self.direct_mailbox(task);
@@ -123,6 +130,7 @@ impl KernelState {
                 }
             }
             Call::Kernel(op) => Some(Reply::Kern(self.sys_kernel(task, op))),
+            Call::Service(op) => self.sys_service(task, op).map(Reply::Service),
             Call::Sleep { ms } => {
                 let until = self.now.saturating_add(crate::clock::ms(ms));
                 self.record(Some(task), |_| Event::SleepStarted { until_ns: until });
@@ -134,7 +142,12 @@ impl KernelState {
                 });
                 None
             }
-            Call::Yield => Some(Reply::Kern(Ok(KernReply::Done))),
+            Call::Yield => {
+                // A yield is a sleep that ends now: one kernel step, shown as one.
+                let now = self.now;
+                self.record(Some(task), |_| Event::SleepStarted { until_ns: now });
+                Some(Reply::Kern(Ok(KernReply::Done)))
+            }
             Call::Exit(exit) => {
                 self.end_task(task, exit);
                 None
@@ -165,12 +178,18 @@ impl KernelState {
         message: Message,
         policy: SendPolicy,
     ) -> Option<Result<crate::error::SendStatus, SendError>> {
-        let Some(&receiver) = self.task_names.get(target) else {
+        let receiver = self
+            .task_names
+            .get(target)
+            .copied()
+            .filter(|r| !self.task(*r).is_ended());
+        let Some(receiver) = receiver else {
+            self.record(Some(task), |_| Event::SendFailed {
+                port: None,
+                code: ports::ReturnCode::SendInvalidDest,
+            });
             return Some(Err(SendError::InvalidDest(message)));
         };
-        if self.task(receiver).is_ended() {
-            return Some(Err(SendError::InvalidDest(message)));
-        }
         let mailbox = self.direct_mailbox(receiver);
         // The body's rights are checked as for any send; the destination is the
         // mailbox, reached through a send right the kernel makes for this message.
@@ -180,15 +199,21 @@ impl KernelState {
             }
         }
         let size = message.size();
-        if size > self.config.max_message_bytes {
-            return Some(Err(SendError::TooLarge(message)));
-        }
-        match self.check_body_only(task, &message) {
-            Ok(()) => {}
-            Err(ports::ReturnCode::SendInvalidReply) => {
-                return Some(Err(SendError::InvalidReply(message)));
-            }
-            Err(_) => return Some(Err(SendError::InvalidRight(message))),
+        let refused = if size > self.config.max_message_bytes {
+            Some(ports::ReturnCode::SendTooLarge)
+        } else {
+            self.check_body_only(task, &message).err()
+        };
+        if let Some(code) = refused {
+            self.record(Some(task), |k| Event::SendFailed {
+                port: Some(k.port_label(mailbox)),
+                code,
+            });
+            return Some(Err(match code {
+                ports::ReturnCode::SendTooLarge => SendError::TooLarge(message),
+                ports::ReturnCode::SendInvalidReply => SendError::InvalidReply(message),
+                _ => SendError::InvalidRight(message),
+            }));
         }
         if let Some(p) = self.port_mut(mailbox) {
             p.srights += 1;
@@ -215,16 +240,21 @@ impl KernelState {
         let (child, factory) = match factory {
             Some(factory) => (self.create_task(name, Some(parent), None), factory),
             None => {
-                let (child, factory) = self
-                    .declared
-                    .remove(name)
-                    .ok_or(KernError::InvalidArgument)?;
+                let Some((child, factory)) = self.declared.remove(name) else {
+                    self.record(Some(parent), |_| Event::KernelCall {
+                        call: std::sync::Arc::from("spawn"),
+                        code: ports::ReturnCode::InvalidArgument,
+                    });
+                    return Err(KernError::InvalidArgument);
+                };
                 self.task_mut(child).parent = Some(parent);
                 (child, factory)
             }
         };
         self.to_start.push((child, factory));
-        self.start_task(child);
+        // Pipe ends made before the spawn are the child's too (fork's descriptors).
+        self.inherit_pipe_ends(parent, child);
+        self.start_task_by(child, Some(parent));
         let kernel_port = self.task(child).kernel_port;
         let name = self.task_mut(parent).space.insert_send(kernel_port, 1)?;
         if let Some(p) = self.port_mut(kernel_port) {
@@ -241,9 +271,16 @@ impl KernelState {
 
     /// Makes a created task runnable.
     pub(crate) fn start_task(&mut self, task: TaskId) {
+        self.start_task_by(task, None);
+    }
+
+    /// Makes a created task runnable; `by` is the task whose `spawn` started it
+    /// (the event is its action), `None` for a start time or the embedding API.
+    pub(crate) fn start_task_by(&mut self, task: TaskId, by: Option<TaskId>) {
         if matches!(self.task(task).state, TaskState::NotStarted) {
-            self.record(None, |k| Event::TaskStarted {
+            self.record(by, |k| Event::TaskStarted {
                 name: k.task_label(task),
+                by: by.map(|b| k.task_label(b)),
             });
             self.make_ready(task);
         }

@@ -45,6 +45,11 @@ pub(crate) enum Wait {
     },
     /// Asleep until a timer.
     Sleep { timer: TimerKey },
+    /// Inside a service call (a semaphore, a pipe, a named pipe).
+    Service {
+        wait: crate::services::ServiceWait,
+        timer: Option<TimerKey>,
+    },
 }
 
 /// The life of a task.
@@ -66,6 +71,7 @@ pub(crate) enum Reply {
     Send(Result<SendStatus, SendError>),
     Receive(Result<Message, ReceiveError>),
     Kern(Result<KernReply, KernError>),
+    Service(Result<crate::services::ServiceReply, crate::services::ServiceError>),
 }
 
 /// The successful result of a kernel-port operation.
@@ -98,9 +104,34 @@ pub(crate) struct TaskEntry {
     pub(crate) waiting_since: Ticks,
     /// Bumped on every wait, so a timer set for an earlier wait is ignored.
     pub(crate) wait_token: u64,
+    /// Task-local handles: memory mappings and pipe ends (like file descriptors).
+    pub(crate) handles: std::collections::BTreeMap<u32, crate::services::Handle>,
+    /// Labels a program gave its handles (metadata, like port labels): scenario
+    /// scripts name pipe ends and mappings by them; a child inherits them with the
+    /// ends.
+    pub(crate) handle_labels: std::collections::BTreeMap<String, u32>,
+    pub(crate) next_handle: u32,
+    pub(crate) max_handles: usize,
 }
 
 impl TaskEntry {
+    /// A new handle for `what`, or `None` when the table is full. Handles start at
+    /// 3, as file descriptors do after the standard three.
+    pub(crate) fn new_handle(&mut self, what: crate::services::Handle) -> Option<u32> {
+        if self.handles.len() >= self.max_handles {
+            return None;
+        }
+        let handle = self.next_handle.max(3);
+        self.next_handle = handle + 1;
+        self.handles.insert(handle, what);
+        Some(handle)
+    }
+
+    /// Keeps new handles above `handle` (an inherited one).
+    pub(crate) fn bump_next_handle(&mut self, handle: u32) {
+        self.next_handle = self.next_handle.max(handle + 1);
+    }
+
     pub(crate) fn is_ended(&self) -> bool {
         matches!(self.state, TaskState::Ended(_))
     }

@@ -93,6 +93,25 @@ return_codes! {
     InvalidCapability = 20, "invalid_capability";
     /// `KERN_RIGHT_EXISTS`: the task already holds that port under another name.
     RightExists = 21, "right_exists";
+    /// `KERN_INVALID_ADDRESS`: an offset outside a memory object or mapping.
+    InvalidAddress = 1, "invalid_address";
+    /// `KERN_OPERATION_TIMED_OUT`: a timed semaphore wait ran out.
+    OperationTimedOut = 49, "operation_timed_out";
+    /// `KERN_TERMINATED`: the semaphore was destroyed while the task waited.
+    Terminated = 37, "terminated";
+    /// A pipe service result (machsim's own, no Mach value): end of file, every
+    /// write end is closed and nothing is left to read.
+    Eof = 0x2000_0001, "eof";
+    /// A pipe service result (POSIX `EPIPE`): writing with no read end open.
+    BrokenPipe = 0x2000_0002, "broken_pipe";
+    /// A pipe service result (POSIX `EBADF`): the handle names no open end in
+    /// this task.
+    BadHandle = 0x2000_0003, "bad_handle";
+    /// A pipe service result (POSIX `EAGAIN`): a no-wait read or write or open
+    /// could not proceed at once.
+    WouldBlock = 0x2000_0004, "would_block";
+    /// A pipe service result (POSIX `ENOENT`): no named pipe has that path.
+    NoSuchPath = 0x2000_0005, "no_such_path";
 }
 
 impl ReturnCode {

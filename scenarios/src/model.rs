@@ -27,6 +27,18 @@ pub const DEFAULT_TIME_LIMIT_MS: u64 = 60_000;
 /// The kernel-step limit of a run when `[scenario]` gives no `step_limit`.
 pub const DEFAULT_STEP_LIMIT: u64 = 1_000_000;
 
+/// The largest `[[memory]]` object, in bytes (the kernel's limit, 64 MiB).
+pub const MAX_MEMORY_SIZE: u32 = 64 << 20;
+
+/// A pipe's or named pipe's capacity in bytes when the file gives none (POSIX's usual 4096).
+pub const DEFAULT_PIPE_CAPACITY: u32 = 4096;
+
+/// The largest capacity a `[[named_pipe]]` may have, in bytes (the kernel's limit, 1 MiB).
+pub const MAX_PIPE_CAPACITY: u32 = 1 << 20;
+
+/// How many bytes a `pipe_read` asks for when the step gives no `max`.
+pub const DEFAULT_PIPE_READ_MAX: u32 = 4096;
+
 /// A whole scenario file, validated.
 ///
 /// Built only when the file has no error at all, so every cross-reference in it holds:
@@ -56,6 +68,12 @@ pub struct Scenario {
     /// The `[[fault]]`s, in file order (not sorted by time: two faults at one instant keep
     /// the order the file gives them).
     pub faults: Vec<Fault>,
+    /// The `[[memory]]` objects (an extension), in file order, made after the port sets.
+    pub memory: Vec<MemorySpec>,
+    /// The `[[semaphore]]`s (an extension), in file order, made after the memory objects.
+    pub semaphores: Vec<SemaphoreSpec>,
+    /// The `[[named_pipe]]`s (an extension), in file order, made after the semaphores.
+    pub named_pipes: Vec<NamedPipeSpec>,
     /// The `[expect]` table, or its defaults when the file has none.
     pub expect: Expect,
 }
@@ -111,6 +129,53 @@ pub struct PortSetSpec {
     /// 1-based line of the `[[port_set]]` header.
     pub line: u32,
     /// 1-based column of the `[[port_set]]` header.
+    pub column: u32,
+}
+
+/// A `[[memory]]`: a memory object that exists before any task runs (an extension).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MemorySpec {
+    /// The object's label (`name`), unique among all labels of the file (ports, sets,
+    /// memory objects and semaphores share one name space).
+    pub label: String,
+    /// Its size in bytes, 1 to [`MAX_MEMORY_SIZE`]; it starts zeroed.
+    pub size: u32,
+    /// Tasks given one send right each, naming the object; at least one, each once.
+    pub holders: Vec<String>,
+    /// 1-based line of the `[[memory]]` header.
+    pub line: u32,
+    /// 1-based column of the `[[memory]]` header.
+    pub column: u32,
+}
+
+/// A `[[semaphore]]`: a counting semaphore that exists before any task runs (an extension).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SemaphoreSpec {
+    /// The semaphore's label (`name`), unique among all labels of the file.
+    pub label: String,
+    /// Its initial count (default 0).
+    pub value: u32,
+    /// Tasks given one send right each, naming the semaphore; at least one, each once.
+    pub holders: Vec<String>,
+    /// 1-based line of the `[[semaphore]]` header.
+    pub line: u32,
+    /// 1-based column of the `[[semaphore]]` header.
+    pub column: u32,
+}
+
+/// A `[[named_pipe]]`: a named pipe that exists before any task runs (an extension).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NamedPipeSpec {
+    /// Its path in the kernel's name space, unique among `[[named_pipe]]`s.
+    pub path: String,
+    /// A UNIX FIFO or a Windows-style duplex pipe (default `fifo`).
+    pub mode: PipeMode,
+    /// Its buffer capacity per direction, in bytes (default [`DEFAULT_PIPE_CAPACITY`],
+    /// 1 to [`MAX_PIPE_CAPACITY`]).
+    pub capacity: u32,
+    /// 1-based line of the `[[named_pipe]]` header.
+    pub line: u32,
+    /// 1-based column of the `[[named_pipe]]` header.
     pub column: u32,
 }
 
@@ -258,6 +323,242 @@ pub enum Op {
         /// Why, for the report, when given.
         reason: Option<String>,
     },
+    /// `memory_create` (an extension): makes a zeroed memory object; the task gets a send
+    /// right naming it.
+    MemoryCreate {
+        /// The new object's label, unique among all labels of the file.
+        object: String,
+        /// Its size in bytes (the kernel refuses 0 and over 64 MiB with `invalid_value`).
+        size: u32,
+    },
+    /// `memory_from_ool` (an extension): makes a memory object from an out-of-line region
+    /// of the task's last received message, by virtual copy.
+    MemoryFromOol {
+        /// The new object's label, unique among all labels of the file.
+        object: String,
+        /// The region's position in the message body, counting from 0; `None`: the first
+        /// out-of-line item.
+        item: Option<u32>,
+    },
+    /// `memory_map` (an extension): maps a memory object the task names.
+    MemoryMap {
+        /// The object's label (a `[[memory]]`, `memory_create` or `memory_from_ool`).
+        object: String,
+        /// The task-local handle name the mapping gets.
+        mapping: String,
+    },
+    /// `memory_read` (an extension): reads a little-endian value through a mapping.
+    MemoryRead {
+        /// A mapping's handle name.
+        mapping: String,
+        /// The byte offset (default 0).
+        offset: u32,
+        /// How many bytes (default `u64`).
+        width: MemoryWidth,
+        /// The value the read must return, when given; it fits `width`.
+        expect_value: Option<u64>,
+    },
+    /// `memory_write` (an extension): writes a little-endian value through a mapping.
+    MemoryWrite {
+        /// A mapping's handle name.
+        mapping: String,
+        /// The byte offset (default 0).
+        offset: u32,
+        /// How many bytes (default `u64`).
+        width: MemoryWidth,
+        /// The value; it fits `width`.
+        value: u64,
+    },
+    /// `memory_unmap` (an extension): unmaps a mapping.
+    MemoryUnmap {
+        /// A mapping's handle name.
+        mapping: String,
+    },
+    /// `semaphore_create` (an extension): makes a counting semaphore; the task gets a send
+    /// right naming it.
+    SemaphoreCreate {
+        /// The new semaphore's label, unique among all labels of the file.
+        semaphore: String,
+        /// Its initial count (default 0).
+        value: u32,
+    },
+    /// `semaphore_wait` (an extension): takes a unit, waiting as `on_empty` says while the
+    /// count is 0.
+    SemaphoreWait {
+        /// The semaphore's label.
+        semaphore: String,
+        /// `"block"`: `semaphore_wait`; `"no_wait"`: `semaphore_timedwait` with 0;
+        /// `{ timeout_ms = N }`: `semaphore_timedwait` with N (the same words as a
+        /// `receive`'s `on_empty`).
+        on_empty: ReceivePolicy,
+    },
+    /// `semaphore_signal` (an extension): gives a unit to the first waiter, or to the count.
+    SemaphoreSignal {
+        /// The semaphore's label.
+        semaphore: String,
+    },
+    /// `semaphore_destroy` (an extension): destroys the semaphore; its waiters get
+    /// `terminated` and every right naming it becomes a dead name.
+    SemaphoreDestroy {
+        /// The semaphore's label.
+        semaphore: String,
+    },
+    /// `pipe` (an extension): makes a pipe; the task gets its two ends as handles.
+    Pipe {
+        /// The handle name of the read end.
+        read: String,
+        /// The handle name of the write end (not the same as `read`).
+        write: String,
+        /// The capacity in bytes (default [`DEFAULT_PIPE_CAPACITY`]; the kernel refuses 0
+        /// and over 1 MiB with `invalid_value`).
+        capacity: u32,
+    },
+    /// `pipe_write` (an extension): writes bytes to a pipe end.
+    PipeWrite {
+        /// A write end's handle name.
+        handle: String,
+        /// The bytes.
+        data: PipeData,
+        /// What to do when the pipe is full (default `block`).
+        on_full: PipePolicy,
+        /// How many bytes the write must report written, when given.
+        expect_written: Option<u32>,
+    },
+    /// `pipe_read` (an extension): reads up to `max` bytes from a pipe end.
+    PipeRead {
+        /// A read end's handle name.
+        handle: String,
+        /// The most bytes to return (default [`DEFAULT_PIPE_READ_MAX`]).
+        max: u32,
+        /// What to do when the pipe is empty (default `block`).
+        on_empty: PipePolicy,
+        /// What the read must return, when given.
+        expect_data: Option<ExpectedData>,
+    },
+    /// `pipe_close` (an extension): closes a pipe end.
+    PipeClose {
+        /// The end's handle name.
+        handle: String,
+    },
+    /// `named_pipe_create` (an extension): makes a named pipe.
+    NamedPipeCreate {
+        /// Its path.
+        path: String,
+        /// FIFO or duplex (default `fifo`).
+        mode: PipeMode,
+        /// Capacity per direction in bytes (default [`DEFAULT_PIPE_CAPACITY`]; the kernel
+        /// refuses 0 and over 1 MiB with `invalid_value`).
+        capacity: u32,
+    },
+    /// `named_pipe_open` (an extension): opens a named pipe; the task gets a handle.
+    NamedPipeOpen {
+        /// Its path.
+        path: String,
+        /// For reading, writing or both (a FIFO), or as a client (a duplex pipe).
+        access: PipeAccess,
+        /// The handle name the end gets.
+        handle: String,
+        /// Fail with `would_block` rather than wait for the other side (default false).
+        no_wait: bool,
+    },
+    /// `named_pipe_accept` (an extension): as a duplex pipe's server, takes one client.
+    NamedPipeAccept {
+        /// Its path.
+        path: String,
+        /// The handle name the server's end of the client's instance gets.
+        handle: String,
+        /// Fail with `would_block` rather than wait for a client (default false).
+        no_wait: bool,
+    },
+    /// `named_pipe_unlink` (an extension): removes a named pipe's name.
+    NamedPipeUnlink {
+        /// Its path.
+        path: String,
+    },
+}
+
+/// What a `pipe_write` writes: one of `str`, `bytes` or `fill`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PipeData {
+    /// `str = "text"`: the text's UTF-8 bytes (no terminating NUL, as `write(2)` of a string).
+    Str(String),
+    /// `bytes = "0a1b"`: the bytes the hex string spells.
+    Bytes(Vec<u8>),
+    /// `fill = N`: N zero bytes.
+    Fill(u32),
+}
+
+impl PipeData {
+    /// The bytes written.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        match self {
+            Self::Str(text) => text.as_bytes().to_vec(),
+            Self::Bytes(bytes) => bytes.clone(),
+            Self::Fill(n) => vec![0; *n as usize],
+        }
+    }
+
+    /// How many bytes are written.
+    pub fn len(&self) -> usize {
+        match self {
+            Self::Str(text) => text.len(),
+            Self::Bytes(bytes) => bytes.len(),
+            Self::Fill(n) => *n as usize,
+        }
+    }
+
+    /// Whether nothing is written.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// What a `pipe_read` must return (`expect_data`): one of `str`, `bytes` or `size`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ExpectedData {
+    /// `{ str = "text" }`: exactly the text's UTF-8 bytes.
+    Str(String),
+    /// `{ bytes = "0a1b" }`: exactly these bytes.
+    Bytes(Vec<u8>),
+    /// `{ size = N }`: N bytes, whatever they are.
+    Size(u32),
+}
+
+impl ExpectedData {
+    /// How many bytes it expects.
+    pub fn len(&self) -> usize {
+        match self {
+            Self::Str(text) => text.len(),
+            Self::Bytes(bytes) => bytes.len(),
+            Self::Size(n) => *n as usize,
+        }
+    }
+
+    /// Whether it expects no bytes.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Whether `data` is what it expects.
+    pub fn matches(&self, data: &[u8]) -> bool {
+        match self {
+            Self::Str(text) => text.as_bytes() == data,
+            Self::Bytes(bytes) => bytes.as_slice() == data,
+            Self::Size(n) => data.len() == *n as usize,
+        }
+    }
+}
+
+/// `on_full` of a `pipe_write` and `on_empty` of a `pipe_read`: POSIX's blocking and
+/// `O_NONBLOCK` (pipes have no timeouts).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum PipePolicy {
+    /// `"block"` (the default): wait for room (a write) or data (a read).
+    #[default]
+    Block,
+    /// `"no_wait"`: do what can be done at once; a write that can write nothing and a read
+    /// that finds nothing return `would_block` (POSIX `EAGAIN`).
+    NoWait,
 }
 
 impl Op {
@@ -280,6 +581,24 @@ impl Op {
             Self::Spawn { .. } => OpKind::Spawn,
             Self::Exit { .. } => OpKind::Exit,
             Self::Crash { .. } => OpKind::Crash,
+            Self::MemoryCreate { .. } => OpKind::MemoryCreate,
+            Self::MemoryFromOol { .. } => OpKind::MemoryFromOol,
+            Self::MemoryMap { .. } => OpKind::MemoryMap,
+            Self::MemoryRead { .. } => OpKind::MemoryRead,
+            Self::MemoryWrite { .. } => OpKind::MemoryWrite,
+            Self::MemoryUnmap { .. } => OpKind::MemoryUnmap,
+            Self::SemaphoreCreate { .. } => OpKind::SemaphoreCreate,
+            Self::SemaphoreWait { .. } => OpKind::SemaphoreWait,
+            Self::SemaphoreSignal { .. } => OpKind::SemaphoreSignal,
+            Self::SemaphoreDestroy { .. } => OpKind::SemaphoreDestroy,
+            Self::Pipe { .. } => OpKind::Pipe,
+            Self::PipeWrite { .. } => OpKind::PipeWrite,
+            Self::PipeRead { .. } => OpKind::PipeRead,
+            Self::PipeClose { .. } => OpKind::PipeClose,
+            Self::NamedPipeCreate { .. } => OpKind::NamedPipeCreate,
+            Self::NamedPipeOpen { .. } => OpKind::NamedPipeOpen,
+            Self::NamedPipeAccept { .. } => OpKind::NamedPipeAccept,
+            Self::NamedPipeUnlink { .. } => OpKind::NamedPipeUnlink,
         }
     }
 }
@@ -683,6 +1002,103 @@ keywords! {
         Exit = "exit",
         /// `crash`.
         Crash = "crash",
+        // Services (extensions): shared memory, semaphores, pipes, named pipes.
+        /// `memory_create`.
+        MemoryCreate = "memory_create",
+        /// `memory_from_ool`.
+        MemoryFromOol = "memory_from_ool",
+        /// `memory_map`.
+        MemoryMap = "memory_map",
+        /// `memory_read`.
+        MemoryRead = "memory_read",
+        /// `memory_write`.
+        MemoryWrite = "memory_write",
+        /// `memory_unmap`.
+        MemoryUnmap = "memory_unmap",
+        /// `semaphore_create`.
+        SemaphoreCreate = "semaphore_create",
+        /// `semaphore_wait`.
+        SemaphoreWait = "semaphore_wait",
+        /// `semaphore_signal`.
+        SemaphoreSignal = "semaphore_signal",
+        /// `semaphore_destroy`.
+        SemaphoreDestroy = "semaphore_destroy",
+        /// `pipe`.
+        Pipe = "pipe",
+        /// `pipe_write`.
+        PipeWrite = "pipe_write",
+        /// `pipe_read`.
+        PipeRead = "pipe_read",
+        /// `pipe_close`.
+        PipeClose = "pipe_close",
+        /// `named_pipe_create`.
+        NamedPipeCreate = "named_pipe_create",
+        /// `named_pipe_open`.
+        NamedPipeOpen = "named_pipe_open",
+        /// `named_pipe_accept`.
+        NamedPipeAccept = "named_pipe_accept",
+        /// `named_pipe_unlink`.
+        NamedPipeUnlink = "named_pipe_unlink",
+    }
+}
+
+keywords! {
+    /// How many bytes a `memory_read` or `memory_write` moves (`width`), little-endian.
+    pub enum MemoryWidth ("width") {
+        /// `u8`: one byte.
+        U8 = "u8",
+        /// `u16`: two bytes.
+        U16 = "u16",
+        /// `u32`: four bytes.
+        U32 = "u32",
+        /// `u64` (the default): eight bytes.
+        U64 = "u64",
+    }
+}
+
+impl MemoryWidth {
+    /// The width in bytes.
+    pub const fn bytes(self) -> u32 {
+        match self {
+            Self::U8 => 1,
+            Self::U16 => 2,
+            Self::U32 => 4,
+            Self::U64 => 8,
+        }
+    }
+
+    /// The largest value of this width.
+    pub const fn max(self) -> u64 {
+        match self {
+            Self::U8 => u8::MAX as u64,
+            Self::U16 => u16::MAX as u64,
+            Self::U32 => u32::MAX as u64,
+            Self::U64 => u64::MAX,
+        }
+    }
+}
+
+keywords! {
+    /// The kind of a named pipe (`mode`).
+    #[derive(Default)]
+    pub enum PipeMode ("named pipe mode") {
+        /// `fifo` (the default): a UNIX FIFO, one byte stream.
+        #[default]
+        Fifo = "fifo",
+        /// `duplex`: a Windows-style named pipe; each client gets its own two-way instance.
+        Duplex = "duplex",
+    }
+}
+
+keywords! {
+    /// How `named_pipe_open` opens a named pipe (`access`).
+    pub enum PipeAccess ("access") {
+        /// `read`: the read end of a FIFO (`O_RDONLY`).
+        Read = "read",
+        /// `write`: the write end of a FIFO (`O_WRONLY`).
+        Write = "write",
+        /// `read_write`: both ends of a FIFO (`O_RDWR`), or a duplex pipe's client end.
+        ReadWrite = "read_write",
     }
 }
 
@@ -813,8 +1229,8 @@ keywords! {
     /// A step's result, named after Mach's return codes in lower case without the
     /// `MACH_`/`KERN_` prefix.
     ///
-    /// Services add their own results (`eof`, `broken_pipe`, `bad_handle`, ...) as one line
-    /// each here when they are documented.
+    /// Mach's codes come first, in the contract's order; then the services' (an extension):
+    /// Mach's codes that only services return, then the pipe results, which are POSIX's.
     pub enum ResultName ("result") {
         /// `success`: `KERN_SUCCESS` / `MACH_MSG_SUCCESS`.
         Success = "success",
@@ -867,6 +1283,28 @@ keywords! {
         UrefsOverflow = "urefs_overflow",
         /// `no_space`: `KERN_NO_SPACE`.
         NoSpace = "no_space",
+        // Services: Mach codes.
+        /// `invalid_address` (services): `KERN_INVALID_ADDRESS`, an offset outside a
+        /// memory object.
+        InvalidAddress = "invalid_address",
+        /// `operation_timed_out` (services): `KERN_OPERATION_TIMED_OUT`, a timed
+        /// semaphore wait ran out.
+        OperationTimedOut = "operation_timed_out",
+        /// `terminated` (services): `KERN_TERMINATED`, the semaphore was destroyed while
+        /// the task waited.
+        Terminated = "terminated",
+        // Services: pipes, after POSIX.
+        /// `eof` (services): end of file, every write end closed and the pipe empty.
+        Eof = "eof",
+        /// `broken_pipe` (services): POSIX `EPIPE`, writing with no read end open.
+        BrokenPipe = "broken_pipe",
+        /// `bad_handle` (services): POSIX `EBADF`, the handle names no open end or mapping
+        /// of the task (or one of the wrong kind or direction).
+        BadHandle = "bad_handle",
+        /// `would_block` (services): POSIX `EAGAIN`, a no-wait operation could not proceed.
+        WouldBlock = "would_block",
+        /// `no_such_path` (services): POSIX `ENOENT`, no named pipe has that path.
+        NoSuchPath = "no_such_path",
     }
 }
 

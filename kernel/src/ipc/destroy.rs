@@ -133,6 +133,18 @@ impl KernelState {
         let Some(mut dead) = self.ports.remove(port.index, port.generation) else {
             return;
         };
+        // A service object's port died (a fault, say): the object goes with it — a
+        // semaphore at once (its waiters get `terminated`), a memory object once
+        // nothing maps it.
+        match dead.receiver {
+            crate::port::Receiver::Object(crate::services::ObjectRef::Semaphore(id)) => {
+                self.destroy_semaphore(id)
+            }
+            crate::port::Receiver::Object(crate::services::ObjectRef::Memory(id)) => {
+                self.free_memory_if_unused(id)
+            }
+            _ => {}
+        }
         if !dead.label.is_empty() {
             if self.port_labels.get(&dead.label) == Some(&port) {
                 self.port_labels.remove(&dead.label);

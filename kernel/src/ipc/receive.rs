@@ -85,7 +85,13 @@ impl KernelState {
                 }
             }
         }
-        self.record(Some(task), |_| Event::ReceiveBlocked { port: label });
+        let until_ns = policy
+            .wait_ms()
+            .map(|ms| self.now.saturating_add(crate::clock::ms(ms)));
+        self.record(Some(task), |_| Event::ReceiveBlocked {
+            port: label,
+            until_ns,
+        });
         self.begin_wait(task, policy.wait_ms(), |timer| Wait::Receive {
             source,
             options,

@@ -233,7 +233,7 @@ impl KernelState {
             self.destroy_message(envelope, "port_destroyed");
             return SendNow::Done(Ok(SendStatus::Sent));
         };
-        if let Receiver::Kernel(_) = port.receiver {
+        if let Receiver::Kernel(_) | Receiver::Object(_) = port.receiver {
             // Kernel ports never fill: the kernel takes the message at once.
             self.receive_by_kernel(Some(task), envelope);
             return SendNow::Done(Ok(SendStatus::Sent));
@@ -280,9 +280,11 @@ impl KernelState {
                 if let Some(p) = self.port_mut(port) {
                     p.extra_mut().blocked_senders.push_back(task);
                 }
+                let until_ns = wait.map(|ms| self.now.saturating_add(crate::clock::ms(ms)));
                 self.record(Some(task), |k| Event::SendBlocked {
                     msg: serial.0,
                     port: k.port_label(port),
+                    until_ns,
                 });
                 self.begin_wait(task, wait, |timer| Wait::Send {
                     port,
@@ -380,7 +382,9 @@ impl KernelState {
     /// Delivers a message that ignores the queue limit (to a send-once right, or
     /// from the kernel).
     pub(crate) fn deliver_exempt(&mut self, envelope: Envelope) {
-        if let Some(Receiver::Kernel(_)) = self.port(envelope.dest.port).map(|p| p.receiver) {
+        if let Some(Receiver::Kernel(_) | Receiver::Object(_)) =
+            self.port(envelope.dest.port).map(|p| p.receiver)
+        {
             self.receive_by_kernel(None, envelope);
             return;
         }

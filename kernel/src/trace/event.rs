@@ -219,6 +219,8 @@ pub enum Event {
     TaskStarted {
         /// The task.
         name: Label,
+        /// The task whose `spawn` started it, if one did.
+        by: Option<Label>,
     },
     /// A task that waited (blocked or asleep) can run again.
     TaskWoken {
@@ -334,6 +336,10 @@ pub enum Event {
         kind: Label,
         /// The port it will be sent to.
         notify: Label,
+        /// The requester's name for the right the request is about.
+        name: u32,
+        /// Mach's `sync` argument.
+        sync: u32,
     },
     /// A message entered the kernel (its rights copied in). Then it is queued
     /// (`message_queued`, `message_cached`), held by its blocked sender
@@ -383,6 +389,8 @@ pub enum Event {
         msg: u64,
         /// The port.
         port: Label,
+        /// When the wait ends if nothing frees a slot (a timed send), else `None`.
+        until_ns: Option<u64>,
     },
     /// A send failed; the message (if it had entered) is handed back by the
     /// `message_received` with `pseudo: true` that follows.
@@ -396,6 +404,8 @@ pub enum Event {
     ReceiveBlocked {
         /// The port or set it waits on.
         port: Label,
+        /// When the wait ends if nothing arrives (a timed receive), else `None`.
+        until_ns: Option<u64>,
     },
     /// A receive failed.
     ReceiveFailed {
@@ -451,5 +461,190 @@ pub enum Event {
         kind: Label,
         /// The task or port it hit.
         target: Label,
+    },
+    /// A memory object exists.
+    MemoryCreated {
+        /// Its label.
+        object: Label,
+        /// Its size in bytes.
+        size: u32,
+        /// Its first contents when made from an out-of-line region; `None` for
+        /// zeroed memory.
+        initial: Option<HexBytes>,
+    },
+    /// A task mapped a memory object.
+    MemoryMapped {
+        /// The object.
+        object: Label,
+        /// The task that mapped it.
+        holder: Label,
+        /// The task's mapping handle.
+        mapping: u32,
+    },
+    /// A task read a value from a mapping.
+    MemoryRead {
+        /// The object.
+        object: Label,
+        /// The byte offset.
+        offset: u32,
+        /// The width in bytes.
+        width: u32,
+        /// The value read.
+        value: u64,
+    },
+    /// A task wrote a value into a mapping.
+    MemoryWritten {
+        /// The object.
+        object: Label,
+        /// The byte offset.
+        offset: u32,
+        /// The width in bytes.
+        width: u32,
+        /// The value written.
+        value: u64,
+    },
+    /// A mapping went away.
+    MemoryUnmapped {
+        /// The object.
+        object: Label,
+        /// The task whose mapping went.
+        holder: Label,
+        /// The mapping handle.
+        mapping: u32,
+    },
+    /// A memory object nothing maps or names was freed.
+    MemoryFreed {
+        /// The object.
+        object: Label,
+    },
+    /// A semaphore exists.
+    SemaphoreCreated {
+        /// Its label.
+        semaphore: Label,
+        /// Its initial count.
+        value: u32,
+    },
+    /// A task took a unit of a semaphore (at once or when signalled).
+    SemaphoreAcquired {
+        /// The semaphore.
+        semaphore: Label,
+        /// Its count afterwards.
+        value: u32,
+    },
+    /// A task waits on a semaphore.
+    SemaphoreBlocked {
+        /// The semaphore.
+        semaphore: Label,
+    },
+    /// A task signalled a semaphore.
+    SemaphoreSignalled {
+        /// The semaphore.
+        semaphore: Label,
+        /// Its count afterwards (unchanged when a waiter took the unit).
+        value: u32,
+    },
+    /// A semaphore was destroyed (its last send right went).
+    SemaphoreDestroyed {
+        /// The semaphore.
+        semaphore: Label,
+    },
+    /// A pipe exists (an ordinary pipe, a FIFO's stream, or one direction of a
+    /// duplex instance).
+    PipeCreated {
+        /// Its label.
+        pipe: Label,
+        /// Its capacity in bytes.
+        capacity: u32,
+        /// The path of the named pipe it is a stream of, if any.
+        named: Option<Label>,
+    },
+    /// A task holds a new handle on a pipe end.
+    PipeEndOpened {
+        /// The pipe.
+        pipe: Label,
+        /// The task.
+        holder: Label,
+        /// Its handle.
+        handle: u32,
+        /// `read` or `write`.
+        end: Label,
+    },
+    /// A task's handle on a pipe end was closed.
+    PipeEndClosed {
+        /// The pipe.
+        pipe: Label,
+        /// The task.
+        holder: Label,
+        /// Its handle.
+        handle: u32,
+        /// `read` or `write`.
+        end: Label,
+    },
+    /// Bytes went into a pipe.
+    PipeWritten {
+        /// The pipe.
+        pipe: Label,
+        /// The bytes.
+        bytes: HexBytes,
+        /// Bytes buffered afterwards.
+        depth: u32,
+    },
+    /// Bytes came out of a pipe.
+    PipeRead {
+        /// The pipe.
+        pipe: Label,
+        /// The bytes.
+        bytes: HexBytes,
+        /// Bytes buffered afterwards.
+        depth: u32,
+    },
+    /// A task waits to read or write a pipe.
+    PipeBlocked {
+        /// The pipe.
+        pipe: Label,
+        /// `read` or `write`.
+        op: Label,
+    },
+    /// A pipe no task holds an end of is gone.
+    PipeDestroyed {
+        /// The pipe.
+        pipe: Label,
+    },
+    /// A named pipe exists.
+    NamedPipeCreated {
+        /// Its path.
+        path: Label,
+        /// `fifo` or `duplex`.
+        mode: Label,
+        /// Each stream's capacity in bytes.
+        capacity: u32,
+    },
+    /// A task waits to open (or, as a duplex server, to accept on) a named pipe.
+    NamedPipeWaiting {
+        /// The path.
+        path: Label,
+        /// `read`, `write`, `read_write` or `accept`.
+        access: Label,
+    },
+    /// A task opened a FIFO.
+    NamedPipeOpened {
+        /// The path.
+        path: Label,
+        /// `read`, `write` or `read_write`.
+        access: Label,
+    },
+    /// A duplex client and server got their own instance.
+    NamedPipeConnected {
+        /// The path.
+        path: Label,
+        /// The client task.
+        client: Label,
+        /// The server task.
+        server: Label,
+    },
+    /// A named pipe's name was removed; open ends keep working.
+    NamedPipeUnlinked {
+        /// The path.
+        path: Label,
     },
 }

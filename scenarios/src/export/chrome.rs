@@ -5,8 +5,9 @@
 //! what it does on its own account: notifications, faults, clean-up.
 //!
 //! - **Blocked time** is a complete slice (`"ph":"X"`, category `wait`) from a
-//!   `send_blocked`, `receive_blocked` or `sleep_started` to the task's wake-up
-//!   (`task_woken`), its end, or the end of the run.
+//!   `send_blocked`, `receive_blocked`, `sleep_started`, or a wait in a service
+//!   (`semaphore_blocked`, `pipe_blocked`, `named_pipe_waiting`) to the task's
+//!   wake-up (`task_woken`), its end, or the end of the run.
 //! - **Sends, receives, notifications, kernel calls** and the other events the run's
 //!   account tells are instant events (`"ph":"i"`, thread scope).
 //! - **Messages** are flow arrows: `"ph":"s"` at the send on the sender's track and
@@ -16,6 +17,11 @@
 //! - **Queue depth** is a counter series per port (`"ph":"C"`, named `port <label>`, series `depth`),
 //!   updated whenever a message is queued, cached, received from the queue, or
 //!   destroyed in it.
+//! - **Services**: every memory, semaphore, pipe and named-pipe event is an instant
+//!   (category `memory`, `semaphore`, `pipe` or `named_pipe`) on the track of the
+//!   task that caused it (a pipe end's holder for `pipe_end_opened`/`closed`), or
+//!   the kernel's; a pipe's buffered bytes are a counter (`pipe <label>`, series
+//!   `bytes`), a semaphore's value another (`semaphore <label>`, series `value`).
 //!
 //! Timestamps. The simulator's virtual time often stands still across many events,
 //! and a viewer sorts by timestamp, so each event is drawn at its virtual time plus
@@ -152,6 +158,16 @@ impl Exporter {
         self.events.push(event);
     }
 
+    /// A counter series of a service object: a pipe's buffered bytes, a
+    /// semaphore's value.
+    fn series(&mut self, ns: u64, name: String, key: &str, value: u64) {
+        self.kernel_used = true;
+        self.events.push(json!({
+            "name": name, "ph": "C", "ts": micros(ns),
+            "pid": PID, "tid": KERNEL_TID, "args": { key: value },
+        }));
+    }
+
     fn counter(&mut self, ns: u64, port: &Label, depth: u64) {
         self.depths.insert(port.clone(), depth);
         self.kernel_used = true;
@@ -218,7 +234,7 @@ impl Exporter {
                 self.queued.insert(*msg, port.clone());
                 self.counter(ns, port, u64::from(*depth));
             }
-            Event::TaskStarted { name } => {
+            Event::TaskStarted { name, .. } => {
                 let tid = self.track(Some(name));
                 self.instant(ns, tid, "starts".into(), "task", args);
             }
@@ -233,11 +249,11 @@ impl Exporter {
                     self.block(ns, tid, name, args);
                 }
             }
-            Event::SendBlocked { msg, port } => {
+            Event::SendBlocked { msg, port, .. } => {
                 let tid = self.track(actor);
                 self.block(ns, tid, format!("blocked sending m{msg} to {port}"), args);
             }
-            Event::ReceiveBlocked { port } => {
+            Event::ReceiveBlocked { port, .. } => {
                 let tid = self.track(actor);
                 self.block(ns, tid, format!("waiting on {port}"), args);
             }
@@ -383,6 +399,55 @@ impl Exporter {
                     self.instant(ns, tid, text, "port", args);
                 }
             }
+            Event::SemaphoreBlocked { .. }
+            | Event::PipeBlocked { .. }
+            | Event::NamedPipeWaiting { .. } => {
+                let tid = self.track(actor);
+                let name = super::service_wait(&record.event).unwrap_or_default();
+                self.block(ns, tid, name, args);
+            }
+            Event::MemoryCreated { .. }
+            | Event::MemoryMapped { .. }
+            | Event::MemoryRead { .. }
+            | Event::MemoryWritten { .. }
+            | Event::MemoryUnmapped { .. }
+            | Event::MemoryFreed { .. }
+            | Event::SemaphoreCreated { .. }
+            | Event::SemaphoreAcquired { .. }
+            | Event::SemaphoreSignalled { .. }
+            | Event::SemaphoreDestroyed { .. }
+            | Event::PipeCreated { .. }
+            | Event::PipeEndOpened { .. }
+            | Event::PipeEndClosed { .. }
+            | Event::PipeWritten { .. }
+            | Event::PipeRead { .. }
+            | Event::PipeDestroyed { .. }
+            | Event::NamedPipeCreated { .. }
+            | Event::NamedPipeOpened { .. }
+            | Event::NamedPipeConnected { .. }
+            | Event::NamedPipeUnlinked { .. } => {
+                match &record.event {
+                    Event::SemaphoreCreated { semaphore, value }
+                    | Event::SemaphoreAcquired { semaphore, value }
+                    | Event::SemaphoreSignalled { semaphore, value } => {
+                        let name = format!("semaphore {semaphore}");
+                        self.series(ns, name, "value", u64::from(*value));
+                    }
+                    Event::PipeCreated { pipe, .. } => {
+                        self.series(ns, format!("pipe {pipe}"), "bytes", 0);
+                    }
+                    Event::PipeWritten { pipe, depth, .. }
+                    | Event::PipeRead { pipe, depth, .. } => {
+                        self.series(ns, format!("pipe {pipe}"), "bytes", u64::from(*depth));
+                    }
+                    _ => {}
+                }
+                let holder = super::service_task(record).map(|l| l.to_string());
+                let tid = self.track(holder.as_deref());
+                let text =
+                    super::service_note(record).unwrap_or_else(|| kind(&record.event).to_string());
+                self.instant(ns, tid, text, category(&record.event), args);
+            }
         }
     }
 
@@ -471,5 +536,38 @@ fn kind(event: &Event) -> &'static str {
         Event::NotificationSent { .. } => "notification_sent",
         Event::KernelCall { .. } => "kernel_call",
         Event::FaultApplied { .. } => "fault_applied",
+        Event::MemoryCreated { .. } => "memory_created",
+        Event::MemoryMapped { .. } => "memory_mapped",
+        Event::MemoryRead { .. } => "memory_read",
+        Event::MemoryWritten { .. } => "memory_written",
+        Event::MemoryUnmapped { .. } => "memory_unmapped",
+        Event::MemoryFreed { .. } => "memory_freed",
+        Event::SemaphoreCreated { .. } => "semaphore_created",
+        Event::SemaphoreAcquired { .. } => "semaphore_acquired",
+        Event::SemaphoreBlocked { .. } => "semaphore_blocked",
+        Event::SemaphoreSignalled { .. } => "semaphore_signalled",
+        Event::SemaphoreDestroyed { .. } => "semaphore_destroyed",
+        Event::PipeCreated { .. } => "pipe_created",
+        Event::PipeEndOpened { .. } => "pipe_end_opened",
+        Event::PipeEndClosed { .. } => "pipe_end_closed",
+        Event::PipeWritten { .. } => "pipe_written",
+        Event::PipeRead { .. } => "pipe_read",
+        Event::PipeBlocked { .. } => "pipe_blocked",
+        Event::PipeDestroyed { .. } => "pipe_destroyed",
+        Event::NamedPipeCreated { .. } => "named_pipe_created",
+        Event::NamedPipeWaiting { .. } => "named_pipe_waiting",
+        Event::NamedPipeOpened { .. } => "named_pipe_opened",
+        Event::NamedPipeConnected { .. } => "named_pipe_connected",
+        Event::NamedPipeUnlinked { .. } => "named_pipe_unlinked",
     }
+}
+
+/// The instant's category for a service event: `memory`, `semaphore`, `pipe` or
+/// `named_pipe`.
+fn category(event: &Event) -> &'static str {
+    let kind = kind(event);
+    ["memory", "semaphore", "named_pipe", "pipe"]
+        .into_iter()
+        .find(|c| kind.starts_with(c))
+        .unwrap_or("service")
 }

@@ -11,7 +11,11 @@
 //! The Mermaid and MSC exporters tell the same story: the trace reduced to one
 //! arrow per message, drawn where the message *ends* (received, destroyed, handed
 //! back, or still in the kernel when the run stopped), and notes for what tasks do
-//! meanwhile (block, wake, sleep, end, fail, meet a fault). The Chrome exporter
+//! meanwhile (block, wake, sleep, end, fail, meet a fault, use a service: a note per
+//! memory, semaphore, pipe and named-pipe event, in the run account's words, over
+//! the task that caused it or holds the pipe end; a wait in a service blocks the
+//! lifeline like a blocked receive). A service call's request to the kernel port is
+//! no arrow, as no kernel-port request is. The Chrome exporter
 //! works from the events directly, because it shows time: blocked intervals as
 //! slices, messages as flow arrows from send to receive, queue depths as counters.
 
@@ -157,9 +161,56 @@ pub(crate) struct Story {
 /// What a task waits for.
 #[derive(Clone, Debug)]
 enum Wait {
-    Send { msg: u64, port: Label },
-    Receive { port: Label },
+    Send {
+        msg: u64,
+        port: Label,
+    },
+    Receive {
+        port: Label,
+    },
     Sleep,
+    /// In a service: `what` says it (`waiting on semaphore gate`).
+    Service {
+        what: String,
+    },
+}
+
+/// What a task waiting in a service waits for, in words, from the event that
+/// starts the wait.
+pub(crate) fn service_wait(event: &Event) -> Option<String> {
+    match event {
+        Event::SemaphoreBlocked { semaphore } => Some(format!("waiting on semaphore {semaphore}")),
+        Event::PipeBlocked { pipe, op } => Some(format!("waiting to {op} {pipe}")),
+        Event::NamedPipeWaiting { path, access } if &**access == "accept" => {
+            Some(format!("waiting to accept a client on {path}"))
+        }
+        Event::NamedPipeWaiting { path, access } => {
+            Some(format!("waiting to open {path} for {access}"))
+        }
+        _ => None,
+    }
+}
+
+/// The account's line for a service event, drawn over [`service_task`]: without
+/// the holder's name in front for a pipe end, since the note is over the holder.
+pub(crate) fn service_note(record: &TraceRecord) -> Option<String> {
+    let text = describe(record, &mut Vec::new())?;
+    match &record.event {
+        Event::PipeEndOpened { holder, .. } | Event::PipeEndClosed { holder, .. } => Some(
+            text.strip_prefix(&format!("{holder} "))
+                .map_or_else(|| text.clone(), str::to_string),
+        ),
+        _ => Some(text),
+    }
+}
+
+/// The task a service event is about: the holder of a pipe end, else the task
+/// that caused it.
+pub(crate) fn service_task(record: &TraceRecord) -> Option<&Label> {
+    match &record.event {
+        Event::PipeEndOpened { holder, .. } | Event::PipeEndClosed { holder, .. } => Some(holder),
+        _ => record.task.as_ref(),
+    }
 }
 
 /// A message between its send and its end.
@@ -250,7 +301,7 @@ impl Builder {
                     self.note(t, task, format!("spawned by {parent}"));
                 }
             }
-            Event::TaskStarted { name } => {
+            Event::TaskStarted { name, .. } => {
                 let task = self.task(name);
                 if t > 0 {
                     self.note(t, task, "starts".into());
@@ -272,6 +323,9 @@ impl Builder {
                     }
                     (Some(Wait::Send { msg, port }), "slot") => {
                         Some(format!("room on {port} (m{msg} queued)"))
+                    }
+                    (Some(Wait::Service { what }), "timeout") => {
+                        Some(format!("stops {what} (timeout)"))
                     }
                     (_, reason) => Some(format!("wakes ({reason})")),
                 };
@@ -321,7 +375,7 @@ impl Builder {
                     self.note(t, task, text);
                 }
             }
-            Event::SendBlocked { msg, port } => {
+            Event::SendBlocked { msg, port, .. } => {
                 if let Some(m) = self.in_flight.get_mut(msg) {
                     m.held = true;
                 }
@@ -337,7 +391,7 @@ impl Builder {
                 self.note(t, actor, format!("blocks sending m{msg} to {port}"));
                 self.life(t, actor, Life::Waiting);
             }
-            Event::ReceiveBlocked { port } => {
+            Event::ReceiveBlocked { port, .. } => {
                 if let Some(task) = actor {
                     self.waits
                         .insert(task, Wait::Receive { port: port.clone() });
@@ -445,6 +499,46 @@ impl Builder {
             Event::RightChanged { .. }
             | Event::PortSetAllocated { .. }
             | Event::PortSetDestroyed { .. } => {}
+            Event::SemaphoreBlocked { .. }
+            | Event::PipeBlocked { .. }
+            | Event::NamedPipeWaiting { .. } => {
+                let what = service_wait(&record.event).unwrap_or_default();
+                // `waiting on semaphore gate` → `waits on semaphore gate`.
+                let text = format!("waits{}", what.strip_prefix("waiting").unwrap_or(&what));
+                if let Some(task) = actor {
+                    self.waits.insert(task, Wait::Service { what });
+                }
+                self.note(t, actor, text);
+                self.life(t, actor, Life::Waiting);
+            }
+            // A named pipe's stream is made by the kernel inside an open or an
+            // accept, whose own notes tell it.
+            Event::PipeCreated { .. } if record.task.is_none() => {}
+            Event::MemoryCreated { .. }
+            | Event::MemoryMapped { .. }
+            | Event::MemoryRead { .. }
+            | Event::MemoryWritten { .. }
+            | Event::MemoryUnmapped { .. }
+            | Event::MemoryFreed { .. }
+            | Event::SemaphoreCreated { .. }
+            | Event::SemaphoreAcquired { .. }
+            | Event::SemaphoreSignalled { .. }
+            | Event::SemaphoreDestroyed { .. }
+            | Event::PipeCreated { .. }
+            | Event::PipeEndOpened { .. }
+            | Event::PipeEndClosed { .. }
+            | Event::PipeWritten { .. }
+            | Event::PipeRead { .. }
+            | Event::PipeDestroyed { .. }
+            | Event::NamedPipeCreated { .. }
+            | Event::NamedPipeOpened { .. }
+            | Event::NamedPipeConnected { .. }
+            | Event::NamedPipeUnlinked { .. } => {
+                if let Some(text) = service_note(record) {
+                    let task = service_task(record).and_then(|name| self.task(name));
+                    self.note(t, task, text);
+                }
+            }
         }
     }
 
@@ -494,6 +588,7 @@ impl Builder {
                 }
                 Wait::Receive { port } => format!("still waits on {port} at the end"),
                 Wait::Sleep => "still asleep at the end".to_string(),
+                Wait::Service { what } => format!("still {what} at the end"),
             };
             self.note(end_ns, Some(task), text);
         }

@@ -134,10 +134,15 @@ fn check_chrome(name: &str, trace: &Trace, text: &str) {
             }
             "i" => assert_eq!(event["s"], "t", "{name}: {event}"),
             "C" => {
-                let depth = event["args"]["depth"]
-                    .as_i64()
-                    .expect("a counter has an integer depth");
-                assert!(depth >= 0, "{name}: negative queue depth: {event}");
+                // A port's `depth`, a pipe's `bytes`, a semaphore's `value`.
+                let args = event["args"].as_object().expect("a counter has args");
+                assert_eq!(args.len(), 1, "{name}: one series per counter: {event}");
+                let value = args
+                    .values()
+                    .next()
+                    .and_then(Value::as_i64)
+                    .expect("a counter has an integer value");
+                assert!(value >= 0, "{name}: negative counter: {event}");
             }
             "s" | "f" => {
                 let id = event["id"].as_u64().expect("a flow has a numeric id");
@@ -623,7 +628,14 @@ impl Builder {
                 capacity: "unbounded".into(),
             },
         );
-        self.push(0, None, Event::TaskStarted { name: label });
+        self.push(
+            0,
+            None,
+            Event::TaskStarted {
+                name: label,
+                by: None,
+            },
+        );
     }
 
     fn port(&mut self, port: &str, receiver: &str) {
@@ -731,6 +743,7 @@ fn awkward_trace() -> Trace {
         Some("end"),
         Event::ReceiveBlocked {
             port: "reply#2".into(),
+            until_ns: None,
         },
     );
     b.trace("awkward: names; #and colons")
@@ -769,4 +782,109 @@ fn the_synthetic_traces_export_to_valid_chrome_json() {
     for (name, trace) in [("awkward", awkward_trace()), ("ring", many_tasks(24))] {
         check_chrome(name, &trace, &to_chrome(&trace));
     }
+}
+
+// ---------------------------------------------------------------------------
+// The services
+// ---------------------------------------------------------------------------
+
+#[test]
+fn the_services_tour_exports_in_all_three_formats() {
+    let trace = crate::stepper::tests::services_tour();
+    let chrome = to_chrome(&trace);
+    check_chrome("services tour", &trace, &chrome);
+    let mermaid = to_mermaid(&trace);
+    check_mermaid("services tour", &mermaid);
+    check_msc("services tour", &trace);
+    insta::assert_snapshot!("mermaid-services-tour", mermaid);
+    insta::assert_snapshot!("msc-services-tour", to_msc(&trace));
+}
+
+#[test]
+fn a_wait_in_a_service_is_a_blocked_slice_and_its_objects_are_counters() {
+    let trace = crate::stepper::tests::services_tour();
+    let json: Value = serde_json::from_str(&to_chrome(&trace)).expect("JSON");
+    let events = json["traceEvents"].as_array().expect("events");
+    let slice = |name: &str| {
+        events
+            .iter()
+            .find(|e| e["ph"] == "X" && e["name"] == name)
+            .unwrap_or_else(|| panic!("no slice {name}"))
+    };
+    let semaphore = slice("waiting on semaphore turn");
+    assert_eq!(semaphore["args"]["ended_by"], "woken (signalled)");
+    // From about 0 to 10 ms (in microseconds, give or take the display nudges).
+    assert!(semaphore["dur"].as_f64().expect("a duration") > 9_000.0);
+    let pipe = events
+        .iter()
+        .find(|e| {
+            e["ph"] == "X"
+                && e["name"]
+                    .as_str()
+                    .is_some_and(|n| n.starts_with("waiting to write pipe"))
+        })
+        .expect("the writer's wait");
+    assert_eq!(pipe["args"]["ended_by"], "woken (room)");
+    assert_eq!(
+        slice("waiting to open /tmp/fifo for read")["args"]["ended_by"],
+        "woken (unlinked)"
+    );
+    assert_eq!(
+        slice("waiting to accept a client on svc")["args"]["ended_by"],
+        "woken (connected)"
+    );
+    let counter = |prefix: &str| {
+        events
+            .iter()
+            .any(|e| e["ph"] == "C" && e["name"].as_str().is_some_and(|n| n.starts_with(prefix)))
+    };
+    assert!(counter("pipe "), "a pipe's buffered bytes are a counter");
+    assert!(
+        counter("semaphore turn"),
+        "a semaphore's value is a counter"
+    );
+    let categories: HashSet<&str> = events
+        .iter()
+        .filter(|e| e["ph"] == "i")
+        .filter_map(|e| e["cat"].as_str())
+        .collect();
+    for category in ["memory", "semaphore", "pipe", "named_pipe"] {
+        assert!(categories.contains(category), "no {category} instant");
+    }
+}
+
+#[test]
+fn the_story_notes_service_waits_and_what_still_waits_at_the_end() {
+    let trace = crate::stepper::tests::services_tour();
+    let mermaid = to_mermaid(&trace);
+    assert!(
+        mermaid.contains("Note over waiter: waits on semaphore turn"),
+        "{mermaid}"
+    );
+    assert!(
+        mermaid.contains("Note over reader: waits to open /tmp/fifo for read"),
+        "{mermaid}"
+    );
+    // A run cut short while tasks wait in services says so at its end.
+    let mut cut = trace.clone();
+    let at = cut
+        .records
+        .iter()
+        .take_while(|r| r.t_ns < 10_000_000)
+        .count();
+    cut.records.truncate(at);
+    let text = to_mermaid(&cut);
+    assert!(
+        text.contains("Note over waiter: still waiting on semaphore turn at the end"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Note over host: still waiting to accept a client on svc at the end"),
+        "{text}"
+    );
+    let text = to_msc(&cut);
+    assert!(
+        text.contains("waiter: still waiting on semaphore turn"),
+        "{text}"
+    );
 }

@@ -3,12 +3,16 @@
 //! It is written only against the kernel's public API, as any task is. Each step is
 //! one kernel call (a `repeat` iteration is one more, a yield), and its result is
 //! compared with the step's `expect`; a mismatch is recorded and the task goes on.
+//!
+//! The services' steps name mappings and pipe ends by task-local handle names, which the
+//! kernel keeps as handle labels ([`TaskContext::label_handle`]), so a child spawned after
+//! a `pipe` step finds its parent's names for the ends it inherits.
 
 use super::log::{StepFailure, StepLog};
 use crate::model::{
-    BodyItem, Capacity, Disposition as ModelDisposition, ExpectedResult, Op, PortRef, ReceiveOp,
-    ReceivePolicy as ModelReceivePolicy, ReceiveSource, RightExpectation, SendOp,
-    SendPolicy as ModelSendPolicy, SendTarget, Step,
+    BodyItem, Capacity, Disposition as ModelDisposition, ExpectedData, ExpectedResult, MemoryWidth,
+    Op, PipeAccess, PipePolicy, PortRef, ReceiveOp, ReceivePolicy as ModelReceivePolicy,
+    ReceiveSource, RightExpectation, SendOp, SendPolicy as ModelSendPolicy, SendTarget, Step,
 };
 use bytes::Bytes;
 use kernel::{
@@ -22,12 +26,17 @@ use std::sync::{Arc, Mutex};
 /// so the kernel answers with the error Mach gives for an unknown name.
 const NO_RIGHT: PortName = PortName(0x00ff_ff01);
 
+/// A handle no task ever has: steps naming a handle the task has not made (or whose
+/// making failed) use it, so the kernel answers `bad_handle`, as POSIX answers `EBADF`.
+const NO_HANDLE: u32 = u32::MAX;
+
 /// Runs `steps` for the task `cx`, recording failed expectations in `log`.
 pub async fn run_script(cx: TaskContext, steps: Arc<Vec<Step>>, log: Arc<Mutex<StepLog>>) {
     let mut script = Script {
         cx,
         log,
         last_reply: PortName::NULL,
+        last_regions: Vec::new(),
     };
     script.run(&steps).await;
 }
@@ -37,6 +46,9 @@ struct Script {
     log: Arc<Mutex<StepLog>>,
     /// The reply right of the last message received (`@reply`).
     last_reply: PortName,
+    /// The out-of-line regions of the last message received, by body position (empty when
+    /// it had none), for `memory_from_ool`.
+    last_regions: Vec<Option<Ool>>,
 }
 
 impl Script {
@@ -146,8 +158,197 @@ impl Script {
                 cx.crash(reason.as_deref().unwrap_or("crash step")).await;
                 ReturnCode::Success
             }
+            service => return self.service(step, service).await,
         };
         self.check(step, code);
+    }
+
+    /// The name under which the task holds a right for the object labelled `label`.
+    fn object(&self, label: &str) -> PortName {
+        self.cx.lookup(label).unwrap_or(NO_RIGHT)
+    }
+
+    /// The handle the task has under the handle name `name`.
+    fn handle(&self, name: &str) -> u32 {
+        self.cx.handle(name).unwrap_or(NO_HANDLE)
+    }
+
+    /// Gives `name` to the handle a step made; after a failure, to no handle, so that
+    /// later uses of the name are `bad_handle` (as a failed `open` leaves no descriptor).
+    fn name_handle(&self, name: &str, handle: Option<u32>) {
+        self.cx.label_handle(handle.unwrap_or(NO_HANDLE), name);
+    }
+
+    /// A services step (shared memory, semaphores, pipes, named pipes): one kernel call.
+    async fn service(&self, step: &Step, op: &Op) {
+        let cx = &self.cx;
+        let code = match op {
+            Op::MemoryCreate { object, size } => {
+                code_of(cx.memory_create(*size, Some(object)).await.map(drop))
+            }
+            Op::MemoryFromOol { object, item } => {
+                let region = self.region(*item);
+                code_of(cx.memory_from_ool(&region, Some(object)).await.map(drop))
+            }
+            Op::MemoryMap { object, mapping } => {
+                let result = cx.memory_map(self.object(object)).await;
+                self.name_handle(mapping, result.as_ref().ok().copied());
+                code_of(result.map(drop))
+            }
+            Op::MemoryRead {
+                mapping,
+                offset,
+                width: w,
+                expect_value,
+            } => match cx
+                .memory_read(self.handle(mapping), *offset, width(*w))
+                .await
+            {
+                Ok(value) => {
+                    self.check(step, ReturnCode::Success);
+                    if let Some(want) = expect_value
+                        && value != *want
+                    {
+                        self.fail(step, format!("value {want}"), format!("value {value}"));
+                    }
+                    return;
+                }
+                Err(e) => e.code(),
+            },
+            Op::MemoryWrite {
+                mapping,
+                offset,
+                width: w,
+                value,
+            } => code_of(
+                cx.memory_write(self.handle(mapping), *offset, width(*w), *value)
+                    .await,
+            ),
+            Op::MemoryUnmap { mapping } => code_of(cx.memory_unmap(self.handle(mapping)).await),
+            Op::SemaphoreCreate { semaphore, value } => {
+                code_of(cx.semaphore_create(*value, Some(semaphore)).await.map(drop))
+            }
+            Op::SemaphoreWait {
+                semaphore,
+                on_empty,
+            } => {
+                let name = self.object(semaphore);
+                code_of(match on_empty {
+                    ModelReceivePolicy::Block => cx.semaphore_wait(name).await,
+                    ModelReceivePolicy::NoWait => cx.semaphore_timed_wait(name, 0).await,
+                    ModelReceivePolicy::Timeout(ms) => cx.semaphore_timed_wait(name, *ms).await,
+                })
+            }
+            Op::SemaphoreSignal { semaphore } => {
+                code_of(cx.semaphore_signal(self.object(semaphore)).await)
+            }
+            Op::SemaphoreDestroy { semaphore } => {
+                code_of(cx.semaphore_destroy(self.object(semaphore)).await)
+            }
+            Op::Pipe {
+                read,
+                write,
+                capacity,
+            } => {
+                let result = cx.pipe(Some(*capacity)).await;
+                let ends = result.as_ref().ok();
+                self.name_handle(read, ends.map(|(read, _)| *read));
+                self.name_handle(write, ends.map(|(_, write)| *write));
+                code_of(result.map(drop))
+            }
+            Op::PipeWrite {
+                handle,
+                data,
+                on_full,
+                expect_written,
+            } => {
+                let bytes = Bytes::from(data.to_bytes());
+                let no_wait = *on_full == PipePolicy::NoWait;
+                match cx.pipe_write(self.handle(handle), bytes, no_wait).await {
+                    Ok(written) => {
+                        self.check(step, ReturnCode::Success);
+                        if let Some(want) = expect_written
+                            && written != *want
+                        {
+                            self.fail(
+                                step,
+                                format!("{want} bytes written"),
+                                format!("{written} bytes written"),
+                            );
+                        }
+                        return;
+                    }
+                    Err(e) => e.code(),
+                }
+            }
+            Op::PipeRead {
+                handle,
+                max,
+                on_empty,
+                expect_data,
+            } => {
+                let no_wait = *on_empty == PipePolicy::NoWait;
+                match cx.pipe_read(self.handle(handle), *max, no_wait).await {
+                    Ok(data) => {
+                        self.check(step, ReturnCode::Success);
+                        if let Some(want) = expect_data
+                            && !want.matches(&data)
+                        {
+                            self.fail(step, expected_data(want), got_data(want, &data));
+                        }
+                        return;
+                    }
+                    Err(e) => e.code(),
+                }
+            }
+            Op::PipeClose { handle } => code_of(cx.pipe_close(self.handle(handle)).await),
+            Op::NamedPipeCreate {
+                path,
+                mode,
+                capacity,
+            } => code_of(
+                cx.named_pipe_create(path, super::pipe_mode(*mode), Some(*capacity))
+                    .await,
+            ),
+            Op::NamedPipeOpen {
+                path,
+                access,
+                handle,
+                no_wait,
+            } => {
+                let result = cx
+                    .named_pipe_open(path, pipe_access(*access), *no_wait)
+                    .await;
+                self.name_handle(handle, result.as_ref().ok().copied());
+                code_of(result.map(drop))
+            }
+            Op::NamedPipeAccept {
+                path,
+                handle,
+                no_wait,
+            } => {
+                let result = cx.named_pipe_accept(path, *no_wait).await;
+                self.name_handle(handle, result.as_ref().ok().copied());
+                code_of(result.map(drop))
+            }
+            Op::NamedPipeUnlink { path } => code_of(cx.named_pipe_unlink(path).await),
+            _ => unreachable!("`step` runs the ports' ops itself"),
+        };
+        self.check(step, code);
+    }
+
+    /// The out-of-line region at body position `item` of the last message received (the
+    /// first one when `item` is `None`); an empty region when there is none, which the
+    /// kernel refuses with `invalid_value`.
+    fn region(&self, item: Option<u32>) -> Ool {
+        let found = match item {
+            Some(index) => self
+                .last_regions
+                .get(index as usize)
+                .and_then(Option::as_ref),
+            None => self.last_regions.iter().flatten().next(),
+        };
+        found.cloned().unwrap_or(Ool { data: Bytes::new() })
     }
 
     async fn send(&mut self, send: &SendOp) -> ReturnCode {
@@ -238,6 +439,14 @@ impl Script {
         };
         self.check(step, ReturnCode::Success);
         self.last_reply = message.header.reply;
+        self.last_regions.clear();
+        if message.body.iter().any(|item| matches!(item, Item::Ool(_))) {
+            self.last_regions
+                .extend(message.body.iter().map(|item| match item {
+                    Item::Ool(region) => Some(region.clone()),
+                    _ => None,
+                }));
+        }
         if let Some(id) = receive.expect_id
             && message.id() != id
         {
@@ -348,6 +557,55 @@ fn limit(capacity: Capacity) -> QueueLimit {
         Capacity::Bounded(n) => QueueLimit::Bounded(n),
         Capacity::Unbounded => QueueLimit::Unbounded,
     }
+}
+
+fn width(width: MemoryWidth) -> kernel::Width {
+    match width {
+        MemoryWidth::U8 => kernel::Width::U8,
+        MemoryWidth::U16 => kernel::Width::U16,
+        MemoryWidth::U32 => kernel::Width::U32,
+        MemoryWidth::U64 => kernel::Width::U64,
+    }
+}
+
+fn pipe_access(access: PipeAccess) -> kernel::Access {
+    match access {
+        PipeAccess::Read => kernel::Access::Read,
+        PipeAccess::Write => kernel::Access::Write,
+        PipeAccess::ReadWrite => kernel::Access::ReadWrite,
+    }
+}
+
+/// How a report spells an `expect_data`.
+fn expected_data(want: &ExpectedData) -> String {
+    match want {
+        ExpectedData::Size(n) => format!("{n} bytes"),
+        _ if want.is_empty() => "no data".into(),
+        ExpectedData::Str(text) => format!("data {text:?}"),
+        ExpectedData::Bytes(bytes) => format!("data {}", hex(bytes)),
+    }
+}
+
+/// How a report spells the data a read returned, in the terms of the expectation.
+fn got_data(want: &ExpectedData, data: &[u8]) -> String {
+    let text = std::str::from_utf8(data)
+        .ok()
+        .filter(|text| !text.chars().any(char::is_control));
+    match (want, text) {
+        (ExpectedData::Size(_), _) => format!("{} bytes", data.len()),
+        _ if data.is_empty() => "no data".into(),
+        (ExpectedData::Str(_), Some(text)) => format!("data {text:?}"),
+        _ => format!("data {} ({} bytes)", hex(data), data.len()),
+    }
+}
+
+/// Bytes as hex, cut short after 64 of them.
+fn hex(bytes: &[u8]) -> String {
+    let mut text: String = bytes.iter().take(64).map(|b| format!("{b:02x}")).collect();
+    if bytes.len() > 64 {
+        text.push('…');
+    }
+    text
 }
 
 fn disposition(d: ModelDisposition) -> Disposition {

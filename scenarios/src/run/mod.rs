@@ -2,7 +2,8 @@
 //!
 //! [`prepare`] builds a [`kernel::Kernel`] from a parsed [`Scenario`]: tasks first
 //! (scripts become interpreter tasks; `program`s come from the registry), then the
-//! declared ports, sets and faults. [`execute`] runs it and gathers everything a
+//! declared ports and sets, the services' memory objects, semaphores and named pipes,
+//! and the faults. [`execute`] runs it and gathers everything a
 //! report needs: the trace, the kernel's own report, per-task and per-port figures,
 //! and every expectation with its verdict.
 
@@ -10,13 +11,15 @@ mod expectations;
 mod interpreter;
 mod log;
 mod stats;
+#[cfg(test)]
+mod tests;
 
 pub use expectations::{Check, Verdict};
 pub use interpreter::{allows, expected_text, run_script};
 pub use log::{StepFailure, StepLog};
 pub use stats::{PortStats, TaskStats};
 
-use crate::model::{Capacity, FaultAction, PortRef, Scenario, Schedule, TaskBody};
+use crate::model::{Capacity, FaultAction, PipeMode, PortRef, Scenario, Schedule, TaskBody};
 use kernel::trace::{TraceHeader, TraceRecord};
 use kernel::{Kernel, QueueLimit, RunReport, ScheduleKind, TaskExit, TaskFactory};
 use std::sync::{Arc, Mutex};
@@ -50,6 +53,14 @@ pub struct SetupError {
     pub line: u32,
     /// What failed.
     pub message: String,
+}
+
+/// The kernel's named-pipe mode for the file's.
+pub(crate) fn pipe_mode(mode: PipeMode) -> kernel::PipeMode {
+    match mode {
+        PipeMode::Fifo => kernel::PipeMode::Fifo,
+        PipeMode::Duplex => kernel::PipeMode::Duplex,
+    }
 }
 
 fn schedule_kind(schedule: Schedule) -> ScheduleKind {
@@ -133,6 +144,23 @@ pub fn prepare(
         kernel
             .allocate_port_set(&set.receiver, &set.label, &members)
             .map_err(|e| error(set.line, e.to_string()))?;
+    }
+    for memory in &scenario.memory {
+        let holders: Vec<&str> = memory.holders.iter().map(String::as_str).collect();
+        kernel
+            .create_memory_object(&memory.label, memory.size, &holders)
+            .map_err(|e| error(memory.line, e.to_string()))?;
+    }
+    for semaphore in &scenario.semaphores {
+        let holders: Vec<&str> = semaphore.holders.iter().map(String::as_str).collect();
+        kernel
+            .create_semaphore(&semaphore.label, semaphore.value, &holders)
+            .map_err(|e| error(semaphore.line, e.to_string()))?;
+    }
+    for pipe in &scenario.named_pipes {
+        kernel
+            .create_named_pipe(&pipe.path, pipe_mode(pipe.mode), Some(pipe.capacity))
+            .map_err(|e| error(pipe.line, e.to_string()))?;
     }
     for fault in &scenario.faults {
         let result = match &fault.action {

@@ -10,8 +10,9 @@
 //! interactive view: forward by one is one fold, backward by one is a
 //! `state_at`. The navigation helpers ([`Stepper::task_events`],
 //! [`Stepper::port_events`], [`Stepper::message_events`], the `next_*`/`prev_*`
-//! searches, [`Stepper::message_status_at`]) use an index of the trace built on
-//! first use.
+//! searches, [`Stepper::message_status_at`], [`Stepper::pipe_events`]) use an
+//! index of the trace built on first use. Memory objects and semaphores are ports
+//! (the kernel receives from them), so their events are among their ports'.
 //!
 //! # What `steps` counts
 //!
@@ -40,19 +41,26 @@
 //! as `Kernel::inspect` shows it; the kernel records the conversion only when the
 //! task next uses the name. A declared task's parent is learnt from its spawn (the
 //! trace's `task_created` for it was written before anyone spawned it).
+//!
+//! A memory object made by `memory_from_ool` (request id 5006) starts with unknown
+//! bytes: `memory_created` does not carry the region. Each write, and each read,
+//! makes the bytes it covers known. An unlinked named pipe stays in the fold (marked
+//! unlinked) while one of its streams is alive; the kernel forgets it at once. A
+//! named pipe's streams are recognised by their labels, `<path>#<number>`.
 
 mod checkpoints;
 mod render;
 mod state;
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
 pub mod tui;
 
 pub use checkpoints::{Checkpoints, default_spacing};
 pub use render::{describe, json, text, time};
 pub use state::{
-    BlockedSender, DeadPort, Failure, Inconsistency, Message, NameEntry, Place, Port, PortSet,
-    Receiver, Request, State, Task, TaskStatus,
+    BlockedSender, Contents, DeadPort, Failure, Handle, HandleEntry, Inconsistency, Mapping,
+    MemoryObject, Message, NameEntry, NamedPipe, Opener, Pipe, PipeEnd, Place, Port, PortSet,
+    Receiver, Request, Semaphore, ServiceWait, State, Task, TaskStatus,
 };
 
 use kernel::trace::{Event, Label, Trace, TraceHeader, TraceItem, TraceRecord};
@@ -117,6 +125,8 @@ struct Index {
     task_order: Vec<Label>,
     ports: HashMap<Label, Vec<u64>>,
     port_order: Vec<Label>,
+    pipes: HashMap<Label, Vec<u64>>,
+    pipe_order: Vec<Label>,
     messages: HashMap<u64, Vec<u64>>,
 }
 
@@ -125,11 +135,23 @@ impl Index {
         let mut index = Index::default();
         let mut tasks: Vec<&Label> = Vec::new();
         let mut ports: Vec<&Label> = Vec::new();
+        let mut pipes: Vec<&Label> = Vec::new();
         for record in records {
             tasks.clear();
             ports.clear();
+            pipes.clear();
             tasks.extend(record.task.as_ref());
             mentions(&record.event, &mut tasks, &mut ports);
+            pipes.extend(pipe_of(&record.event));
+            for pipe in pipes.iter() {
+                let seqs = index.pipes.entry((*pipe).clone()).or_insert_with(|| {
+                    index.pipe_order.push((*pipe).clone());
+                    Vec::new()
+                });
+                if seqs.last() != Some(&record.seq) {
+                    seqs.push(record.seq);
+                }
+            }
             for task in tasks.iter() {
                 let seqs = index.tasks.entry((*task).clone()).or_insert_with(|| {
                     index.task_order.push((*task).clone());
@@ -175,7 +197,7 @@ fn mentions<'a>(event: &'a Event, tasks: &mut Vec<&'a Label>, ports: &mut Vec<&'
             tasks.extend(parent.as_ref());
             ports.extend([kernel_port, notify_port]);
         }
-        Event::TaskStarted { name }
+        Event::TaskStarted { name, .. }
         | Event::TaskWoken { name, .. }
         | Event::TaskExited { name, .. }
         | Event::TaskCrashed { name, .. }
@@ -219,7 +241,7 @@ fn mentions<'a>(event: &'a Event, tasks: &mut Vec<&'a Label>, ports: &mut Vec<&'
         Event::MessageQueued { port, .. }
         | Event::MessageCached { port, .. }
         | Event::SendBlocked { port, .. }
-        | Event::ReceiveBlocked { port }
+        | Event::ReceiveBlocked { port, .. }
         | Event::MessageDestroyed { port, .. } => ports.push(port),
         Event::SendFailed { port, .. } | Event::ReceiveFailed { port, .. } => {
             ports.extend(port.as_ref())
@@ -238,6 +260,50 @@ fn mentions<'a>(event: &'a Event, tasks: &mut Vec<&'a Label>, ports: &mut Vec<&'
                 ports.push(target);
             }
         }
+        // Memory objects and semaphores are ports (received by the kernel).
+        Event::MemoryCreated { object, .. }
+        | Event::MemoryMapped { object, .. }
+        | Event::MemoryRead { object, .. }
+        | Event::MemoryWritten { object, .. }
+        | Event::MemoryUnmapped { object, .. }
+        | Event::MemoryFreed { object } => ports.push(object),
+        Event::SemaphoreCreated { semaphore, .. }
+        | Event::SemaphoreAcquired { semaphore, .. }
+        | Event::SemaphoreBlocked { semaphore }
+        | Event::SemaphoreSignalled { semaphore, .. }
+        | Event::SemaphoreDestroyed { semaphore } => ports.push(semaphore),
+        Event::PipeEndOpened { holder, .. } | Event::PipeEndClosed { holder, .. } => {
+            tasks.push(holder)
+        }
+        Event::NamedPipeConnected { client, server, .. } => tasks.extend([client, server]),
+        Event::PipeCreated { .. }
+        | Event::PipeWritten { .. }
+        | Event::PipeRead { .. }
+        | Event::PipeBlocked { .. }
+        | Event::PipeDestroyed { .. }
+        | Event::NamedPipeCreated { .. }
+        | Event::NamedPipeWaiting { .. }
+        | Event::NamedPipeOpened { .. }
+        | Event::NamedPipeUnlinked { .. } => {}
+    }
+}
+
+/// The pipe or named pipe (by path) an event is about.
+pub fn pipe_of(event: &Event) -> Option<&Label> {
+    match event {
+        Event::PipeCreated { pipe, .. }
+        | Event::PipeEndOpened { pipe, .. }
+        | Event::PipeEndClosed { pipe, .. }
+        | Event::PipeWritten { pipe, .. }
+        | Event::PipeRead { pipe, .. }
+        | Event::PipeBlocked { pipe, .. }
+        | Event::PipeDestroyed { pipe } => Some(pipe),
+        Event::NamedPipeCreated { path, .. }
+        | Event::NamedPipeWaiting { path, .. }
+        | Event::NamedPipeOpened { path, .. }
+        | Event::NamedPipeConnected { path, .. }
+        | Event::NamedPipeUnlinked { path } => Some(path),
+        _ => None,
     }
 }
 
@@ -388,6 +454,17 @@ impl Stepper {
     /// The events that name port or set `label` (a carried right included), in order.
     pub fn port_events(&self, label: &str) -> &[u64] {
         self.index().ports.get(label).map_or(&[], Vec::as_slice)
+    }
+
+    /// Every pipe label and named-pipe path the trace names, in the order it first
+    /// appears.
+    pub fn pipe_labels(&self) -> &[Label] {
+        &self.index().pipe_order
+    }
+
+    /// The events about pipe `label` or the named pipe at path `label`, in order.
+    pub fn pipe_events(&self, label: &str) -> &[u64] {
+        self.index().pipes.get(label).map_or(&[], Vec::as_slice)
     }
 
     /// The events about message `msg`, from its `notification_sent` or

@@ -2,11 +2,19 @@
 //!
 //! Both show the same things in the same order: the event itself, the tasks, the
 //! live ports with their queues and blocked senders, the dead ports, the port sets,
-//! the messages in flight outside any queue, every task's name space, and any
-//! inconsistency the fold found. Tasks, ports and sets come in creation order,
-//! names in name order, messages oldest first.
+//! the services (memory objects with their mappings and bytes, semaphores with
+//! their waiters, pipes with their buffered bytes, ends and waiting tasks, named
+//! pipes with the tasks waiting to open or accept), the messages in flight outside
+//! any queue, every task's name space and handles, and any inconsistency the fold
+//! found. Tasks, ports, sets and service objects come in creation order, names and
+//! handles in number order, messages oldest first. A section with nothing in it is
+//! left out of the text (the services', the handles') and of the JSON (the
+//! services' lists, a task's `handles`), so a run without services renders as it
+//! did before them.
 
-use super::state::{Message, Place, Receiver, State, Task, TaskStatus};
+use super::state::{
+    Contents, Message, NamedPipe, Pipe, Place, Receiver, ServiceWait, State, Task, TaskStatus,
+};
 use kernel::trace::{CarriedRight, Event, TraceHeader, TraceItem, TraceRecord};
 use serde::Serialize;
 use serde_json::Value;
@@ -122,7 +130,7 @@ fn what(event: &Event) -> String {
             }
             text
         }
-        Event::TaskStarted { name } => format!("task_started {name}"),
+        Event::TaskStarted { name, .. } => format!("task_started {name}"),
         Event::TaskWoken { name, reason } => format!("task_woken {name} ({reason})"),
         Event::SleepStarted { until_ns } => format!("sleep_started until {}", time(*until_ns)),
         Event::TaskExited { name, code } => format!("task_exited {name} with code {code}"),
@@ -158,7 +166,9 @@ fn what(event: &Event) -> String {
             name_text(*name),
             urefs_text(right, *urefs)
         ),
-        Event::NotificationRequested { port, kind, notify } => {
+        Event::NotificationRequested {
+            port, kind, notify, ..
+        } => {
             format!("notification_requested {kind} about {port}, to {notify}")
         }
         Event::MessageSent {
@@ -188,14 +198,14 @@ fn what(event: &Event) -> String {
         Event::MessageCached { msg, port, depth } => {
             format!("message_cached msg {msg} on {port} beyond its limit, depth {depth}")
         }
-        Event::SendBlocked { msg, port } => {
+        Event::SendBlocked { msg, port, .. } => {
             format!("send_blocked holding msg {msg} for {port}")
         }
         Event::SendFailed { port, code } => match port {
             Some(port) => format!("send_failed to {port}: {code}"),
             None => format!("send_failed: {code}"),
         },
-        Event::ReceiveBlocked { port } => format!("receive_blocked on {port}"),
+        Event::ReceiveBlocked { port, .. } => format!("receive_blocked on {port}"),
         Event::ReceiveFailed { port, code } => match port {
             Some(port) => format!("receive_failed on {port}: {code}"),
             None => format!("receive_failed: {code}"),
@@ -222,7 +232,110 @@ fn what(event: &Event) -> String {
         },
         Event::KernelCall { call, code } => format!("kernel_call {call}: {code}"),
         Event::FaultApplied { kind, target } => format!("fault_applied {kind} {target}"),
+        Event::MemoryCreated { object, size, .. } => {
+            format!(
+                "memory_created {object}, {}",
+                plural(u64::from(*size), "byte")
+            )
+        }
+        Event::MemoryMapped {
+            object, mapping, ..
+        } => {
+            format!("memory_mapped {object} as mapping {mapping}")
+        }
+        Event::MemoryRead {
+            object,
+            offset,
+            width,
+            value,
+        } => format!("memory_read {object} at offset {offset}, {width} bytes: {value}"),
+        Event::MemoryWritten {
+            object,
+            offset,
+            width,
+            value,
+        } => format!("memory_written {object} at offset {offset}, {width} bytes: {value}"),
+        Event::MemoryUnmapped {
+            object, mapping, ..
+        } => {
+            format!("memory_unmapped {object}, mapping {mapping}")
+        }
+        Event::MemoryFreed { object } => format!("memory_freed {object}"),
+        Event::SemaphoreCreated { semaphore, value } => {
+            format!("semaphore_created {semaphore}, value {value}")
+        }
+        Event::SemaphoreAcquired { semaphore, value } => {
+            format!("semaphore_acquired {semaphore}, value now {value}")
+        }
+        Event::SemaphoreBlocked { semaphore } => format!("semaphore_blocked on {semaphore}"),
+        Event::SemaphoreSignalled { semaphore, value } => {
+            format!("semaphore_signalled {semaphore}, value now {value}")
+        }
+        Event::SemaphoreDestroyed { semaphore } => format!("semaphore_destroyed {semaphore}"),
+        Event::PipeCreated { pipe, capacity, .. } => {
+            format!("pipe_created {pipe}, capacity {capacity} bytes")
+        }
+        Event::PipeEndOpened {
+            pipe,
+            holder,
+            handle,
+            end,
+        } => format!("pipe_end_opened {end} end of {pipe} in {holder}, handle {handle}"),
+        Event::PipeEndClosed {
+            pipe,
+            holder,
+            handle,
+            end,
+        } => format!("pipe_end_closed {end} end of {pipe} in {holder}, handle {handle}"),
+        Event::PipeWritten { pipe, bytes, depth } => format!(
+            "pipe_written {} into {pipe}: {}, depth {depth}",
+            plural(bytes.0.len() as u64, "byte"),
+            short_hex(&bytes.0)
+        ),
+        Event::PipeRead { pipe, bytes, depth } => format!(
+            "pipe_read {} from {pipe}: {}, depth {depth}",
+            plural(bytes.0.len() as u64, "byte"),
+            short_hex(&bytes.0)
+        ),
+        Event::PipeBlocked { pipe, op } => format!("pipe_blocked to {op} {pipe}"),
+        Event::PipeDestroyed { pipe } => format!("pipe_destroyed {pipe}"),
+        Event::NamedPipeCreated { path, mode, .. } => format!("named_pipe_created {path} ({mode})"),
+        Event::NamedPipeWaiting { path, access } => {
+            if &**access == "accept" {
+                format!("named_pipe_waiting to accept a client on {path}")
+            } else {
+                format!("named_pipe_waiting to open {path} for {access}")
+            }
+        }
+        Event::NamedPipeOpened { path, access } => {
+            format!("named_pipe_opened {path} for {access}")
+        }
+        Event::NamedPipeConnected {
+            path,
+            client,
+            server,
+        } => format!("named_pipe_connected {path}: client {client}, server {server}"),
+        Event::NamedPipeUnlinked { path } => format!("named_pipe_unlinked {path}"),
     }
+}
+
+/// How many bytes of a pipe's data or a memory object the text shows in hex.
+const HEX_SHOWN: usize = 32;
+
+/// Bytes in hex, the first [`HEX_SHOWN`] of them when there are more.
+fn short_hex(bytes: &[u8]) -> String {
+    let mut text: String = bytes
+        .iter()
+        .take(HEX_SHOWN)
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    if bytes.len() > HEX_SHOWN {
+        let _ = write!(text, "… ({} more)", bytes.len() - HEX_SHOWN);
+    }
+    if text.is_empty() {
+        text.push_str("none");
+    }
+    text
 }
 
 fn name_text(name: u32) -> String {
@@ -295,6 +408,11 @@ fn status_text(task: &Task, state: &State, paint: Paint) -> String {
                 time(*since_ns)
             ))
         }
+        TaskStatus::BlockedService { wait, since_ns } => paint.warn(&format!(
+            "{} since {}",
+            service_wait_text(wait),
+            time(*since_ns)
+        )),
         TaskStatus::Sleeping { until_ns, since_ns } => format!(
             "sleeping until {} (since {})",
             time(*until_ns),
@@ -304,6 +422,35 @@ fn status_text(task: &Task, state: &State, paint: Paint) -> String {
         TaskStatus::Exited { code } => paint.bad(&format!("exited with code {code}")),
         TaskStatus::Crashed { reason } => paint.bad(&format!("crashed: {reason}")),
         TaskStatus::Killed => paint.bad("killed"),
+    }
+}
+
+/// What a task waiting in a service waits for, in words.
+pub(crate) fn service_wait_text(wait: &ServiceWait) -> String {
+    match wait {
+        ServiceWait::Semaphore {
+            semaphore,
+            timeout_ms,
+        } => match timeout_ms {
+            Some(ms) => format!("waiting on semaphore {semaphore} (for at most {ms} ms)"),
+            None => format!("waiting on semaphore {semaphore}"),
+        },
+        ServiceWait::PipeRead { pipe, max } => match max {
+            Some(max) => format!("reading {pipe} (up to {})", plural(u64::from(*max), "byte")),
+            None => format!("reading {pipe}"),
+        },
+        ServiceWait::PipeWrite {
+            pipe,
+            written,
+            total,
+        } => match total {
+            Some(total) => format!("writing {pipe} ({written} of {total} bytes in)"),
+            None => format!("writing {pipe} ({written} bytes in)"),
+        },
+        ServiceWait::Open { path, access } => {
+            format!("opening named pipe {path} for {access}")
+        }
+        ServiceWait::Accept { path } => format!("accepting a client on named pipe {path}"),
     }
 }
 
@@ -485,6 +632,8 @@ pub fn text(
         }
     }
 
+    services_text(&mut out, state, paint);
+
     let elsewhere: Vec<&Message> = state
         .messages()
         .filter(|m| match &m.place {
@@ -540,6 +689,25 @@ pub fn text(
         }
     }
 
+    if tasks.iter().any(|t| !t.handles().is_empty()) {
+        let _ = writeln!(out, "\n{}", paint.bold("handles"));
+        for task in &tasks {
+            let handles = task.handles();
+            if handles.is_empty() {
+                continue;
+            }
+            let _ = writeln!(out, "  {}:", task.name);
+            let width = handles
+                .iter()
+                .map(|h| h.handle.to_string().len())
+                .max()
+                .unwrap_or(0);
+            for h in handles {
+                let _ = writeln!(out, "    {:>width$}  {}", h.handle, h.what.describe());
+            }
+        }
+    }
+
     let problems: Vec<_> = state.inconsistencies().collect();
     if !problems.is_empty() {
         let _ = writeln!(
@@ -554,6 +722,217 @@ pub fn text(
     out
 }
 
+/// How many rows of 16 bytes of a memory object the text shows.
+const MEMORY_ROWS_SHOWN: usize = 16;
+
+/// A memory object's bytes: the rows of 16 that hold anything but zeros, the
+/// first [`MEMORY_ROWS_SHOWN`] of them.
+fn memory_rows(contents: &Contents, paint: Paint) -> Vec<String> {
+    let len = contents.len();
+    let zero_row = |start: usize| match contents.known() {
+        Some(bytes) => bytes[start..(start + 16).min(len)].iter().all(|b| *b == 0),
+        None => (start..(start + 16).min(len)).all(|at| contents.byte(at) == Some(0)),
+    };
+    let rows: Vec<usize> = (0..len).step_by(16).filter(|&at| !zero_row(at)).collect();
+    if rows.is_empty() {
+        return vec![paint.dim("all zero")];
+    }
+    let mut lines: Vec<String> = rows
+        .iter()
+        .take(MEMORY_ROWS_SHOWN)
+        .map(|&start| {
+            let hex = contents.hex_range(start, start + 16);
+            let pairs: Vec<&str> = hex
+                .as_bytes()
+                .chunks(2)
+                .map(|pair| std::str::from_utf8(pair).unwrap_or("??"))
+                .collect();
+            format!("{start:#06x}  {}", pairs.join(" "))
+        })
+        .collect();
+    if rows.len() > MEMORY_ROWS_SHOWN {
+        lines.push(paint.dim(&format!(
+            "… {} more rows not shown (--json lists every byte)",
+            rows.len() - MEMORY_ROWS_SHOWN
+        )));
+    }
+    if rows.len() < len.div_ceil(16) {
+        lines.push(paint.dim("(the rows not shown are zero)"));
+    }
+    lines
+}
+
+fn names(labels: &[kernel::trace::Label]) -> String {
+    labels
+        .iter()
+        .map(|l| l.to_string())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn pipe_line(pipe: &Pipe, paint: Paint) -> String {
+    let mut line = format!(
+        "  {}: capacity {}, {} buffered",
+        paint.bold(&pipe.label),
+        pipe.capacity,
+        plural(pipe.buffered.len() as u64, "byte")
+    );
+    if !pipe.buffered.is_empty() {
+        let bytes: Vec<u8> = pipe.buffered.iter().copied().collect();
+        let _ = write!(line, " ({})", short_hex(&bytes));
+    }
+    if let Some(path) = &pipe.named {
+        let _ = write!(line, ", a stream of named pipe {path}");
+    }
+    line
+}
+
+fn named_pipe_line(named: &NamedPipe, paint: Paint) -> String {
+    let mut line = format!("  {}: {}", paint.bold(&named.path), named.mode);
+    if named.unlinked {
+        let _ = write!(line, ", {}", paint.dim("unlinked"));
+    }
+    if named.streams.is_empty() {
+        line.push_str(", no streams");
+    } else {
+        let _ = write!(line, ", streams {}", names(&named.streams));
+    }
+    line
+}
+
+/// The services' sections: memory objects, semaphores, pipes, named pipes (each
+/// only when there is one).
+fn services_text(out: &mut String, state: &State, paint: Paint) {
+    let memory: Vec<_> = state.memory_objects().collect();
+    if !memory.is_empty() {
+        let _ = writeln!(
+            out,
+            "\n{}",
+            paint.bold(&format!("memory objects ({})", memory.len()))
+        );
+        for object in memory {
+            let mut line = format!(
+                "  {}: {}",
+                paint.bold(&object.label),
+                plural(u64::from(object.size), "byte")
+            );
+            if object.mappings.is_empty() {
+                line.push_str(", not mapped");
+            } else {
+                let mapped: Vec<String> = object
+                    .mappings
+                    .iter()
+                    .map(|m| format!("{} (mapping {})", m.holder, m.handle))
+                    .collect();
+                let _ = write!(line, ", mapped by {}", mapped.join(", "));
+            }
+            let unknown = object.contents.unknown_count();
+            if unknown > 0 {
+                let _ = write!(
+                    line,
+                    ", {} unknown (an out-of-line region's, which the trace does not carry)",
+                    plural(unknown, "byte")
+                );
+            }
+            let _ = writeln!(out, "{line}");
+            for row in memory_rows(&object.contents, paint) {
+                let _ = writeln!(out, "    {row}");
+            }
+        }
+    }
+
+    let semaphores: Vec<_> = state.semaphores().collect();
+    if !semaphores.is_empty() {
+        let _ = writeln!(
+            out,
+            "\n{}",
+            paint.bold(&format!("semaphores ({})", semaphores.len()))
+        );
+        for semaphore in semaphores {
+            let mut line = format!(
+                "  {}: value {}",
+                paint.bold(&semaphore.label),
+                semaphore.value
+            );
+            if !semaphore.waiters.is_empty() {
+                let _ = write!(
+                    line,
+                    ", {}",
+                    paint.warn(&format!("waiters {}", names(&semaphore.waiters)))
+                );
+            }
+            let _ = writeln!(out, "{line}");
+        }
+    }
+
+    let pipes: Vec<_> = state.pipes().collect();
+    if !pipes.is_empty() {
+        let _ = writeln!(out, "\n{}", paint.bold(&format!("pipes ({})", pipes.len())));
+        for pipe in pipes {
+            let _ = writeln!(out, "{}", pipe_line(pipe, paint));
+            for side in ["read", "write"] {
+                let ends: Vec<String> = pipe
+                    .ends
+                    .iter()
+                    .filter(|e| &*e.end == side)
+                    .map(|e| format!("{} (handle {})", e.holder, e.handle))
+                    .collect();
+                let ends = if ends.is_empty() {
+                    paint.dim("none open")
+                } else {
+                    ends.join(", ")
+                };
+                let _ = writeln!(out, "    {side} ends: {ends}");
+            }
+            if !pipe.waiting_readers.is_empty() {
+                let _ = writeln!(
+                    out,
+                    "    {}",
+                    paint.warn(&format!("waiting readers {}", names(&pipe.waiting_readers)))
+                );
+            }
+            if !pipe.waiting_writers.is_empty() {
+                let _ = writeln!(
+                    out,
+                    "    {}",
+                    paint.warn(&format!("waiting writers {}", names(&pipe.waiting_writers)))
+                );
+            }
+        }
+    }
+
+    let named: Vec<_> = state.named_pipes().collect();
+    if !named.is_empty() {
+        let _ = writeln!(
+            out,
+            "\n{}",
+            paint.bold(&format!("named pipes ({})", named.len()))
+        );
+        for n in named {
+            let _ = writeln!(out, "{}", named_pipe_line(n, paint));
+            if !n.openers.is_empty() {
+                let openers: Vec<String> = n
+                    .openers
+                    .iter()
+                    .map(|o| format!("{} (for {})", o.task, o.access))
+                    .collect();
+                let _ = writeln!(
+                    out,
+                    "    {}",
+                    paint.warn(&format!("waiting to open: {}", openers.join(", ")))
+                );
+            }
+            if !n.acceptors.is_empty() {
+                let _ = writeln!(
+                    out,
+                    "    {}",
+                    paint.warn(&format!("waiting to accept: {}", names(&n.acceptors)))
+                );
+            }
+        }
+    }
+}
+
 #[derive(Serialize)]
 struct TaskJson<'a> {
     #[serde(flatten)]
@@ -561,6 +940,8 @@ struct TaskJson<'a> {
     /// Blocked time up to the state's time, the current wait included.
     blocked_ns_now: u64,
     space: Vec<super::state::NameEntry>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    handles: Vec<super::state::HandleEntry>,
 }
 
 #[derive(Serialize)]
@@ -577,6 +958,14 @@ struct StateJson<'a> {
     dead_ports: Vec<&'a super::state::DeadPort>,
     sets: Vec<&'a super::state::PortSet>,
     messages: Vec<&'a Message>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    memory_objects: Vec<&'a super::state::MemoryObject>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    semaphores: Vec<&'a super::state::Semaphore>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pipes: Vec<&'a Pipe>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    named_pipes: Vec<&'a NamedPipe>,
     inconsistencies: Vec<&'a super::state::Inconsistency>,
 }
 
@@ -606,12 +995,17 @@ pub fn json(header: &TraceHeader, state: &State, event: Option<&TraceRecord>, la
                 task,
                 blocked_ns_now: task.blocked_ns_at(state.t_ns()),
                 space: state.space(&task.name),
+                handles: task.handles(),
             })
             .collect(),
         ports: state.ports().collect(),
         dead_ports: state.dead_ports().collect(),
         sets: state.sets().collect(),
         messages: state.messages().collect(),
+        memory_objects: state.memory_objects().collect(),
+        semaphores: state.semaphores().collect(),
+        pipes: state.pipes().collect(),
+        named_pipes: state.named_pipes().collect(),
         inconsistencies: state.inconsistencies().collect(),
     };
     serde_json::to_value(&document).unwrap_or(Value::Null)

@@ -2,21 +2,28 @@
 //!
 //! [`State`] is what the kernel looked like after some event: tasks and what each
 //! waits on, live ports with their queues, blocked senders and notification
-//! requests, dead ports with why they died, port sets, every task's name space, and
-//! the messages still in the kernel. [`State::apply`] folds one [`TraceRecord`] into
+//! requests, dead ports with why they died, port sets, every task's name space and
+//! handles, the messages still in the kernel, and the services' objects: memory
+//! objects (size, mappings, bytes), semaphores (value, waiters), pipes (buffered
+//! bytes, open ends, waiting readers and writers) and named pipes (mode, whether
+//! unlinked, who waits to open or accept). [`State::apply`] folds one [`TraceRecord`] into
 //! it. The fold never panics: an event that makes no sense for the state so far (a
 //! message received that was never sent, a right for a task that does not exist) is
 //! kept as an [`Inconsistency`] and the fold goes on with what it can do.
 //!
-//! Cloning a state is cheap: tasks, ports and messages sit behind `Arc`s and are
+//! Cloning a state is cheap: tasks, ports, messages and service objects sit behind
+//! `Arc`s and are
 //! copied only when an event changes them (copy on write), and the lists that only
 //! grow (dead ports, inconsistencies) share their full chunks. That is what makes a
 //! checkpoint every few thousand events affordable on a million-event trace.
+
+mod services;
 
 use kernel::trace::{CarriedRight, Event, Label, TraceItem, TraceRecord};
 use ports::RightKind;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::fmt::Write;
 use std::sync::Arc;
 
 /// What a task is doing, as far as the trace says.
@@ -43,6 +50,13 @@ pub enum TaskStatus {
         /// When the wait began.
         since_ns: u64,
     },
+    /// Waiting inside a kernel service (a semaphore, a pipe, a named pipe).
+    BlockedService {
+        /// What it waits for.
+        wait: ServiceWait,
+        /// When the wait began.
+        since_ns: u64,
+    },
     /// Asleep until `until_ns`.
     Sleeping {
         /// When it wakes.
@@ -66,14 +80,15 @@ pub enum TaskStatus {
 
 impl TaskStatus {
     /// The state's class, spelled as `kernel::inspect::TaskInfo::state` spells it:
-    /// `not_started`, `ready`, `blocked_send`, `blocked_receive`, `sleeping`,
-    /// `exited`, `crashed`, `killed`.
+    /// `not_started`, `ready`, `blocked_send`, `blocked_receive`,
+    /// `blocked_service`, `sleeping`, `exited`, `crashed`, `killed`.
     pub fn class(&self) -> &'static str {
         match self {
             TaskStatus::NotStarted => "not_started",
             TaskStatus::Ready => "ready",
             TaskStatus::BlockedSend { .. } => "blocked_send",
             TaskStatus::BlockedReceive { .. } => "blocked_receive",
+            TaskStatus::BlockedService { .. } => "blocked_service",
             TaskStatus::Sleeping { .. } => "sleeping",
             TaskStatus::Exited { .. } => "exited",
             TaskStatus::Crashed { .. } => "crashed",
@@ -94,10 +109,52 @@ impl TaskStatus {
         match self {
             TaskStatus::BlockedSend { since_ns, .. }
             | TaskStatus::BlockedReceive { since_ns, .. }
+            | TaskStatus::BlockedService { since_ns, .. }
             | TaskStatus::Sleeping { since_ns, .. } => Some(*since_ns),
             _ => None,
         }
     }
+}
+
+/// What a task waits for inside a kernel service.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "on", rename_all = "snake_case")]
+pub enum ServiceWait {
+    /// `semaphore_wait`: a unit of the semaphore.
+    Semaphore {
+        /// The semaphore.
+        semaphore: Label,
+        /// The wait's bound, for a `semaphore_timedwait` (from the request).
+        timeout_ms: Option<u64>,
+    },
+    /// `pipe_read` on an empty pipe (or behind other readers).
+    PipeRead {
+        /// The pipe.
+        pipe: Label,
+        /// The most bytes the read returns (from the request).
+        max: Option<u32>,
+    },
+    /// `pipe_write` on a full pipe: room for the rest of its bytes.
+    PipeWrite {
+        /// The pipe.
+        pipe: Label,
+        /// Bytes of this write already in the pipe.
+        written: u32,
+        /// The write's size (from the request).
+        total: Option<u32>,
+    },
+    /// `named_pipe_open`: the other side of a FIFO, or a server of a duplex pipe.
+    Open {
+        /// The named pipe's path.
+        path: Label,
+        /// `read`, `write` or `read_write`.
+        access: Label,
+    },
+    /// `named_pipe_accept`: a client of a duplex named pipe.
+    Accept {
+        /// The named pipe's path.
+        path: Label,
+    },
 }
 
 /// The last call of a task that failed.
@@ -139,6 +196,78 @@ pub struct Task {
     /// Its name space as recorded: name → entry.
     #[serde(skip)]
     space: BTreeMap<u32, RawEntry>,
+    /// Its handles (memory mappings, pipe ends): handle → what it is.
+    #[serde(skip)]
+    handles: BTreeMap<u32, Handle>,
+    /// The kernel-port request it is inside, from its receipt by the kernel to its
+    /// `kernel_call`.
+    #[serde(skip)]
+    call: Option<Call>,
+}
+
+/// A kernel-port request being served.
+#[derive(Clone, Debug, PartialEq)]
+struct Call {
+    /// `msgh_id`: 5001… for the services.
+    id: i32,
+    /// Its arguments.
+    body: Arc<[TraceItem]>,
+    /// Bytes the call has put into a pipe so far (a `pipe_write`).
+    written: u32,
+}
+
+impl Call {
+    fn u32_at(&self, at: usize) -> Option<u32> {
+        match self.body.get(at) {
+            Some(TraceItem::U32(v)) => Some(*v),
+            _ => None,
+        }
+    }
+}
+
+/// What a task-local handle stands for.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Handle {
+    /// A mapping of a memory object.
+    Mapping {
+        /// The object.
+        object: Label,
+    },
+    /// A pipe end: the pipe it reads, the pipe it writes, or both (a FIFO opened
+    /// for both, a duplex instance's end).
+    Pipe {
+        /// The pipe read through it.
+        read: Option<Label>,
+        /// The pipe written through it.
+        write: Option<Label>,
+    },
+}
+
+impl Handle {
+    /// The handle as `kernel::inspect::Inspector::handles` spells it: `mapping
+    /// <object>`, `read <pipe>`, `write <pipe>`, `read <pipe> write <pipe>`.
+    pub fn describe(&self) -> String {
+        match self {
+            Handle::Mapping { object } => format!("mapping {object}"),
+            Handle::Pipe { read, write } => match (read, write) {
+                (Some(r), Some(w)) => format!("read {r} write {w}"),
+                (Some(r), None) => format!("read {r}"),
+                (None, Some(w)) => format!("write {w}"),
+                (None, None) => "closed".to_string(),
+            },
+        }
+    }
+}
+
+/// One handle of a task.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct HandleEntry {
+    /// Its number in the task's handle table.
+    pub handle: u32,
+    /// What it stands for.
+    #[serde(flatten)]
+    pub what: Handle,
 }
 
 impl Task {
@@ -154,6 +283,17 @@ impl Task {
     /// How many names its space holds.
     pub fn names(&self) -> usize {
         self.space.len()
+    }
+
+    /// Its handles (memory mappings, pipe ends), by number.
+    pub fn handles(&self) -> Vec<HandleEntry> {
+        self.handles
+            .iter()
+            .map(|(handle, what)| HandleEntry {
+                handle: *handle,
+                what: what.clone(),
+            })
+            .collect()
     }
 }
 
@@ -340,6 +480,259 @@ pub struct Message {
     pub place: Place,
 }
 
+/// A memory object's bytes as far as the trace tells them: a zeroed object's are
+/// all known, an object made from an out-of-line region starts unknown (the trace
+/// does not carry the region), and every write or read makes the bytes it covers
+/// known. In JSON, a hex string with `??` for each unknown byte.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Contents {
+    bytes: Vec<u8>,
+    /// The unknown bytes: sorted, disjoint, non-empty ranges `[start, end)`.
+    unknown: Vec<(u32, u32)>,
+}
+
+impl Contents {
+    /// `size` zero bytes.
+    pub fn zeroed(size: u32) -> Contents {
+        Contents {
+            bytes: vec![0; size as usize],
+            unknown: Vec::new(),
+        }
+    }
+
+    /// `size` unknown bytes.
+    pub fn unknown(size: u32) -> Contents {
+        Contents {
+            bytes: vec![0; size as usize],
+            unknown: if size == 0 {
+                Vec::new()
+            } else {
+                vec![(0, size)]
+            },
+        }
+    }
+
+    /// The size in bytes.
+    pub fn len(&self) -> usize {
+        self.bytes.len()
+    }
+
+    /// True for an object of no bytes.
+    pub fn is_empty(&self) -> bool {
+        self.bytes.is_empty()
+    }
+
+    /// Byte `at`, if the trace told it (`None` also past the end).
+    pub fn byte(&self, at: usize) -> Option<u8> {
+        let known = !self
+            .unknown
+            .iter()
+            .any(|&(start, end)| (start as usize..end as usize).contains(&at));
+        self.bytes.get(at).copied().filter(|_| known)
+    }
+
+    /// Every byte, when the trace told them all.
+    pub fn known(&self) -> Option<&[u8]> {
+        self.unknown.is_empty().then_some(self.bytes.as_slice())
+    }
+
+    /// How many bytes the trace has not told.
+    pub fn unknown_count(&self) -> u64 {
+        self.unknown
+            .iter()
+            .map(|&(start, end)| u64::from(end - start))
+            .sum()
+    }
+
+    /// Writes `data` at `offset` (clipped to the object); the bytes become known.
+    fn write(&mut self, offset: u32, data: &[u8]) {
+        let start = (offset as usize).min(self.bytes.len());
+        let end = start.saturating_add(data.len()).min(self.bytes.len());
+        self.bytes[start..end].copy_from_slice(&data[..end - start]);
+        self.forget_unknown(start as u32, end as u32);
+    }
+
+    /// Learns `data` at `offset` from a read: unknown bytes become known; returns
+    /// the first known byte that differs, as (offset, the fold's byte).
+    fn learn(&mut self, offset: u32, data: &[u8]) -> Option<(usize, u8)> {
+        let conflict = data.iter().enumerate().find_map(|(i, b)| {
+            let at = offset as usize + i;
+            self.byte(at)
+                .filter(|known| known != b)
+                .map(|known| (at, known))
+        });
+        self.write(offset, data);
+        conflict
+    }
+
+    fn forget_unknown(&mut self, start: u32, end: u32) {
+        if start >= end || self.unknown.is_empty() {
+            return;
+        }
+        let mut kept = Vec::with_capacity(self.unknown.len() + 1);
+        for &(a, b) in &self.unknown {
+            if b <= start || a >= end {
+                kept.push((a, b));
+                continue;
+            }
+            if a < start {
+                kept.push((a, start));
+            }
+            if b > end {
+                kept.push((end, b));
+            }
+        }
+        self.unknown = kept;
+    }
+
+    /// Lower-case hex, `??` for an unknown byte.
+    pub fn hex(&self) -> String {
+        self.hex_range(0, self.bytes.len())
+    }
+
+    /// Bytes `start..end` as [`Contents::hex`] writes them.
+    pub fn hex_range(&self, start: usize, end: usize) -> String {
+        let end = end.min(self.bytes.len());
+        let mut out = String::with_capacity(end.saturating_sub(start) * 2);
+        for at in start..end {
+            match self.byte(at) {
+                Some(b) => {
+                    let _ = write!(out, "{b:02x}");
+                }
+                None => out.push_str("??"),
+            }
+        }
+        out
+    }
+}
+
+impl Serialize for Contents {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.hex())
+    }
+}
+
+/// A task's mapping of a memory object.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Mapping {
+    /// The task.
+    pub holder: Label,
+    /// Its mapping handle.
+    pub handle: u32,
+}
+
+/// A live memory object (its port is a live port whose receiver is the kernel).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct MemoryObject {
+    /// Its label (its port's).
+    pub label: Label,
+    /// The event that made it.
+    pub created_at: u64,
+    /// Its size in bytes.
+    pub size: u32,
+    /// The tasks mapping it, in the order they mapped it.
+    pub mappings: Vec<Mapping>,
+    /// Its bytes.
+    pub contents: Contents,
+}
+
+/// A live semaphore (its port is a live port whose receiver is the kernel).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Semaphore {
+    /// Its label (its port's).
+    pub label: Label,
+    /// The event that made it.
+    pub created_at: u64,
+    /// Its count.
+    pub value: u32,
+    /// Tasks waiting, first come first served.
+    pub waiters: Vec<Label>,
+}
+
+/// One open end of a pipe.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct PipeEnd {
+    /// The task holding it.
+    pub holder: Label,
+    /// Its handle in that task.
+    pub handle: u32,
+    /// `read` or `write`.
+    pub end: Label,
+}
+
+/// Bytes, written in JSON as lower-case hex.
+fn hex_bytes<S: serde::Serializer>(bytes: &VecDeque<u8>, serializer: S) -> Result<S::Ok, S::Error> {
+    let mut hex = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        let _ = write!(hex, "{b:02x}");
+    }
+    serializer.serialize_str(&hex)
+}
+
+/// A live pipe: an ordinary pipe, a FIFO's stream, or one direction of a duplex
+/// named pipe's instance.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Pipe {
+    /// Its label (`pipe5`, or `path#5` for a named pipe's stream).
+    pub label: Label,
+    /// The event that made it.
+    pub created_at: u64,
+    /// Its capacity in bytes.
+    pub capacity: u32,
+    /// The path of the named pipe it is a stream of.
+    pub named: Option<Label>,
+    /// The bytes buffered, oldest first.
+    #[serde(serialize_with = "hex_bytes")]
+    pub buffered: VecDeque<u8>,
+    /// Its open ends, in the order they were opened.
+    pub ends: Vec<PipeEnd>,
+    /// Tasks waiting to read, first come first served.
+    pub waiting_readers: Vec<Label>,
+    /// Tasks waiting to write, first come first served.
+    pub waiting_writers: Vec<Label>,
+}
+
+impl Pipe {
+    /// Open read ends.
+    pub fn readers(&self) -> usize {
+        self.ends.iter().filter(|e| &*e.end == "read").count()
+    }
+
+    /// Open write ends.
+    pub fn writers(&self) -> usize {
+        self.ends.iter().filter(|e| &*e.end == "write").count()
+    }
+}
+
+/// A task waiting to open a named pipe.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Opener {
+    /// The task.
+    pub task: Label,
+    /// `read`, `write` or `read_write`.
+    pub access: Label,
+}
+
+/// A named pipe: its path in the kernel's name space, until it is unlinked, and
+/// after that as long as one of its streams is alive.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct NamedPipe {
+    /// Its path.
+    pub path: Label,
+    /// The event that made it.
+    pub created_at: u64,
+    /// `fifo` or `duplex`.
+    pub mode: Label,
+    /// True once its name was removed (its open ends keep working).
+    pub unlinked: bool,
+    /// Tasks waiting in `open`, first come first served.
+    pub openers: Vec<Opener>,
+    /// Servers waiting in `accept`, first come first served.
+    pub acceptors: Vec<Label>,
+    /// Its live streams (pipes), in creation order.
+    pub streams: Vec<Label>,
+}
+
 /// An event that makes no sense for the state before it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Inconsistency {
@@ -416,6 +809,17 @@ pub struct State {
     /// The last `task_started`: a spawn shows as it, then the parent's right to the
     /// child's kernel port.
     last_started: Option<(u64, Label)>,
+    /// Live memory objects by the event that made them (creation order).
+    memory: BTreeMap<u64, Arc<MemoryObject>>,
+    memory_index: HashMap<Label, u64>,
+    semaphores: BTreeMap<u64, Arc<Semaphore>>,
+    semaphore_index: HashMap<Label, u64>,
+    pipes: BTreeMap<u64, Arc<Pipe>>,
+    pipe_index: HashMap<Label, u64>,
+    /// Named pipes, linked or with a live stream, by the event that made them.
+    named_pipes: BTreeMap<u64, Arc<NamedPipe>>,
+    /// Linked named pipes by path.
+    named_index: HashMap<Label, u64>,
 }
 
 impl State {
@@ -574,6 +978,58 @@ impl State {
             .collect()
     }
 
+    /// Every live memory object, in creation order.
+    pub fn memory_objects(&self) -> impl Iterator<Item = &MemoryObject> + '_ {
+        self.memory.values().map(|m| &**m)
+    }
+
+    /// The live memory object labelled `label`.
+    pub fn memory_object(&self, label: &str) -> Option<&MemoryObject> {
+        self.memory_index
+            .get(label)
+            .and_then(|k| self.memory.get(k))
+            .map(|m| &**m)
+    }
+
+    /// Every live semaphore, in creation order.
+    pub fn semaphores(&self) -> impl Iterator<Item = &Semaphore> + '_ {
+        self.semaphores.values().map(|s| &**s)
+    }
+
+    /// The live semaphore labelled `label`.
+    pub fn semaphore(&self, label: &str) -> Option<&Semaphore> {
+        self.semaphore_index
+            .get(label)
+            .and_then(|k| self.semaphores.get(k))
+            .map(|s| &**s)
+    }
+
+    /// Every live pipe, in creation order.
+    pub fn pipes(&self) -> impl Iterator<Item = &Pipe> + '_ {
+        self.pipes.values().map(|p| &**p)
+    }
+
+    /// The live pipe labelled `label`.
+    pub fn pipe(&self, label: &str) -> Option<&Pipe> {
+        self.pipe_index
+            .get(label)
+            .and_then(|k| self.pipes.get(k))
+            .map(|p| &**p)
+    }
+
+    /// Every named pipe still linked or with a live stream, in creation order.
+    pub fn named_pipes(&self) -> impl Iterator<Item = &NamedPipe> + '_ {
+        self.named_pipes.values().map(|n| &**n)
+    }
+
+    /// The named pipe linked at `path`.
+    pub fn named_pipe(&self, path: &str) -> Option<&NamedPipe> {
+        self.named_index
+            .get(path)
+            .and_then(|k| self.named_pipes.get(k))
+            .map(|n| &**n)
+    }
+
     // ----- the fold ----------------------------------------------------------------
 
     /// Applies one event. Events must come in order; one that does not follow the
@@ -625,9 +1081,11 @@ impl State {
                     blocked_ns: 0,
                     last_failure: None,
                     space: BTreeMap::new(),
+                    handles: BTreeMap::new(),
+                    call: None,
                 }));
             }
-            Event::TaskStarted { name } => {
+            Event::TaskStarted { name, .. } => {
                 self.last_started = Some((seq, name.clone()));
                 if let Some(task) = self.task_mut(seq, name) {
                     if task.status == TaskStatus::NotStarted {
@@ -642,6 +1100,7 @@ impl State {
                 }
             }
             Event::TaskWoken { name, .. } => {
+                self.leave_service_wait(name);
                 if let Some(task) = self.task_mut(seq, name) {
                     match task.status.waiting_since() {
                         Some(since) => {
@@ -892,7 +1351,9 @@ impl State {
                     );
                 }
             }
-            Event::NotificationRequested { port, kind, notify } => {
+            Event::NotificationRequested {
+                port, kind, notify, ..
+            } => {
                 let request = Request {
                     kind: kind.clone(),
                     notify: notify.clone(),
@@ -961,7 +1422,7 @@ impl State {
             Event::MessageCached { msg, port, depth } => {
                 self.queue_message(seq, *msg, port, *depth, true)
             }
-            Event::SendBlocked { msg, port } => {
+            Event::SendBlocked { msg, port, .. } => {
                 let Some(task) = self.actor(seq, actor, "send_blocked") else {
                     return;
                 };
@@ -1007,7 +1468,7 @@ impl State {
                 }
                 self.note_failure(seq, &task, "send", *code);
             }
-            Event::ReceiveBlocked { port } => {
+            Event::ReceiveBlocked { port, .. } => {
                 let Some(task) = self.actor(seq, actor, "receive_blocked") else {
                     return;
                 };
@@ -1050,6 +1511,9 @@ impl State {
                 {
                     self.count_call(seq, receiver);
                 }
+                if &**receiver == "kernel" {
+                    self.begin_call(*msg);
+                }
                 if &**receiver != "kernel" && !self.task_index.contains_key(receiver) {
                     self.inconsistent(
                         seq,
@@ -1076,11 +1540,44 @@ impl State {
                 });
             }
             Event::KernelCall { call, code } => {
+                if let Some(task) = actor
+                    && let Some(&i) = self.task_index.get(task)
+                    && self.tasks[i].call.is_some()
+                {
+                    Arc::make_mut(&mut self.tasks[i]).call = None;
+                }
                 if *code != ports::ReturnCode::Success
                     && let Some(task) = self.actor(seq, actor, "kernel_call")
                 {
                     self.note_failure(seq, &task, call, *code);
                 }
+            }
+            Event::MemoryCreated { .. }
+            | Event::MemoryMapped { .. }
+            | Event::MemoryRead { .. }
+            | Event::MemoryWritten { .. }
+            | Event::MemoryUnmapped { .. }
+            | Event::MemoryFreed { .. } => self.apply_memory(seq, actor, &record.event),
+            Event::SemaphoreCreated { .. }
+            | Event::SemaphoreAcquired { .. }
+            | Event::SemaphoreBlocked { .. }
+            | Event::SemaphoreSignalled { .. }
+            | Event::SemaphoreDestroyed { .. } => {
+                self.apply_semaphore(seq, now, actor, &record.event)
+            }
+            Event::PipeCreated { .. }
+            | Event::PipeEndOpened { .. }
+            | Event::PipeEndClosed { .. }
+            | Event::PipeWritten { .. }
+            | Event::PipeRead { .. }
+            | Event::PipeBlocked { .. }
+            | Event::PipeDestroyed { .. } => self.apply_pipe(seq, now, actor, &record.event),
+            Event::NamedPipeCreated { .. }
+            | Event::NamedPipeWaiting { .. }
+            | Event::NamedPipeOpened { .. }
+            | Event::NamedPipeConnected { .. }
+            | Event::NamedPipeUnlinked { .. } => {
+                self.apply_named_pipe(seq, now, actor, &record.event)
             }
             Event::FaultApplied { kind, target } => {
                 let known = match &**kind {
@@ -1190,6 +1687,9 @@ impl State {
     }
 
     fn end_task(&mut self, seq: u64, now: u64, name: &str, end: TaskStatus) {
+        if self.task(name).is_some_and(|t| !t.status.is_ended()) {
+            self.leave_service_wait(name);
+        }
         let Some(task) = self.task_mut(seq, name) else {
             return;
         };

@@ -52,7 +52,10 @@ impl Events {
         .port(None, &notify_port, name, "5")
         .right(None, name, 0x101, &kernel_port, "send", 1)
         .right(None, name, 0x201, &notify_port, "receive", 0)
-        .kernel(Event::TaskStarted { name: label(name) })
+        .kernel(Event::TaskStarted {
+            name: label(name),
+            by: None,
+        })
     }
 
     fn port(&mut self, by: Option<&str>, port: &str, receiver: &str, capacity: &str) -> &mut Self {
@@ -227,6 +230,7 @@ fn a_blocked_sender_holds_its_message_until_a_slot_frees() {
             Event::SendBlocked {
                 msg: 2,
                 port: label("requests"),
+                until_ns: None,
             },
         );
     let blocked = events.state();
@@ -354,6 +358,7 @@ fn events_about_tasks_ports_and_messages_that_do_not_exist_are_kept_as_inconsist
             Event::SendBlocked {
                 msg: 1,
                 port: label("requests"),
+                until_ns: None,
             },
         );
     let state = events.state();
@@ -396,6 +401,7 @@ fn a_port_set_lists_its_members_until_they_leave_and_it_is_destroyed() {
             Some("server"),
             Event::ReceiveBlocked {
                 port: label("inbox"),
+                until_ns: None,
             },
         );
     let state = events.state();
@@ -444,6 +450,8 @@ fn a_notification_request_is_pending_until_its_notification_is_sent() {
             port: label("requests"),
             kind: label("no_senders"),
             notify: label("server.notify"),
+            name: 0,
+            sync: 0,
         },
     );
     let pending = events.state();
@@ -600,6 +608,7 @@ fn steps_count_each_send_receive_sleep_and_kernel_call_once() {
             Some("client"),
             Event::ReceiveBlocked {
                 port: label("client.notify"),
+                until_ns: None,
             },
         )
         .send("server", 4, "client.notify", Vec::new())
@@ -642,6 +651,7 @@ fn a_spawn_is_the_parents_call_and_names_the_parent() {
     events
         .kernel(Event::TaskStarted {
             name: label("child"),
+            by: None,
         })
         .right(Some("client"), "client", 0x401, "child.kernel", "send", 1);
     let state = events.state();
@@ -660,6 +670,7 @@ fn an_ended_task_keeps_its_blocked_time_and_its_end() {
             Some("server"),
             Event::ReceiveBlocked {
                 port: label("requests"),
+                until_ns: None,
             },
         )
         .at(2_000_000)
@@ -1115,5 +1126,307 @@ fn every_event_kind_has_a_line() {
             "{line}"
         );
         assert!(!line.contains('\n'), "{line}");
+    }
+}
+
+// ----- the services ------------------------------------------------------------------
+
+/// A run that leaves every service in a telling state at 5 ms, then undoes it all
+/// by 10 ms: a memory object two tasks map (one written), another made from an
+/// out-of-line region (its bytes unknown to the trace but where written), a
+/// semaphore with a waiter, a pipe with bytes buffered and a writer waiting for
+/// room, a child holding inherited pipe ends, a FIFO with a reader waiting to open
+/// it, a duplex named pipe with a server waiting to accept.
+pub(crate) fn services_tour() -> Trace {
+    use kernel::{
+        Access, Disposition, Item, Kernel, Message, Ool, PipeMode, PortItem, QueueLimit,
+        ReceiveOptions, ReceivePolicy, SendPolicy, Width,
+    };
+    let mut k = Kernel::builder().trace(true).build();
+    k.spawn("maker", |cx| async move {
+        let board = cx.memory_create(32, Some("board")).await?;
+        let mapping = cx.memory_map(board).await?;
+        cx.memory_write(mapping, 4, Width::U32, 0xc0ff_ee00).await?;
+        let turn = cx.semaphore_create(0, Some("turn")).await?;
+        let inbox = cx.lookup("waiter.in").ok_or("no inbox")?;
+        for right in [board, turn] {
+            let message = Message::new(inbox, 1).with(Item::Port(PortItem {
+                name: right,
+                disposition: Disposition::CopySend,
+            }));
+            cx.send(message, SendPolicy::Block).await?;
+        }
+        let region = Ool {
+            data: bytes::Bytes::from(vec![0xab; 40]),
+        };
+        let to = cx.lookup("copier.in").ok_or("no inbox")?;
+        cx.send(
+            Message::new(to, 2).with(Item::Ool(region)),
+            SendPolicy::Block,
+        )
+        .await?;
+        let (read, write) = cx.pipe(Some(8)).await?;
+        cx.spawn("child", move |cx| async move {
+            cx.sleep(10).await;
+            let _ = cx.pipe_read(read, 64, false).await?;
+            let _ = cx.pipe_read(read, 64, false).await?;
+            Ok::<(), kernel::Error>(())
+        })
+        .await?;
+        cx.pipe_write(write, bytes::Bytes::from_static(b"hello, world"), false)
+            .await?;
+        cx.semaphore_signal(turn).await?;
+        Ok::<(), kernel::Error>(())
+    });
+    k.spawn("waiter", |cx| async move {
+        let inbox = cx.lookup("waiter.in").ok_or("no inbox")?;
+        let mut rights = Vec::new();
+        for _ in 0..2 {
+            let message = cx
+                .receive(inbox, ReceivePolicy::Block, ReceiveOptions::default())
+                .await?;
+            if let Some(Item::Port(item)) = message.body.first() {
+                rights.push(item.name);
+            }
+        }
+        let mapping = cx.memory_map(rights[0]).await?;
+        let _ = cx.memory_read(mapping, 4, Width::U16).await?;
+        cx.semaphore_wait(rights[1]).await?;
+        Ok::<(), kernel::Error>(())
+    });
+    k.spawn("copier", |cx| async move {
+        let inbox = cx.lookup("copier.in").ok_or("no inbox")?;
+        let message = cx
+            .receive(inbox, ReceivePolicy::Block, ReceiveOptions::default())
+            .await?;
+        let Some(Item::Ool(region)) = message.body.first() else {
+            return Err("no region".into());
+        };
+        let copy = cx.memory_from_ool(region, Some("copy")).await?;
+        let mapping = cx.memory_map(copy).await?;
+        cx.memory_write(mapping, 16, Width::U8, 7).await?;
+        cx.sleep(10).await;
+        Ok::<(), kernel::Error>(())
+    });
+    k.spawn("host", |cx| async move {
+        cx.named_pipe_create("/tmp/fifo", PipeMode::Fifo, None)
+            .await?;
+        cx.named_pipe_create("svc", PipeMode::Duplex, Some(64))
+            .await?;
+        let end = cx.named_pipe_accept("svc", false).await?;
+        let _ = cx.pipe_read(end, 64, false).await?;
+        Ok::<(), kernel::Error>(())
+    });
+    k.spawn("reader", |cx| async move {
+        let _ = cx.named_pipe_open("/tmp/fifo", Access::Read, false).await;
+        Ok::<(), kernel::Error>(())
+    });
+    k.spawn_at("closer", 10, |cx| async move {
+        cx.named_pipe_unlink("/tmp/fifo").await?;
+        let end = cx.named_pipe_open("svc", Access::ReadWrite, false).await?;
+        cx.pipe_write(end, bytes::Bytes::from_static(b"hi"), false)
+            .await?;
+        Ok::<(), kernel::Error>(())
+    });
+    k.allocate_port("waiter", "waiter.in", QueueLimit::DEFAULT)
+        .expect("a port");
+    k.give_send_right("maker", "waiter.in").expect("a right");
+    k.allocate_port("copier", "copier.in", QueueLimit::DEFAULT)
+        .expect("a port");
+    k.give_send_right("maker", "copier.in").expect("a right");
+    let report = k.run();
+    assert_eq!(report.outcome.as_str(), "completed");
+    Trace {
+        header: TraceHeader::new("services tour", 0, "round_robin"),
+        records: k.take_trace(),
+    }
+}
+
+/// The last event before virtual time reaches `t_ns`.
+fn last_before(trace: &Trace, t_ns: u64) -> u64 {
+    trace
+        .records
+        .iter()
+        .take_while(|r| r.t_ns < t_ns)
+        .last()
+        .map_or(0, |r| r.seq)
+}
+
+#[test]
+fn the_fold_of_the_services_shows_objects_waiters_handles_and_known_bytes() {
+    let trace = services_tour();
+    let stepper = Stepper::new(trace.clone());
+    assert_eq!(
+        stepper.final_state().inconsistency_count(),
+        0,
+        "{:?}",
+        problems(stepper.final_state())
+    );
+    let state = stepper
+        .state_at(last_before(&trace, 10_000_000))
+        .expect("in range");
+    assert!(problems(&state).is_empty(), "{:?}", problems(&state));
+
+    let board = state.memory_object("board").expect("board is alive");
+    let mapped: Vec<&str> = board.mappings.iter().map(|m| &*m.holder).collect();
+    assert_eq!(mapped, ["maker", "waiter"]);
+    assert_eq!(
+        board.contents.known().map(|b| b[4..8].to_vec()),
+        Some(vec![0x00, 0xee, 0xff, 0xc0])
+    );
+    let copy = state.memory_object("copy").expect("copy is alive");
+    assert_eq!(
+        copy.contents.unknown_count(),
+        39,
+        "only the written byte is known"
+    );
+    assert_eq!(copy.contents.byte(16), Some(7));
+
+    let turn = state.semaphore("turn").expect("turn is alive");
+    assert_eq!(
+        (turn.value, turn.waiters.clone()),
+        (0, vec![label("waiter")])
+    );
+    assert!(matches!(
+        &state.task("waiter").expect("waiter").status,
+        TaskStatus::BlockedService { wait: ServiceWait::Semaphore { semaphore, timeout_ms: None }, .. } if &**semaphore == "turn"
+    ));
+
+    let pipe = state.pipes().next().expect("a pipe");
+    assert_eq!(
+        pipe.buffered.iter().copied().collect::<Vec<u8>>(),
+        b"hello, w"
+    );
+    assert_eq!((pipe.readers(), pipe.writers()), (2, 2));
+    assert_eq!(pipe.waiting_writers, [label("maker")]);
+    assert!(matches!(
+        &state.task("maker").expect("maker").status,
+        TaskStatus::BlockedService {
+            wait: ServiceWait::PipeWrite {
+                written: 8,
+                total: Some(12),
+                ..
+            },
+            ..
+        }
+    ));
+    let child: Vec<String> = state
+        .task("child")
+        .expect("child")
+        .handles()
+        .iter()
+        .map(|h| format!("{} {}", h.handle, h.what.describe()))
+        .collect();
+    assert_eq!(
+        child,
+        [
+            format!("4 read {}", pipe.label),
+            format!("5 write {}", pipe.label)
+        ]
+    );
+
+    let fifo = state.named_pipe("/tmp/fifo").expect("the fifo");
+    assert_eq!(
+        fifo.openers
+            .iter()
+            .map(|o| (&*o.task, &*o.access))
+            .collect::<Vec<_>>(),
+        [("reader", "read")]
+    );
+    let svc = state.named_pipe("svc").expect("the duplex pipe");
+    assert_eq!(svc.acceptors, [label("host")]);
+    assert_eq!(
+        state.task("host").map(|t| t.status.class()),
+        Some("blocked_service")
+    );
+
+    // At the end, everything is gone: the objects with their last right or
+    // mapping, the pipes with their last end, the FIFO unlinked; `svc` is still
+    // linked.
+    let end = stepper.final_state();
+    assert_eq!(end.memory_objects().count(), 0);
+    assert_eq!(end.semaphores().count(), 0);
+    assert_eq!(end.pipes().count(), 0);
+    let named: Vec<&str> = end.named_pipes().map(|n| &*n.path).collect();
+    assert_eq!(named, ["svc"]);
+    assert!(end.tasks().all(|t| t.handles().is_empty()));
+}
+
+#[test]
+fn the_text_and_json_amid_the_services_show_them_all() {
+    let trace = services_tour();
+    let stepper = Stepper::new(trace.clone());
+    let k = last_before(&trace, 10_000_000);
+    let state = stepper.state_at(k).expect("in range");
+    let text = text(
+        stepper.header(),
+        &state,
+        stepper.record(k),
+        stepper.last_seq(),
+        false,
+    );
+    insta::assert_snapshot!("services_tour_before_10ms_text", text);
+    let document = json(
+        stepper.header(),
+        &state,
+        stepper.record(k),
+        stepper.last_seq(),
+    );
+    insta::assert_snapshot!(
+        "services_tour_before_10ms_json",
+        serde_json::to_string_pretty(&document).expect("JSON")
+    );
+}
+
+#[test]
+fn every_service_event_has_a_line_and_names_its_objects_for_navigation() {
+    let trace = services_tour();
+    for record in &trace.records {
+        let line = describe(record);
+        assert!(
+            line.starts_with(&format!("event {} at ", record.seq)),
+            "{line}"
+        );
+        assert!(!line.contains('\n'), "{line}");
+    }
+    let stepper = Stepper::new(trace);
+    // Memory objects and semaphores are ports; pipes and named pipes have their own
+    // index.
+    assert!(!stepper.port_events("board").is_empty());
+    assert!(!stepper.port_events("turn").is_empty());
+    assert!(!stepper.pipe_events("/tmp/fifo").is_empty());
+    let pipe = stepper
+        .pipe_labels()
+        .iter()
+        .find(|l| l.starts_with("pipe"))
+        .expect("an ordinary pipe")
+        .clone();
+    assert!(stepper.pipe_events(&pipe).len() > 4);
+    assert!(stepper.task_events("child").len() > 2);
+}
+
+#[test]
+fn random_sequences_of_service_events_never_panic_the_fold_or_the_rendering() {
+    let pool = services_tour().records;
+    let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut next = move || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
+    for _ in 0..200 {
+        let len = 1 + next() % 200;
+        let records: Vec<TraceRecord> = (1..=len)
+            .map(|seq| {
+                let mut record = pool[(next() % pool.len() as u64) as usize].clone();
+                record.seq = seq;
+                record
+            })
+            .collect();
+        let state = State::from_records(&records);
+        let header = TraceHeader::new("random", 0, "round_robin");
+        let _ = text(&header, &state, records.last(), len, true);
+        let _ = json(&header, &state, records.last(), len);
     }
 }

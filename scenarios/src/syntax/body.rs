@@ -177,7 +177,7 @@ impl Reader<'_> {
     }
 
     /// A `bytes` item: an even number of hex digits.
-    fn hex(&mut self, value: &Value<'_>) -> Option<Vec<u8>> {
+    pub(super) fn hex(&mut self, value: &Value<'_>) -> Option<Vec<u8>> {
         let text = self.string(value, "bytes")?;
         let expected = "an even number of hex digits, such as \"0a1b\"";
         if let Some((index, bad)) = text

@@ -1,5 +1,6 @@
 //! Reading the top level of a scenario file: `[scenario]`, `[[port]]`, `[[port_set]]`,
-//! `[[task]]`, `[[fault]]` and `[expect]`.
+//! `[[task]]`, `[[fault]]` and `[expect]`, and the services' `[[memory]]`, `[[semaphore]]`
+//! and `[[named_pipe]]`.
 //!
 //! Each section's keys are listed once, here, so an unknown key is always reported with
 //! the valid ones and the nearest of them. Steps, body items and policies have their own
@@ -11,14 +12,25 @@ use toml::de::{DeTable, DeValue};
 
 use super::reader::{Fields, Reader, Value, quoted_words};
 use super::suggest::one_of;
-use super::symbols::{LabelKind, LabelNeed, PortDecl, SetDecl, TaskRole};
+use super::symbols::{LabelKind, LabelNeed, PathDecl, PortDecl, ScriptHandles, SetDecl, TaskRole};
 use crate::model::{
-    Capacity, DEFAULT_STEP_LIMIT, DEFAULT_TIME_LIMIT_MS, ExitExpectation, Expect, Fault,
-    FaultAction, Located, MAX_CAPACITY, NotificationKind, Outcome, PortRef, PortSetSpec, PortSpec,
-    Scenario, Schedule, TaskBody, TaskSpec,
+    Capacity, DEFAULT_PIPE_CAPACITY, DEFAULT_STEP_LIMIT, DEFAULT_TIME_LIMIT_MS, ExitExpectation,
+    Expect, Fault, FaultAction, Located, MAX_CAPACITY, MAX_MEMORY_SIZE, MAX_PIPE_CAPACITY,
+    MemorySpec, NamedPipeSpec, NotificationKind, Outcome, PipeMode, PortRef, PortSetSpec, PortSpec,
+    Scenario, Schedule, SemaphoreSpec, TaskBody, TaskSpec,
 };
 
-const SECTIONS: &[&str] = &["scenario", "port", "port_set", "task", "fault", "expect"];
+const SECTIONS: &[&str] = &[
+    "scenario",
+    "port",
+    "port_set",
+    "task",
+    "fault",
+    "expect",
+    "memory",
+    "semaphore",
+    "named_pipe",
+];
 const SCENARIO_KEYS: &[&str] = &[
     "name",
     "description",
@@ -32,6 +44,9 @@ const PORT_SET_KEYS: &[&str] = &["name", "receiver", "members"];
 const TASK_KEYS: &[&str] = &["name", "start_ms", "spawned", "steps", "program", "args"];
 const FAULT_KEYS: &[&str] = &["at_ms", "kill", "destroy"];
 const EXPECT_KEYS: &[&str] = &["outcome", "delivered", "queued", "exit", "notifications"];
+const MEMORY_KEYS: &[&str] = &["name", "size", "holders"];
+const SEMAPHORE_KEYS: &[&str] = &["name", "value", "holders"];
+const NAMED_PIPE_KEYS: &[&str] = &["path", "mode", "capacity"];
 const EXIT_WORDS: &[&str] = &["crashed", "killed"];
 
 /// No key is valid in another section in a way worth explaining.
@@ -60,6 +75,9 @@ impl Reader<'_> {
             port_sets: Vec::new(),
             tasks: Vec::new(),
             faults: Vec::new(),
+            memory: Vec::new(),
+            semaphores: Vec::new(),
+            named_pipes: Vec::new(),
             expect: Expect::default(),
         };
         self.read_header(root.get("scenario"), &mut scenario);
@@ -71,6 +89,21 @@ impl Reader<'_> {
         for value in self.sections(root.get("port_set"), "port_set") {
             if let Some(set) = self.read_port_set(value) {
                 scenario.port_sets.push(set);
+            }
+        }
+        for value in self.sections(root.get("memory"), "memory") {
+            if let Some(memory) = self.read_memory(value) {
+                scenario.memory.push(memory);
+            }
+        }
+        for value in self.sections(root.get("semaphore"), "semaphore") {
+            if let Some(semaphore) = self.read_semaphore(value) {
+                scenario.semaphores.push(semaphore);
+            }
+        }
+        for value in self.sections(root.get("named_pipe"), "named_pipe") {
+            if let Some(pipe) = self.read_named_pipe(value) {
+                scenario.named_pipes.push(pipe);
             }
         }
         for value in self.sections(root.get("task"), "task") {
@@ -149,7 +182,10 @@ impl Reader<'_> {
     fn lost_declaration(&mut self, section: &str) {
         match section {
             "task" => self.symbols.tasks_incomplete = true,
-            "port" | "port_set" => self.symbols.labels_incomplete = true,
+            "port" | "port_set" | "memory" | "semaphore" => {
+                self.symbols.labels_incomplete = true;
+            }
+            "named_pipe" => self.symbols.paths_incomplete = true,
             _ => {}
         }
     }
@@ -329,7 +365,18 @@ impl Reader<'_> {
             Some(name) => format!("task `{name}`"),
             None => "this task".to_owned(),
         };
+        self.script = Some(ScriptHandles {
+            task: name.clone(),
+            spawned: spawned.unwrap_or(false),
+            events: Vec::new(),
+            incomplete: false,
+        });
         let body = self.task_body(&fields, &described, programs);
+        if let Some(script) = self.script.take()
+            && matches!(body, Some(TaskBody::Steps(_)))
+        {
+            self.symbols.scripts.push(script);
+        }
         let (line, column) = self.position(&fields.span);
         Some(TaskSpec {
             name: name?,
@@ -378,6 +425,7 @@ impl Reader<'_> {
             }
             (Some(steps), None) => Some(TaskBody::Steps(self.read_steps(steps, 0))),
             (None, Some(program)) => {
+                self.symbols.has_programs = true;
                 let name = self.name(program, "program")?;
                 let registered = programs(name);
                 if !registered {
@@ -448,6 +496,141 @@ impl Reader<'_> {
                 complete.then_some(toml::Value::Table(plain))?
             }
         })
+    }
+
+    /// A `[[memory]]`.
+    fn read_memory(&mut self, value: &Value<'_>) -> Option<MemorySpec> {
+        let fields = self.fields(value, "[[memory]]", MEMORY_KEYS, &nowhere_else)?;
+        let label = self.section_label(
+            &fields,
+            "a label, such as `name = \"buffer\"`",
+            LabelKind::Memory,
+        );
+        let expected = format!("an integer from 1 to {MAX_MEMORY_SIZE} (64 MiB)");
+        let size = self
+            .required(&fields, "size", "the size in bytes, such as `size = 64`")
+            .and_then(|size| {
+                self.integer_in(size, "size", 1, i128::from(MAX_MEMORY_SIZE), &expected)
+            })
+            .and_then(|size| u32::try_from(size).ok());
+        let holders = self.holders(&fields);
+        let (line, column) = self.position(&fields.span);
+        Some(MemorySpec {
+            label: label?,
+            size: size?,
+            holders: holders?,
+            line,
+            column,
+        })
+    }
+
+    /// A `[[semaphore]]`.
+    fn read_semaphore(&mut self, value: &Value<'_>) -> Option<SemaphoreSpec> {
+        let fields = self.fields(value, "[[semaphore]]", SEMAPHORE_KEYS, &nowhere_else)?;
+        let label = self.section_label(
+            &fields,
+            "a label, such as `name = \"empty\"`",
+            LabelKind::Semaphore,
+        );
+        let count = match fields.get("value") {
+            Some(count) => self.integer(count, "value"),
+            None => Some(0),
+        };
+        let holders = self.holders(&fields);
+        let (line, column) = self.position(&fields.span);
+        Some(SemaphoreSpec {
+            label: label?,
+            value: count?,
+            holders: holders?,
+            line,
+            column,
+        })
+    }
+
+    /// The `name` of a `[[memory]]` or `[[semaphore]]`: a new label.
+    fn section_label(
+        &mut self,
+        fields: &Fields<'_, '_>,
+        expected: &str,
+        kind: LabelKind,
+    ) -> Option<String> {
+        match self.required(fields, "name", expected) {
+            Some(label) => self.new_label(label, "name", kind),
+            None => {
+                self.symbols.labels_incomplete = true;
+                None
+            }
+        }
+    }
+
+    /// The `holders` of a `[[memory]]` or `[[semaphore]]`: at least one task, each once.
+    fn holders(&mut self, fields: &Fields<'_, '_>) -> Option<Vec<String>> {
+        let value = self.required(
+            fields,
+            "holders",
+            "a list of task names, such as `holders = [\"producer\", \"consumer\"]`",
+        )?;
+        let holders = self.task_list(value, "holders", TaskRole::Holder)?;
+        if holders.is_empty() {
+            self.sink
+                .error(value.span(), format!("`holders` is empty in {}", fields.context))
+                .expected("at least one task")
+                .help("the object lasts only while some task names or maps it; list the tasks that use it");
+            return None;
+        }
+        Some(holders)
+    }
+
+    /// A `[[named_pipe]]`.
+    fn read_named_pipe(&mut self, value: &Value<'_>) -> Option<NamedPipeSpec> {
+        let Some(fields) = self.fields(value, "[[named_pipe]]", NAMED_PIPE_KEYS, &nowhere_else)
+        else {
+            self.symbols.paths_incomplete = true;
+            return None;
+        };
+        let path = self
+            .required(&fields, "path", "its path, such as `path = \"/tmp/fifo\"`")
+            .and_then(|path| {
+                self.name(path, "path")
+                    .map(|name| (name.to_owned(), path.span()))
+            });
+        let mode = match fields.get("mode") {
+            Some(mode) => self.keyword(mode, "mode"),
+            None => Some(PipeMode::default()),
+        };
+        let capacity = self.pipe_capacity(fields.get("capacity"));
+        match &path {
+            Some((path, span)) => self.symbols.paths.push(PathDecl {
+                path: path.clone(),
+                mode,
+                section_span: Some(span.clone()),
+            }),
+            None => self.symbols.paths_incomplete = true,
+        }
+        let (line, column) = self.position(&fields.span);
+        Some(NamedPipeSpec {
+            path: path?.0,
+            mode: mode?,
+            capacity: capacity?,
+            line,
+            column,
+        })
+    }
+
+    /// A `[[named_pipe]]`'s `capacity`: 1 to 1 MiB, 4096 when absent.
+    fn pipe_capacity(&mut self, value: Option<&Value<'_>>) -> Option<u32> {
+        let Some(value) = value else {
+            return Some(DEFAULT_PIPE_CAPACITY);
+        };
+        let expected = format!("an integer from 1 to {MAX_PIPE_CAPACITY} (1 MiB)");
+        self.integer_in(
+            value,
+            "capacity",
+            1,
+            i128::from(MAX_PIPE_CAPACITY),
+            &expected,
+        )
+        .and_then(|capacity| u32::try_from(capacity).ok())
     }
 
     /// A `[[fault]]`.

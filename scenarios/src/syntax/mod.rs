@@ -9,7 +9,9 @@
 //! 2. TOML, through `toml`'s spanned document, so every value keeps its byte span.
 //! 3. `document`, `steps`, `body`, `policy`: shapes, types, ranges and defaults into the
 //!    [`crate::model`], through the typed reads of `reader`, recording names in `symbols`.
-//! 4. `validate`: cross-references (duplicates, undeclared names, spawn targets, sets).
+//!    The services' steps (an extension) are read by `services`.
+//! 4. `validate`: cross-references (duplicates, undeclared names, spawn targets, sets), and
+//!    `service_checks`: the services' handle names and named-pipe paths.
 //!
 //! A TOML syntax error stops the pipeline after stage 2: what a damaged document means is
 //! a guess, and checks on a guess would report problems that are not in the file.
@@ -19,6 +21,8 @@ mod document;
 mod lexical;
 mod policy;
 mod reader;
+mod service_checks;
+mod services;
 mod sink;
 mod steps;
 mod suggest;
@@ -27,6 +31,8 @@ mod validate;
 
 #[cfg(test)]
 mod property_tests;
+#[cfg(test)]
+mod service_tests;
 #[cfg(test)]
 mod tests;
 

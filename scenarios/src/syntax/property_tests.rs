@@ -14,6 +14,9 @@ use super::parse;
 
 const VALID: &str = include_str!("testdata/everything.toml");
 
+/// A valid scenario that uses every services section, op and key.
+const SERVICES: &str = include_str!("testdata/services.toml");
+
 fn registered(name: &str) -> bool {
     name == "echo_server"
 }
@@ -133,11 +136,18 @@ proptest! {
     fn parse_never_panics_on_mutations_of_a_valid_scenario(mutations in vec(mutation(), 1..6)) {
         check(&mutate(VALID.as_bytes(), &mutations))?;
     }
+
+    #[test]
+    fn parse_never_panics_on_mutations_of_a_valid_services_scenario(mutations in vec(mutation(), 1..6)) {
+        check(&mutate(SERVICES.as_bytes(), &mutations))?;
+    }
 }
 
 #[test]
-fn the_unmutated_scenario_is_valid() {
-    let (scenario, diagnostics) = parse("everything.toml", VALID.as_bytes(), &registered);
-    assert_eq!(diagnostics, []);
-    assert!(scenario.is_some());
+fn the_unmutated_scenarios_are_valid() {
+    for (name, text) in [("everything.toml", VALID), ("services.toml", SERVICES)] {
+        let (scenario, diagnostics) = parse(name, text.as_bytes(), &registered);
+        assert_eq!(diagnostics, [], "{name}");
+        assert!(scenario.is_some(), "{name}");
+    }
 }

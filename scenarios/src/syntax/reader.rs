@@ -14,9 +14,9 @@ use toml::de::{DeArray, DeString, DeTable, DeValue};
 use super::sink::Sink;
 use super::suggest::{Suggester, one_of};
 use super::symbols::{
-    LabelDecl, LabelKind, LabelNeed, LabelUse, Symbols, TaskDecl, TaskRole, TaskUse,
+    LabelDecl, LabelKind, LabelNeed, LabelUse, ScriptHandles, Symbols, TaskDecl, TaskRole, TaskUse,
 };
-use crate::model::{Capacity, Keyword, PortRef};
+use crate::model::{Capacity, ExpectedResult, Keyword, PortRef, ResultName};
 
 /// A TOML value with its byte span.
 pub(super) type Value<'i> = Spanned<DeValue<'i>>;
@@ -29,6 +29,10 @@ pub(super) struct Reader<'t> {
     pub(super) symbols: Symbols,
     /// Finds near names for "did you mean".
     pub(super) suggester: Suggester,
+    /// The handle names of the script task being read, if one is.
+    pub(super) script: Option<ScriptHandles>,
+    /// The `expect` of the step being read: `Some(None)` when it could not be read.
+    pub(super) step_expect: Option<Option<ExpectedResult>>,
 }
 
 /// A table being read: its entries, the span a "missing key" points at, and its name in
@@ -105,6 +109,19 @@ impl<'t> Reader<'t> {
             sink,
             symbols: Symbols::default(),
             suggester: Suggester::new(),
+            script: None,
+            step_expect: None,
+        }
+    }
+
+    /// Whether the step being read says it may return `result` (with an `expect` that
+    /// names it, or `"any"`), so a check that it would is not an error. A step whose
+    /// `expect` could not be read tolerates everything: that problem is reported already.
+    pub(super) fn step_tolerates(&self, result: ResultName) -> bool {
+        match &self.step_expect {
+            Some(Some(expect)) => expect.allows(result),
+            Some(None) => true,
+            None => false,
         }
     }
 

@@ -77,6 +77,11 @@ impl<'t> Sink<'t> {
             });
         }
         for diagnostic in &mut self.found {
+            // A name from the file may hold a newline or another control character
+            // (`"c\nsumer"` is valid TOML); every diagnostic stays on one line.
+            diagnostic.message = one_line(&diagnostic.message);
+            diagnostic.expected = diagnostic.expected.as_deref().map(one_line);
+            diagnostic.help = diagnostic.help.as_deref().map(one_line);
             let (line, column) = self.index.position(diagnostic.span.start);
             diagnostic.line = line;
             diagnostic.column = column;
@@ -108,4 +113,20 @@ impl Report<'_> {
         }
         self
     }
+}
+
+/// `text` with control characters written as escapes (`\n`, `\u{7}`).
+fn one_line(text: &str) -> String {
+    if !text.chars().any(char::is_control) {
+        return text.to_owned();
+    }
+    text.chars()
+        .map(|c| {
+            if c.is_control() {
+                c.escape_default().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
 }

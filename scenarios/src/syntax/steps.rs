@@ -8,7 +8,7 @@ use toml::de::DeValue;
 
 use super::reader::{Fields, Reader, Value, quoted_words};
 use super::suggest::one_of;
-use super::symbols::{LabelKind, LabelNeed, TaskRole};
+use super::symbols::{HandleEvent, LabelKind, LabelNeed, PathDecl, TaskRole};
 use crate::model::{
     Capacity, Disposition, ExpectedResult, MAX_CAPACITY, MAX_REPEAT_DEPTH, Op, OpKind, PortRef,
     ReceiveOp, ReceivePolicy, ReceiveSource, ResultName, SendOp, SendPolicy, SendTarget, Step,
@@ -51,6 +51,30 @@ fn op_keys(kind: OpKind) -> &'static [&'static str] {
         OpKind::Spawn => &["task"],
         OpKind::Exit => &["code"],
         OpKind::Crash => &["reason"],
+        OpKind::MemoryCreate => &["object", "size"],
+        OpKind::MemoryFromOol => &["object", "item"],
+        OpKind::MemoryMap => &["object", "mapping"],
+        OpKind::MemoryRead => &["mapping", "offset", "width", "expect_value"],
+        OpKind::MemoryWrite => &["mapping", "offset", "width", "value"],
+        OpKind::MemoryUnmap => &["mapping"],
+        OpKind::SemaphoreCreate => &["semaphore", "value"],
+        OpKind::SemaphoreWait => &["semaphore", "on_empty"],
+        OpKind::SemaphoreSignal | OpKind::SemaphoreDestroy => &["semaphore"],
+        OpKind::Pipe => &["read", "write", "capacity"],
+        OpKind::PipeWrite => &[
+            "handle",
+            "str",
+            "bytes",
+            "fill",
+            "on_full",
+            "expect_written",
+        ],
+        OpKind::PipeRead => &["handle", "max", "on_empty", "expect_data"],
+        OpKind::PipeClose => &["handle"],
+        OpKind::NamedPipeCreate => &["path", "mode", "capacity"],
+        OpKind::NamedPipeOpen => &["path", "access", "handle", "no_wait"],
+        OpKind::NamedPipeAccept => &["path", "handle", "no_wait"],
+        OpKind::NamedPipeUnlink => &["path"],
     }
 }
 
@@ -113,8 +137,22 @@ impl Reader<'_> {
             return None;
         };
         let Some(kind) = self.keyword::<OpKind>(op_value, "op") else {
-            if let Some(port) = table.get("port").and_then(|port| port.get_ref().as_str()) {
-                self.symbols.possible_labels.push(port.to_owned());
+            // It may have been a step that declares a label, a handle or a path, with a typo
+            // in its op: uses of what it would have declared are not reported.
+            for key in ["port", "object", "semaphore"] {
+                if let Some(label) = table.get(key).and_then(|label| label.get_ref().as_str()) {
+                    self.symbols.possible_labels.push(label.to_owned());
+                }
+            }
+            if let Some(path) = table.get("path").and_then(|path| path.get_ref().as_str()) {
+                self.symbols.paths.push(PathDecl {
+                    path: path.to_owned(),
+                    mode: None,
+                    section_span: None,
+                });
+            }
+            if let Some(script) = &mut self.script {
+                script.incomplete = true;
             }
             return None;
         };
@@ -131,7 +169,9 @@ impl Reader<'_> {
             Some(expect) => self.expected_result(expect),
             None => Some(ExpectedResult::Success),
         };
+        let outer_expect = self.step_expect.replace(expect.clone());
         let op = self.read_op(kind, &fields, depth);
+        self.step_expect = outer_expect;
         let (line, column) = self.position(&fields.span);
         Some(Step {
             op: op?,
@@ -298,6 +338,11 @@ impl Reader<'_> {
                 let task = self
                     .required(fields, "task", "a task declared with `spawned = true`")
                     .and_then(|task| self.task_ref(task, "task", TaskRole::SpawnTarget));
+                if let (Some(task), Some(script)) = (&task, &mut self.script) {
+                    script
+                        .events
+                        .push(HandleEvent::Spawn { task: task.clone() });
+                }
                 Some(Op::Spawn { task: task? })
             }
             OpKind::Exit => {
@@ -314,6 +359,7 @@ impl Reader<'_> {
                 };
                 Some(Op::Crash { reason: reason? })
             }
+            _ => self.service_op(kind, fields),
         }
     }
 
@@ -351,7 +397,15 @@ impl Reader<'_> {
                 "steps",
                 "the steps to repeat, `steps = [ {...}, ... ]`",
             )
-            .map(|steps| self.read_steps(steps, depth + 1));
+            .map(|steps| {
+                self.handle_event(HandleEvent::RepeatStart);
+                // The steps inside have their own `expect`s.
+                let outer_expect = self.step_expect.take();
+                let read = self.read_steps(steps, depth + 1);
+                self.step_expect = outer_expect;
+                self.handle_event(HandleEvent::RepeatEnd);
+                read
+            });
         Some(Op::Repeat {
             times: times?,
             steps: steps?,

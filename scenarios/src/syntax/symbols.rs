@@ -7,7 +7,7 @@
 
 use std::ops::Range;
 
-use crate::model::PortRef;
+use crate::model::{OpKind, PipeMode, PortRef};
 
 /// Everything the cross-reference checks need.
 #[derive(Default)]
@@ -31,6 +31,16 @@ pub(super) struct Symbols {
     /// The `port` of each step whose op could not be read: it may have been an `allocate`
     /// with a typo in its op, so uses of that label are not reported as undeclared.
     pub(super) possible_labels: Vec<String>,
+    /// Each script task's handle names, in step order, for the handle checks.
+    pub(super) scripts: Vec<ScriptHandles>,
+    /// Whether some task runs a `program`, which may spawn tasks with handles of its own.
+    pub(super) has_programs: bool,
+    /// Every named-pipe path declared, by a `[[named_pipe]]` or a `named_pipe_create` step.
+    pub(super) paths: Vec<PathDecl>,
+    /// Every place a named-pipe path is used.
+    pub(super) path_uses: Vec<PathUse>,
+    /// Some path declaration could not be read, so "undeclared path" could be a false alarm.
+    pub(super) paths_incomplete: bool,
 }
 
 /// A declared task.
@@ -49,6 +59,22 @@ pub(super) enum LabelKind {
     Set,
     /// An `allocate` step.
     Allocated,
+    /// A `[[memory]]`, a `memory_create` or a `memory_from_ool` step.
+    Memory,
+    /// A `[[semaphore]]` or a `semaphore_create` step.
+    Semaphore,
+}
+
+impl LabelKind {
+    /// What a label of this kind names, for "`x` is a port set, not a port".
+    pub(super) fn noun(&self) -> &'static str {
+        match self {
+            Self::Port | Self::Allocated => "a port",
+            Self::Set => "a port set",
+            Self::Memory => "a memory object",
+            Self::Semaphore => "a semaphore",
+        }
+    }
 }
 
 /// A declared label.
@@ -73,6 +99,8 @@ pub(super) enum TaskRole {
     FaultTarget,
     /// A direct `send`'s `task` or a `receive`'s `from`.
     Correspondent,
+    /// One of a `[[memory]]`'s or `[[semaphore]]`'s `holders`.
+    Holder,
     /// A task named in `[expect]`.
     Expected,
 }
@@ -85,6 +113,7 @@ impl TaskRole {
             Self::Sender => "sender",
             Self::SpawnTarget => "spawn target",
             Self::FaultTarget => "fault target",
+            Self::Holder => "holder",
             Self::Correspondent | Self::Expected => "task",
         }
     }
@@ -106,6 +135,11 @@ pub(super) enum LabelNeed {
     Port,
     /// A port set (`add_to_set`'s and `remove_from_set`'s `set`).
     Set,
+    /// A memory object (`memory_map`'s `object`).
+    Memory,
+    /// A semaphore (`semaphore_wait`'s, `semaphore_signal`'s and `semaphore_destroy`'s
+    /// `semaphore`).
+    Semaphore,
 }
 
 /// A place where a label is named.
@@ -126,4 +160,104 @@ pub(super) struct SetDecl {
     pub(super) label: String,
     pub(super) receiver: String,
     pub(super) members: Vec<(PortRef, Range<usize>)>,
+}
+
+/// What a handle name can stand for, as a set of bits: a definition sets the bits of what
+/// it makes, and a use needs one of the bits it can work with.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(super) struct HandleKinds(pub(super) u8);
+
+impl HandleKinds {
+    /// A memory mapping.
+    pub(super) const MAPPING: Self = Self(1);
+    /// A pipe end that can be read.
+    pub(super) const READ: Self = Self(2);
+    /// A pipe end that can be written.
+    pub(super) const WRITE: Self = Self(4);
+    /// A pipe end of either direction.
+    pub(super) const PIPE: Self = Self(2 | 4);
+
+    /// Both sets of kinds.
+    pub(super) const fn union(self, other: Self) -> Self {
+        Self(self.0 | other.0)
+    }
+
+    /// Whether the two sets share a kind.
+    pub(super) const fn meets(self, other: Self) -> bool {
+        self.0 & other.0 != 0
+    }
+
+    /// Only the pipe kinds, which are what a spawned child inherits.
+    pub(super) const fn pipe_only(self) -> Self {
+        Self(self.0 & Self::PIPE.0)
+    }
+}
+
+/// One step's part in a script's handle names, in step order.
+pub(super) enum HandleEvent {
+    /// A step that names a handle it makes (`memory_map`'s `mapping`, `pipe`'s `read` and
+    /// `write`, `named_pipe_open`'s and `named_pipe_accept`'s `handle`).
+    Define { name: String, kinds: HandleKinds },
+    /// A step that uses a handle.
+    Use(HandleUse),
+    /// A `spawn` step: the child gets the pipe ends the task has then.
+    Spawn { task: String },
+    /// The start of a `repeat`'s steps.
+    RepeatStart,
+    /// The end of a `repeat`'s steps.
+    RepeatEnd,
+}
+
+/// A place where a step uses a handle name.
+pub(super) struct HandleUse {
+    pub(super) name: String,
+    pub(super) span: Range<usize>,
+    /// What the step can work with.
+    pub(super) needs: HandleKinds,
+    /// The step's op, for messages.
+    pub(super) op: OpKind,
+    /// The step's `expect` accepts `bad_handle`: it is meant to fail, so it is not an error.
+    pub(super) tolerated: bool,
+}
+
+/// The handle names of one script task.
+pub(super) struct ScriptHandles {
+    /// The task's name, if it could be read.
+    pub(super) task: Option<String>,
+    /// Whether the task has `spawned = true`.
+    pub(super) spawned: bool,
+    /// Its steps' handle events, in step order.
+    pub(super) events: Vec<HandleEvent>,
+    /// Some step's op or handle name could not be read, so any name may have been defined.
+    pub(super) incomplete: bool,
+}
+
+/// A declared named-pipe path.
+pub(super) struct PathDecl {
+    pub(super) path: String,
+    /// The mode, when the declaration's `mode` could be read.
+    pub(super) mode: Option<PipeMode>,
+    /// The span of a `[[named_pipe]]`'s path, for "declared twice"; `None` for a step (a
+    /// `named_pipe_create` may run again after an unlink, so steps may repeat a path).
+    pub(super) section_span: Option<Range<usize>>,
+}
+
+/// What a path use requires.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum PathNeed {
+    /// Any named pipe (`named_pipe_open`, `named_pipe_unlink`).
+    Any,
+    /// A duplex named pipe (`named_pipe_accept`).
+    Duplex,
+}
+
+/// A place where a path is used.
+pub(super) struct PathUse {
+    pub(super) path: String,
+    pub(super) span: Range<usize>,
+    pub(super) need: PathNeed,
+    /// The step's `expect` accepts `no_such_path`.
+    pub(super) tolerates_missing: bool,
+    /// The step's `expect` accepts `invalid_value` (what accepting on a FIFO returns).
+    pub(super) tolerates_wrong_mode: bool,
 }

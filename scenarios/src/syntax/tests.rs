@@ -6,9 +6,10 @@ use std::collections::BTreeMap;
 use crate::diagnostic::{Diagnostic, LineIndex, render};
 use crate::model::{
     BodyItem, Capacity, DEFAULT_STEP_LIMIT, DEFAULT_TIME_LIMIT_MS, Disposition, ExitExpectation,
-    ExpectedResult, FaultAction, ItemKind, Keyword, Located, NotificationKind, NotificationRequest,
-    Op, OpKind, Outcome, PortRef, ReceiveOp, ReceivePolicy, ReceiveSource, ResultName,
-    RightExpectation, Scenario, Schedule, SendOp, SendPolicy, SendTarget, Step, TaskBody,
+    ExpectedResult, FaultAction, ItemKind, Keyword, Located, MemoryWidth, NotificationKind,
+    NotificationRequest, Op, OpKind, Outcome, PipeAccess, PipeMode, PortRef, ReceiveOp,
+    ReceivePolicy, ReceiveSource, ResultName, RightExpectation, Scenario, Schedule, SendOp,
+    SendPolicy, SendTarget, Step, TaskBody,
 };
 
 use super::parse;
@@ -696,12 +697,24 @@ fn every_keyword_spells_back_to_itself() {
     round_trip::<ResultName>();
     round_trip::<Outcome>();
     round_trip::<ItemKind>();
-    assert_eq!(ResultName::ALL.len(), 25);
+    round_trip::<MemoryWidth>();
+    round_trip::<PipeMode>();
+    round_trip::<PipeAccess>();
+    // The contract's 24 Mach codes, `invalid_capability`, and the services' 8.
+    assert_eq!(ResultName::ALL.len(), 33);
+    assert_eq!(OpKind::ALL.len(), 34);
+    for code in kernel::ReturnCode::ALL {
+        assert_eq!(
+            code.as_str().parse::<ResultName>().map(ResultName::as_str),
+            Ok(code.as_str()),
+            "every kernel return code can be expected"
+        );
+    }
     assert_eq!(
-        "eof"
+        "end_of_file"
             .parse::<ResultName>()
             .map_err(|error| error.to_string()),
-        Err("unknown result `eof`".to_owned())
+        Err("unknown result `end_of_file`".to_owned())
     );
 }
 

@@ -20,6 +20,8 @@ impl Reader<'_> {
         self.check_task_uses(&symbols, &tasks);
         self.check_label_uses(&symbols, &labels);
         self.check_set_members(&symbols, &labels);
+        self.check_handles(&symbols);
+        self.check_paths(&symbols);
         self.symbols = symbols;
     }
 
@@ -58,7 +60,9 @@ impl Reader<'_> {
                         label.span.clone(),
                         format!("label `{}` is declared twice", label.name),
                     )
-                    .expected("a label unique among ports, port sets and `allocate` steps")
+                    .expected(
+                        "a label unique among ports, port sets, memory objects, semaphores and the steps that make them",
+                    )
                     .help(format!("the first `{}` is at line {line}", label.name));
             } else {
                 first.insert(&label.name, label);
@@ -109,34 +113,62 @@ impl Reader<'_> {
             match (labels.get(name.as_str()), label_use.need) {
                 (None, _)
                     if symbols.labels_incomplete || symbols.possible_labels.contains(name) => {}
-                (None, _) => {
+                (None, need) => {
+                    let (expected, reserved): (&str, &[&str]) = match need {
+                        LabelNeed::Memory => (
+                            "a label declared by [[memory]] or a `memory_create` or `memory_from_ool` step",
+                            &[],
+                        ),
+                        LabelNeed::Semaphore => (
+                            "a label declared by [[semaphore]] or a `semaphore_create` step",
+                            &[],
+                        ),
+                        LabelNeed::Any | LabelNeed::Port | LabelNeed::Set => (
+                            "a label declared by [[port]], [[port_set]] or an `allocate` step",
+                            &["kernel", "notify"],
+                        ),
+                    };
                     let help = self
                         .suggester
-                        .did_you_mean(name, labels.keys().copied().chain(["kernel", "notify"]));
+                        .did_you_mean(name, labels.keys().copied().chain(reserved.iter().copied()));
                     self.sink
                         .error(label_use.span.clone(), format!("undeclared label `{name}`"))
-                        .expected(
-                            "a label declared by [[port]], [[port_set]] or an `allocate` step",
-                        )
+                        .expected(expected)
                         .maybe_help(help);
                 }
-                (Some(label), LabelNeed::Port) if label.kind == LabelKind::Set => {
-                    self.sink
-                        .error(
-                            label_use.span.clone(),
-                            format!("`{name}` is a port set, not a port"),
-                        )
-                        .expected("the label of a port");
+                (Some(label), need) => {
+                    let (fits, wanted, expected) = match need {
+                        LabelNeed::Any => (true, "", ""),
+                        LabelNeed::Port => (
+                            matches!(label.kind, LabelKind::Port | LabelKind::Allocated),
+                            "a port",
+                            "the label of a port",
+                        ),
+                        LabelNeed::Set => (
+                            label.kind == LabelKind::Set,
+                            "a port set",
+                            "the label of a [[port_set]]",
+                        ),
+                        LabelNeed::Memory => (
+                            label.kind == LabelKind::Memory,
+                            "a memory object",
+                            "the label of a [[memory]], or of a `memory_create` or `memory_from_ool` step",
+                        ),
+                        LabelNeed::Semaphore => (
+                            label.kind == LabelKind::Semaphore,
+                            "a semaphore",
+                            "the label of a [[semaphore]] or of a `semaphore_create` step",
+                        ),
+                    };
+                    if !fits {
+                        self.sink
+                            .error(
+                                label_use.span.clone(),
+                                format!("`{name}` is {}, not {wanted}", label.kind.noun()),
+                            )
+                            .expected(expected);
+                    }
                 }
-                (Some(label), LabelNeed::Set) if label.kind != LabelKind::Set => {
-                    self.sink
-                        .error(
-                            label_use.span.clone(),
-                            format!("`{name}` is a port, not a port set"),
-                        )
-                        .expected("the label of a [[port_set]]");
-                }
-                (Some(_), _) => {}
             }
         }
     }
@@ -220,8 +252,9 @@ impl Reader<'_> {
                             .expected(format!("[[port]]s received by `{}`", set.receiver))
                             .help("add it to the set with an `add_to_set` step after the `allocate`");
                     }
-                    // A set as a member, or an undeclared label: reported with the label uses.
-                    Some(LabelKind::Set) | None => {}
+                    // A set, a memory object or a semaphore as a member, or an undeclared
+                    // label: reported with the label uses.
+                    Some(LabelKind::Set | LabelKind::Memory | LabelKind::Semaphore) | None => {}
                 }
             }
         }

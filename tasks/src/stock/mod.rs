@@ -11,16 +11,29 @@
 //! | [`name_server`] | registers and looks up send rights by name (Mach's bootstrap) |
 //! | [`producer`] | sends numbered messages under a full-queue policy |
 //! | [`consumer`] | receives numbered messages and checks their order per sender |
+//! | [`shm_producer`] | puts numbered items into the textbook's buffer in shared memory |
+//! | [`shm_consumer`] | takes them out, and says which item was lost or came twice |
+//! | [`pipe_writer`] | writes numbered 8-byte items into a pipe or a FIFO |
+//! | [`pipe_reader`] | reads them until end of file |
 
 pub mod consumer;
 pub mod echo_server;
 pub mod name_server;
+pub mod pipe_reader;
+pub mod pipe_writer;
 pub mod producer;
+pub mod shm_buffer;
+pub mod shm_consumer;
+pub mod shm_producer;
 
 pub use consumer::Consumer;
 pub use echo_server::EchoServer;
 pub use name_server::NameServer;
+pub use pipe_reader::PipeReader;
+pub use pipe_writer::PipeWriter;
 pub use producer::Producer;
+pub use shm_consumer::ShmConsumer;
+pub use shm_producer::ShmProducer;
 
 use crate::registry::Registry;
 
@@ -50,5 +63,29 @@ pub(crate) fn register_all(registry: &mut Registry) {
             Consumer::DESCRIPTION,
             Consumer::ARGS,
             consumer::construct,
+        )
+        .register(
+            ShmProducer::NAME,
+            ShmProducer::DESCRIPTION,
+            ShmProducer::ARGS,
+            shm_producer::construct,
+        )
+        .register(
+            ShmConsumer::NAME,
+            ShmConsumer::DESCRIPTION,
+            ShmConsumer::ARGS,
+            shm_consumer::construct,
+        )
+        .register(
+            PipeWriter::NAME,
+            PipeWriter::DESCRIPTION,
+            PipeWriter::ARGS,
+            pipe_writer::construct,
+        )
+        .register(
+            PipeReader::NAME,
+            PipeReader::DESCRIPTION,
+            PipeReader::ARGS,
+            pipe_reader::construct,
         );
 }

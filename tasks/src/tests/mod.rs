@@ -3,8 +3,10 @@
 mod args;
 mod echo_server;
 mod name_server;
+mod pipes;
 mod producer_consumer;
 mod registry;
+mod shm;
 
 use kernel::{
     Disposition, Kernel, Message, PortName, QueueLimit, ReceiveOptions, ReceivePolicy, RunReport,

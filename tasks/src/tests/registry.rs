@@ -10,7 +10,16 @@ fn the_stock_registry_lists_its_programs_in_name_order() {
     let names: Vec<&str> = registry.names().collect();
     assert_eq!(
         names,
-        ["consumer", "echo_server", "name_server", "producer"]
+        [
+            "consumer",
+            "echo_server",
+            "name_server",
+            "pipe_reader",
+            "pipe_writer",
+            "producer",
+            "shm_consumer",
+            "shm_producer"
+        ]
     );
     for info in registry.programs() {
         assert!(
@@ -36,11 +45,22 @@ fn every_documented_argument_of_a_stock_program_is_accepted_by_name() {
         for doc in &info.args {
             let value = match (doc.name, doc.ty) {
                 ("policy", _) => ArgValue::from("no_wait"),
+                ("kind", _) => ArgValue::from("bounded"),
+                ("sync", _) => ArgValue::from("semaphores"),
+                ("slots", _) => ArgValue::Int(2),
+                ("items", _) => ArgValue::List(vec![ArgValue::Table(
+                    Args::new().with("first", 1).with("count", 2),
+                )]),
+                (_, ArgType::List) => ArgValue::List(vec![ArgValue::from("somewhere")]),
                 (_, ArgType::Int) => ArgValue::Int(1),
                 (_, ArgType::Bool) => ArgValue::Bool(true),
                 _ => ArgValue::from("somewhere"),
             };
-            let args = Args::new().with(doc.name, value);
+            let mut args = Args::new().with(doc.name, value);
+            if doc.name == "unlink" {
+                // `unlink` is for a named pipe, so it comes with a `path`.
+                args.insert("path", "/tmp/fifo");
+            }
             assert_eq!(
                 registry.validate(&info.name, &args),
                 Ok(()),
@@ -58,7 +78,8 @@ fn an_unknown_program_is_a_typed_error_listing_the_registered_ones() {
     assert_eq!(
         err.to_string(),
         "no program named `echo` is registered \
-         (registered: consumer, echo_server, name_server, producer)"
+         (registered: consumer, echo_server, name_server, pipe_reader, pipe_writer, producer, \
+         shm_consumer, shm_producer)"
     );
 }
 
@@ -159,7 +180,7 @@ fn a_user_program_replaces_a_stock_one_of_the_same_name() {
     registry.register("echo_server", "Exits with 42.", &[], |_| {
         Ok(Program::new(|_cx| async { 42 }))
     });
-    assert_eq!(registry.names().count(), 4);
+    assert_eq!(registry.names().count(), 8);
     let mut kernel = Kernel::builder().build();
     let program = registry.build("echo_server", &Args::new()).unwrap();
     kernel.spawn("mine", program.into_factory());

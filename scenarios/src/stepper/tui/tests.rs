@@ -790,6 +790,7 @@ fn synthetic_trace(rounds: u64) -> Trace {
         None,
         Event::TaskStarted {
             name: label("echo"),
+            by: None,
         },
     );
     push(

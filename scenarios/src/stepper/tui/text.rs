@@ -79,6 +79,7 @@ pub(super) fn task_state_short(task: &Task) -> String {
             format!("blocked send #{msg} to {port}")
         }
         TaskStatus::BlockedReceive { on, .. } => format!("blocked recv on {on}"),
+        TaskStatus::BlockedService { wait, .. } => crate::stepper::render::service_wait_text(wait),
         TaskStatus::Sleeping { until_ns, .. } => format!("sleeping until {}", time(*until_ns)),
         TaskStatus::Exited { code } => format!("exited {code}"),
         TaskStatus::Crashed { reason } => format!("crashed: {reason}"),
@@ -106,6 +107,11 @@ pub(super) fn task_state_long(task: &Task, state: &State) -> String {
             let what = if state.set(on).is_some() { "set " } else { "" };
             format!("blocked receiving on {what}{on} since {}", time(*since_ns))
         }
+        TaskStatus::BlockedService { wait, since_ns } => format!(
+            "{} since {}",
+            crate::stepper::render::service_wait_text(wait),
+            time(*since_ns)
+        ),
         TaskStatus::Sleeping { until_ns, since_ns } => format!(
             "sleeping until {} (since {})",
             time(*until_ns),

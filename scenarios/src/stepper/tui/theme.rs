@@ -89,7 +89,9 @@ impl Theme {
     pub(super) fn status(self, status: &TaskStatus) -> Style {
         match status {
             TaskStatus::Ready => self.good(),
-            TaskStatus::BlockedSend { .. } | TaskStatus::BlockedReceive { .. } => self.warn(),
+            TaskStatus::BlockedSend { .. }
+            | TaskStatus::BlockedReceive { .. }
+            | TaskStatus::BlockedService { .. } => self.warn(),
             TaskStatus::Exited { code: 0 } | TaskStatus::NotStarted => self.dim(),
             TaskStatus::Sleeping { .. } => self.plain(),
             TaskStatus::Exited { .. } | TaskStatus::Crashed { .. } | TaskStatus::Killed => {

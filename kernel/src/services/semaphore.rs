@@ -1,0 +1,207 @@
+//! Kernel semaphores: Mach's `semaphore_create`, `wait`, `timedwait` and `signal`.
+//!
+//! A semaphore is named by a port the kernel receives from (as in XNU), so a send
+//! right to it travels in messages; it is destroyed when the last send right goes,
+//! and tasks still waiting on it get `terminated`. Waiters are woken first come,
+//! first served.
+
+use super::{ObjectRef, ServiceError, ServiceReply, ServiceWait};
+use crate::port::Receiver;
+use crate::state::KernelState;
+use crate::task::{Reply, TaskState, Wait};
+use crate::trace::{Event, Label};
+use ports::{PortId, PortName, QueueLimit, TaskId};
+use std::collections::VecDeque;
+
+/// A counting semaphore.
+#[derive(Debug)]
+pub(crate) struct Semaphore {
+    pub(crate) label: Label,
+    pub(crate) port: PortId,
+    pub(crate) value: u32,
+    pub(crate) waiters: VecDeque<TaskId>,
+}
+
+/// What a semaphore call did at once.
+pub(crate) enum SemaphoreNow {
+    Done(Result<ServiceReply, ServiceError>),
+    Blocked,
+}
+
+impl KernelState {
+    pub(crate) fn semaphore_create(
+        &mut self,
+        task: TaskId,
+        value: u32,
+        label: Option<&str>,
+    ) -> Result<ServiceReply, ServiceError> {
+        self.semaphore_create_by(Some(task), task, value, label)
+    }
+
+    /// As `semaphore_create`, recorded as caused by `cause` (`None`: the kernel).
+    pub(crate) fn semaphore_create_by(
+        &mut self,
+        cause: Option<TaskId>,
+        task: TaskId,
+        value: u32,
+        label: Option<&str>,
+    ) -> Result<ServiceReply, ServiceError> {
+        if self.task(task).space.is_full() {
+            return Err(ServiceError::NoSpace);
+        }
+        let id = self.services.next_id();
+        let wanted = label.map_or_else(|| format!("semaphore{id}"), str::to_string);
+        let port = self.create_port(
+            cause,
+            &wanted,
+            QueueLimit::Unbounded,
+            Receiver::Object(ObjectRef::Semaphore(id)),
+        );
+        let label = self.port_label(port);
+        self.services.semaphores.insert(
+            id,
+            Semaphore {
+                label: label.clone(),
+                port,
+                value,
+                waiters: VecDeque::new(),
+            },
+        );
+        self.record(cause, |_| Event::SemaphoreCreated {
+            semaphore: label.clone(),
+            value,
+        });
+        let name = self.give_object_send_right(cause, task, port)?;
+        Ok(ServiceReply::Name(name))
+    }
+
+    fn semaphore_of(&mut self, task: TaskId, name: PortName) -> Result<u32, ServiceError> {
+        match self.object_of(task, name)? {
+            ObjectRef::Semaphore(id) => Ok(id),
+            ObjectRef::Memory(_) => Err(ServiceError::InvalidRight),
+        }
+    }
+
+    pub(crate) fn semaphore_wait(
+        &mut self,
+        task: TaskId,
+        name: PortName,
+        timeout_ms: Option<u64>,
+    ) -> SemaphoreNow {
+        let id = match self.semaphore_of(task, name) {
+            Ok(id) => id,
+            Err(e) => return SemaphoreNow::Done(Err(e)),
+        };
+        let Some(semaphore) = self.services.semaphores.get_mut(&id) else {
+            return SemaphoreNow::Done(Err(ServiceError::InvalidRight));
+        };
+        let label = semaphore.label.clone();
+        if semaphore.value > 0 {
+            semaphore.value -= 1;
+            let value = semaphore.value;
+            self.record(Some(task), |_| Event::SemaphoreAcquired {
+                semaphore: label.clone(),
+                value,
+            });
+            return SemaphoreNow::Done(Ok(ServiceReply::Done));
+        }
+        if timeout_ms == Some(0) {
+            return SemaphoreNow::Done(Err(ServiceError::OperationTimedOut));
+        }
+        semaphore.waiters.push_back(task);
+        self.record(Some(task), |_| Event::SemaphoreBlocked {
+            semaphore: label.clone(),
+        });
+        self.begin_wait(task, timeout_ms, |timer| Wait::Service {
+            wait: ServiceWait::Semaphore { semaphore: id },
+            timer,
+        });
+        SemaphoreNow::Blocked
+    }
+
+    pub(crate) fn semaphore_signal(
+        &mut self,
+        task: TaskId,
+        name: PortName,
+    ) -> Result<ServiceReply, ServiceError> {
+        let id = self.semaphore_of(task, name)?;
+        let semaphore = self
+            .services
+            .semaphores
+            .get_mut(&id)
+            .ok_or(ServiceError::InvalidRight)?;
+        let label = semaphore.label.clone();
+        match semaphore.waiters.pop_front() {
+            // The count passes straight to the first waiter.
+            Some(waiter) => {
+                let value = semaphore.value;
+                self.record(Some(task), |_| Event::SemaphoreSignalled {
+                    semaphore: label.clone(),
+                    value,
+                });
+                self.record(Some(waiter), |_| Event::SemaphoreAcquired {
+                    semaphore: label.clone(),
+                    value,
+                });
+                self.wake(waiter, Reply::Service(Ok(ServiceReply::Done)), "signalled");
+            }
+            None => {
+                semaphore.value = semaphore.value.saturating_add(1);
+                let value = semaphore.value;
+                self.record(Some(task), |_| Event::SemaphoreSignalled {
+                    semaphore: label.clone(),
+                    value,
+                });
+            }
+        }
+        Ok(ServiceReply::Done)
+    }
+
+    /// `semaphore_destroy`.
+    pub(crate) fn semaphore_destroy(
+        &mut self,
+        task: TaskId,
+        name: PortName,
+    ) -> Result<ServiceReply, ServiceError> {
+        let id = self.semaphore_of(task, name)?;
+        self.destroy_semaphore(id);
+        Ok(ServiceReply::Done)
+    }
+
+    /// A timed semaphore wait ran out.
+    pub(crate) fn semaphore_wait_expired(&mut self, task: TaskId, id: u32) {
+        if let Some(semaphore) = self.services.semaphores.get_mut(&id) {
+            semaphore.waiters.retain(|t| *t != task);
+        }
+        self.wake_after_timer(task, Reply::Service(Err(ServiceError::OperationTimedOut)));
+        self.record(Some(task), |_| Event::KernelCall {
+            call: std::sync::Arc::from("semaphore_wait"),
+            code: ports::ReturnCode::OperationTimedOut,
+        });
+    }
+
+    /// A semaphore is destroyed (explicitly, or its last send right went): its
+    /// waiters get `terminated` and its port dies, so other rights to it become dead
+    /// names.
+    pub(crate) fn destroy_semaphore(&mut self, id: u32) {
+        let Some(semaphore) = self.services.semaphores.remove(&id) else {
+            return;
+        };
+        let label = semaphore.label.clone();
+        self.record(None, |_| Event::SemaphoreDestroyed {
+            semaphore: label.clone(),
+        });
+        for waiter in semaphore.waiters {
+            if matches!(self.task(waiter).state, TaskState::Waiting(_)) {
+                self.wake(
+                    waiter,
+                    Reply::Service(Err(ServiceError::Terminated)),
+                    "terminated",
+                );
+            }
+        }
+        if self.port(semaphore.port).is_some() {
+            self.destroy_port(semaphore.port, "object_freed", None);
+        }
+    }
+}
