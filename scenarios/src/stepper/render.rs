@@ -22,41 +22,8 @@ use std::fmt::Write;
 
 pub use crate::account::time;
 
-/// ANSI painting, or none.
-#[derive(Clone, Copy)]
-struct Paint {
-    color: bool,
-}
-
-impl Paint {
-    fn wrap(self, code: &str, text: &str) -> String {
-        if self.color {
-            format!("\x1b[{code}m{text}\x1b[0m")
-        } else {
-            text.to_string()
-        }
-    }
-
-    fn bold(self, text: &str) -> String {
-        self.wrap("1", text)
-    }
-
-    fn dim(self, text: &str) -> String {
-        self.wrap("2", text)
-    }
-
-    fn bad(self, text: &str) -> String {
-        self.wrap("31", text)
-    }
-
-    fn warn(self, text: &str) -> String {
-        self.wrap("33", text)
-    }
-
-    fn good(self, text: &str) -> String {
-        self.wrap("32", text)
-    }
-}
+/// ANSI painting, or none: the run account's painter.
+type Paint = crate::account::Style;
 
 fn item(item: &TraceItem) -> String {
     match item {
@@ -392,7 +359,7 @@ fn status_text(task: &Task, state: &State, paint: Paint) -> String {
             Some(t) => format!("not started (starts at {})", time(t)),
             None => "not started (waits for a spawn)".to_string(),
         },
-        TaskStatus::Ready => paint.good("ready"),
+        TaskStatus::Ready => paint.ok("ready"),
         TaskStatus::BlockedSend {
             msg,
             port,
