@@ -25,7 +25,8 @@ pub use crate::account::time;
 /// ANSI painting, or none: the run account's painter.
 type Paint = crate::account::Style;
 
-fn item(item: &TraceItem) -> String {
+/// One typed item of a body, as the stepper shows it.
+pub(crate) fn item(item: &TraceItem) -> String {
     match item {
         TraceItem::U8(v) => format!("u8 {v}"),
         TraceItem::U16(v) => format!("u16 {v}"),
@@ -48,7 +49,8 @@ fn item(item: &TraceItem) -> String {
     }
 }
 
-fn carried(c: &CarriedRight) -> String {
+/// A right carried in a message.
+pub(crate) fn carried(c: &CarriedRight) -> String {
     match &c.port {
         Some(port) => format!("{} right to {port}", c.right),
         None => format!("{} (a right that died in transit)", c.right),

@@ -1,12 +1,12 @@
 //! The words the panes use: an event without its `event N at T by X:` prefix, a
 //! task's state short and long, a message's body, where a message is and how it ends.
 //!
-//! [`crate::stepper::describe`] makes the one-line text of an event; the pieces it is
-//! built from are private to `render.rs`, so the few the stepper needs in another
-//! shape are spelled here the same way.
+//! [`crate::stepper::describe`] makes the one-line text of an event; items and
+//! carried rights are spelled by `render.rs`, and the shapes only the panes need are
+//! here.
 
 use crate::stepper::{MessageStatus, Place, State, Task, TaskStatus, describe, time};
-use kernel::trace::{CarriedRight, TraceItem, TraceRecord};
+use kernel::trace::{TraceItem, TraceRecord};
 
 /// What event `record` did, without its number, time and cause: `describe` minus
 /// the `event 59 at 7.000 ms by the kernel: ` it starts with.
@@ -23,37 +23,7 @@ pub(super) fn what(record: &TraceRecord) -> String {
     }
 }
 
-/// One typed item of a body.
-pub(super) fn item(item: &TraceItem) -> String {
-    match item {
-        TraceItem::U8(v) => format!("u8 {v}"),
-        TraceItem::U16(v) => format!("u16 {v}"),
-        TraceItem::U32(v) => format!("u32 {v}"),
-        TraceItem::U64(v) => format!("u64 {v}"),
-        TraceItem::I8(v) => format!("i8 {v}"),
-        TraceItem::I16(v) => format!("i16 {v}"),
-        TraceItem::I32(v) => format!("i32 {v}"),
-        TraceItem::I64(v) => format!("i64 {v}"),
-        TraceItem::Bool(v) => format!("bool {v}"),
-        TraceItem::F64(v) => format!("f64 {v}"),
-        TraceItem::Str(v) => format!("str {v:?}"),
-        TraceItem::Bytes(b) if b.0.len() <= 16 => format!(
-            "bytes {}",
-            b.0.iter().map(|x| format!("{x:02x}")).collect::<String>()
-        ),
-        TraceItem::Bytes(b) => format!("bytes ({} bytes)", b.0.len()),
-        TraceItem::Ool(n) => format!("ool {n} bytes"),
-        TraceItem::Port(c) => carried(c),
-    }
-}
-
-/// A right carried in a message.
-pub(super) fn carried(c: &CarriedRight) -> String {
-    match &c.port {
-        Some(port) => format!("{} right to {port}", c.right),
-        None => format!("{} (a right that died in transit)", c.right),
-    }
-}
+pub(super) use crate::stepper::render::{carried, item};
 
 /// A body on one line, cut after `max` characters: `[u32 7, str "hi"]`.
 pub(super) fn body_summary(items: &[TraceItem], max: usize) -> String {
