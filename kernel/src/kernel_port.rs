@@ -227,8 +227,8 @@ impl KernelState {
             Ok(_) => ports::ReturnCode::Success,
             Err(e) => e.code(),
         };
-        self.record(Some(task), |_| Event::KernelCall {
-            call: Arc::from(call),
+        self.record(Some(task), |k| Event::KernelCall {
+            call: k.word(call),
             code,
         });
         result

@@ -84,6 +84,9 @@ pub(crate) struct KernelState {
     label_uses: FxHashMap<Label, u32>,
     /// The one empty label all anonymous ports share.
     anonymous: Label,
+    /// Shared labels for the fixed words events carry (right kinds, reasons, call
+    /// names), so recording an event clones a reference instead of allocating.
+    words: FxHashMap<&'static str, Label>,
     pub(crate) faults: Vec<Fault>,
     /// Tasks whose program must be instantiated by the runtime (it holds the `Arc`).
     pub(crate) to_start: Vec<(TaskId, TaskFactory)>,
@@ -125,6 +128,7 @@ impl KernelState {
             dead_labels: FxHashMap::default(),
             label_uses: FxHashMap::default(),
             anonymous: Arc::from(""),
+            words: WORDS.iter().map(|w| (*w, Arc::from(*w))).collect(),
             faults: Vec::new(),
             to_start: Vec::new(),
             declared: BTreeMap::new(),
@@ -196,6 +200,14 @@ impl KernelState {
         }
     }
 
+    /// The shared label for a fixed word (allocated only for a word not in `WORDS`).
+    pub(crate) fn word(&self, word: &'static str) -> Label {
+        match self.words.get(word) {
+            Some(label) => label.clone(),
+            None => Arc::from(word),
+        }
+    }
+
     // ----- ids, serials, labels --------------------------------------------------
 
     pub(crate) fn next_serial(&mut self) -> MessageSerial {
@@ -237,7 +249,7 @@ impl KernelState {
         if self.trace.enabled() {
             let label = task.map(|t| self.task_label(t));
             let event = build(self);
-            self.trace.record(self.now, label.as_ref(), || event);
+            self.trace.record(self.now, label, || event);
         }
     }
 
@@ -260,7 +272,7 @@ impl KernelState {
             holder: k.task_label(holder),
             name: name.0,
             port: k.object_label(object),
-            right: Arc::from(right),
+            right: k.word(right),
             urefs,
         });
     }
@@ -292,8 +304,8 @@ impl KernelState {
             port: k.port_label(id),
             receiver: match receiver {
                 Receiver::Task(t) => k.task_label(t),
-                Receiver::Kernel(_) | Receiver::Object(_) => Arc::from("kernel"),
-                Receiver::InTransit => Arc::from("none"),
+                Receiver::Kernel(_) | Receiver::Object(_) => k.word("kernel"),
+                Receiver::InTransit => k.word("none"),
             },
             capacity: limit.to_string(),
         });
@@ -343,11 +355,11 @@ impl KernelState {
         self.make_ready(task);
         self.record(None, |k| Event::TaskWoken {
             name: k.task_label(task),
-            reason: Arc::from(reason),
+            reason: k.word(reason),
         });
         if let Some((call, code)) = service_call {
-            self.record(Some(task), |_| Event::KernelCall {
-                call: Arc::from(call),
+            self.record(Some(task), |k| Event::KernelCall {
+                call: k.word(call),
                 code,
             });
         }
@@ -382,3 +394,65 @@ impl KernelState {
         }
     }
 }
+
+/// The fixed words trace events carry, shared rather than allocated per event.
+const WORDS: &[&str] = &[
+    // Rights.
+    "none",
+    "send",
+    "receive",
+    "receive+send",
+    "send_once",
+    "port_set",
+    "dead_name",
+    // Receivers.
+    "kernel",
+    // Message kinds.
+    "direct",
+    "notification",
+    // Wake reasons.
+    "message",
+    "slot",
+    "taken",
+    "timeout",
+    "port_died",
+    "port_changed",
+    "too_large",
+    "signalled",
+    "data",
+    "room",
+    "eof",
+    "broken_pipe",
+    "opened",
+    "connected",
+    "terminated",
+    "unlinked",
+    // Destruction reasons.
+    "port_destroyed",
+    "sender_ended",
+    "circular",
+    "notify_port_dead",
+    "receiver_ended",
+    "receiver_killed",
+    "task_ended",
+    "destroyed",
+    "fault",
+    "object_freed",
+    "no_space",
+    "message_destroyed",
+    // Kernel calls.
+    "allocate",
+    "allocate_set",
+    "make_send",
+    "deallocate",
+    "destroy",
+    "mod_refs",
+    "set_queue_limit",
+    "request_notification",
+    "move_member",
+    "remove_member",
+    "port_type",
+    "insert_right",
+    "extract_right",
+    "spawn",
+];

@@ -12,7 +12,6 @@ use crate::state::KernelState;
 use crate::task::{Reply, TaskState, Wait};
 use crate::trace::Event;
 use ports::{EntryObject, Item, PortId, PortSetId, RightKind, TaskId};
-use std::sync::Arc;
 
 impl KernelState {
     /// Destroys a message unread, with a trace event saying why, and releases every
@@ -24,7 +23,7 @@ impl KernelState {
         self.record(None, |k| Event::MessageDestroyed {
             msg: serial.0,
             port: k.port_label(port),
-            reason: Arc::from(reason),
+            reason: k.word(reason),
         });
         if let Some(forced) = envelope.forced {
             self.msg_accepted(forced, port, false);
@@ -128,7 +127,7 @@ impl KernelState {
         }
         self.record(cause, |k| Event::PortDestroyed {
             port: k.port_label(port),
-            reason: Arc::from(reason),
+            reason: k.word(reason),
         });
         let Some(mut dead) = self.ports.remove(port.index, port.generation) else {
             return;

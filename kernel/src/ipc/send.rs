@@ -7,7 +7,6 @@ use crate::state::KernelState;
 use crate::task::{ReceiveSource, Reply, TaskState, Wait};
 use crate::trace::{CarriedRight, Event, TraceItem};
 use ports::{Item, Message, PortId, ReturnCode, RightKind, SendPolicy, TaskId};
-use std::sync::Arc;
 
 /// What became of a send at once.
 pub(crate) enum SendNow {
@@ -168,8 +167,8 @@ impl KernelState {
             body: envelope.body.iter().map(|i| k.trace_item(i)).collect(),
             kind: match envelope.origin {
                 Origin::Task => None,
-                Origin::Direct => Some(Arc::from("direct")),
-                Origin::Notification => Some(Arc::from("notification")),
+                Origin::Direct => Some(k.word("direct")),
+                Origin::Notification => Some(k.word("notification")),
             },
         });
     }
@@ -474,7 +473,7 @@ impl KernelState {
         self.record(cause, |k| Event::MessageReceived {
             msg: serial.0,
             port: k.port_label(port),
-            receiver: Arc::from("kernel"),
+            receiver: k.word("kernel"),
             seqno: 0,
             pseudo: false,
         });
@@ -547,7 +546,7 @@ impl KernelState {
         self.make_ready(task);
         self.record(None, |k| Event::TaskWoken {
             name: k.task_label(task),
-            reason: Arc::from("timeout"),
+            reason: k.word("timeout"),
         });
     }
 

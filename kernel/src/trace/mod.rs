@@ -24,6 +24,8 @@ pub(crate) struct Recorder {
     records: Vec<TraceRecord>,
     /// The binary form being written as events happen, when streaming.
     encoded: Option<Vec<u8>>,
+    /// Where one record is encoded before it is appended.
+    scratch: Vec<u8>,
     next_seq: u64,
 }
 
@@ -33,6 +35,7 @@ impl Recorder {
             enabled,
             records: Vec::new(),
             encoded: stream_binary.then(Vec::new),
+            scratch: Vec::new(),
             next_seq: 1,
         }
     }
@@ -51,7 +54,7 @@ impl Recorder {
     pub(crate) fn record(
         &mut self,
         now: Ticks,
-        task: Option<&Label>,
+        task: Option<Label>,
         build: impl FnOnce() -> Event,
     ) {
         if self.enabled {
@@ -60,16 +63,22 @@ impl Recorder {
             let record = TraceRecord {
                 seq,
                 t_ns: now,
-                task: task.cloned(),
+                task,
                 event: build(),
             };
             match self.encoded.as_mut() {
                 Some(out) => {
                     // Encoding a well-formed event cannot fail; if it ever did, the
                     // record is kept in memory rather than lost, and what was
-                    // encoded before stays.
-                    match postcard::to_stdvec(&record) {
-                        Ok(bytes) => out.extend_from_slice(&bytes),
+                    // encoded before stays. The scratch buffer is reused, so an
+                    // event costs no allocation once it has grown.
+                    let scratch = std::mem::take(&mut self.scratch);
+                    match postcard::to_extend(&record, scratch) {
+                        Ok(bytes) => {
+                            out.extend_from_slice(&bytes);
+                            self.scratch = bytes;
+                            self.scratch.clear();
+                        }
                         Err(_) => self.records.push(record),
                     }
                 }
