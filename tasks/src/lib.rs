@@ -1,9 +1,12 @@
 //! Task programs for machsim: stock servers and clients, and a registry by name.
 //!
 //! A task program is an `async` function of its [`TaskContext`](kernel::TaskContext).
-//! This crate holds the ones machsim ships ([`stock`]: an echo server, a name
-//! server, a producer and a consumer), each written only against the kernel's public
-//! API, exactly as a user would write one; and the [`Registry`] through which
+//! This crate holds the ones machsim ships ([`stock`], eight of them: an echo
+//! server, a name server, a producer and a consumer of messages; a producer and a
+//! consumer of the textbook's buffer in shared memory, `shm_producer` and
+//! `shm_consumer`; and a writer and a reader of a pipe or a FIFO, `pipe_writer` and
+//! `pipe_reader`), each written only against the kernel's public API, exactly as a
+//! user would write one; and the [`Registry`] through which
 //! scenario files name them (`program = "echo_server"`, `args = { ... }`), with
 //! typed [`Args`] so a bad argument is reported before the run, naming the argument.
 //!
