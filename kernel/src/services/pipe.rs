@@ -122,7 +122,13 @@ impl KernelState {
             }
             let label = p.label.clone();
             let side = if reading { "read" } else { "write" };
-            self.record(Some(holder), |k| {
+            // The end's holder acts, except when its task was killed: that clean-up
+            // is the kernel's (the trace format's rule).
+            let cause = match &self.task(holder).state {
+                crate::task::TaskState::Ended(crate::error::TaskExit::Killed) => None,
+                _ => Some(holder),
+            };
+            self.record(cause, |k| {
                 if open {
                     Event::PipeEndOpened {
                         pipe: label.clone(),

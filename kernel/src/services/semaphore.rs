@@ -164,7 +164,7 @@ impl KernelState {
         name: PortName,
     ) -> Result<ServiceReply, ServiceError> {
         let id = self.semaphore_of(task, name)?;
-        self.destroy_semaphore(id);
+        self.destroy_semaphore_by(id, Some(task));
         Ok(ServiceReply::Done)
     }
 
@@ -184,11 +184,16 @@ impl KernelState {
     /// waiters get `terminated` and its port dies, so other rights to it become dead
     /// names.
     pub(crate) fn destroy_semaphore(&mut self, id: u32) {
+        self.destroy_semaphore_by(id, None);
+    }
+
+    /// As `destroy_semaphore`, caused by `cause` (a task's `semaphore_destroy`).
+    pub(crate) fn destroy_semaphore_by(&mut self, id: u32, cause: Option<TaskId>) {
         let Some(semaphore) = self.services.semaphores.remove(&id) else {
             return;
         };
         let label = semaphore.label.clone();
-        self.record(None, |_| Event::SemaphoreDestroyed {
+        self.record(cause, |_| Event::SemaphoreDestroyed {
             semaphore: label.clone(),
         });
         for waiter in semaphore.waiters {

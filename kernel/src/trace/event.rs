@@ -228,7 +228,9 @@ pub enum Event {
         name: Label,
         /// Why: `message` (one arrived), `slot` (room in a queue), `taken` (a
         /// receiver took a rendezvous message), `timeout` (a timed wait or a sleep
-        /// ended), `port_died`, `port_changed`, `too_large`.
+        /// ended), `port_died`, `port_changed`, `too_large`; for service waits
+        /// `signalled`, `data`, `room`, `eof`, `broken_pipe`, `opened`, `connected`,
+        /// `terminated`, `unlinked` (see `docs/traces.md`).
         reason: Label,
     },
     /// A task went to sleep until `until_ns`.
@@ -448,16 +450,17 @@ pub enum Event {
         /// The port it is about, when it names one.
         about: Option<Label>,
     },
-    /// A kernel-port operation ran; `call` is its name and `code` its result.
+    /// A kernel-port operation or service call finished (or a `spawn` was
+    /// refused); `call` is its name and `code` its result.
     KernelCall {
-        /// The operation (`allocate`, `deallocate`, …).
+        /// The operation (`allocate`, `deallocate`, `pipe_read`, `spawn`, …).
         call: Label,
         /// Its result.
         code: ports::ReturnCode,
     },
     /// An outside fault was applied (a scenario `[[fault]]`).
     FaultApplied {
-        /// `kill` or `destroy`.
+        /// `kill`, `destroy`, or `destroy_missed` (no live port had the label).
         kind: Label,
         /// The task or port it hit.
         target: Label,
@@ -468,8 +471,8 @@ pub enum Event {
         object: Label,
         /// Its size in bytes.
         size: u32,
-        /// Its first contents when made from an out-of-line region; `None` for
-        /// zeroed memory.
+        /// Its first contents when made from an out-of-line region that is not all
+        /// zeros; `None` for zeroed memory.
         initial: Option<HexBytes>,
     },
     /// A task mapped a memory object.
