@@ -760,6 +760,7 @@ impl KernelState {
             // A task waiting on the port itself learns it moved (Mach 3.0).
             let waiting = self.port_mut(port).and_then(|p| p.waiting_receiver.take());
             if let Some(waiter) = waiting {
+                self.record_receive_failed(waiter, port, ports::ReturnCode::RcvPortChanged);
                 self.wake(
                     waiter,
                     crate::task::Reply::Receive(Err(crate::error::ReceiveError::PortChanged)),

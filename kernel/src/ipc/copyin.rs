@@ -328,6 +328,7 @@ impl KernelState {
             receiver: None,
         });
         if let Some(waiter) = waiting {
+            self.record_receive_failed(waiter, port, ports::ReturnCode::RcvPortDied);
             self.wake(
                 waiter,
                 crate::task::Reply::Receive(Err(crate::error::ReceiveError::PortDied)),

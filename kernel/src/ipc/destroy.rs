@@ -230,9 +230,8 @@ impl KernelState {
             self.remove_member(cause, member, set);
         }
         let waiter = self.set_mut(set).and_then(|s| s.waiting_receiver.take());
-        self.record(cause, |k| Event::PortSetDestroyed {
-            set: k.set_label(set),
-        });
+        let label = self.set_label(set);
+        self.record(cause, |_| Event::PortSetDestroyed { set: label.clone() });
         self.sets.remove(set.index, set.generation);
         if let Some(waiter) = waiter
             && matches!(
@@ -240,6 +239,10 @@ impl KernelState {
                 TaskState::Waiting(Wait::Receive { .. })
             )
         {
+            self.record(Some(waiter), |_| Event::ReceiveFailed {
+                port: Some(label),
+                code: ports::ReturnCode::RcvPortDied,
+            });
             self.wake(
                 waiter,
                 Reply::Receive(Err(ReceiveError::PortDied)),
