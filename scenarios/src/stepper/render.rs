@@ -76,7 +76,8 @@ pub fn describe(record: &TraceRecord) -> String {
     line
 }
 
-fn what(event: &Event) -> String {
+/// What an event did, in a few words, without its number, time and cause.
+pub(crate) fn what(event: &Event) -> String {
     match event {
         Event::TaskCreated {
             name,

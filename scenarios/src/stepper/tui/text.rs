@@ -5,22 +5,12 @@
 //! carried rights are spelled by `render.rs`, and the shapes only the panes need are
 //! here.
 
-use crate::stepper::{MessageStatus, Place, State, Task, TaskStatus, describe, time};
+use crate::stepper::{MessageStatus, Place, State, Task, TaskStatus, time};
 use kernel::trace::{TraceItem, TraceRecord};
 
-/// What event `record` did, without its number, time and cause: `describe` minus
-/// the `event 59 at 7.000 ms by the kernel: ` it starts with.
+/// What event `record` did, without its number, time and cause.
 pub(super) fn what(record: &TraceRecord) -> String {
-    let line = describe(record);
-    let by = match &record.task {
-        Some(task) => format!(" by {task}"),
-        None => " by the kernel".to_string(),
-    };
-    let prefix = format!("event {} at {}{by}: ", record.seq, time(record.t_ns));
-    match line.strip_prefix(&prefix) {
-        Some(rest) => rest.to_string(),
-        None => line,
-    }
+    crate::stepper::render::what(&record.event)
 }
 
 pub(super) use crate::stepper::render::{carried, item};
