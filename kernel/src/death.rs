@@ -18,6 +18,12 @@ impl KernelState {
         if self.task(task).is_ended() {
             return;
         }
+        if !matches!(self.task(task).state, TaskState::NotStarted) {
+            self.live_tasks -= 1;
+        }
+        // A declared task ended before any spawn can no longer be spawned.
+        let name = self.task_label(task);
+        self.declared.remove(&name);
         let now = self.now;
         let entry = self.task_mut(task);
         if matches!(entry.state, TaskState::Waiting(_)) {

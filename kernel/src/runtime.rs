@@ -254,6 +254,7 @@ impl Kernel {
             state.start_task(task);
         } else {
             state.timers.set(start, TimerKind::Start { task });
+            state.pending_starts += 1;
         }
         drop(state);
         self.instantiate();
@@ -359,7 +360,11 @@ impl Kernel {
         state.record_name(None, task, name, ports::EntryObject::PortSet(set));
         for member in members {
             let port = state.port_by_label(member)?;
-            if state.port(port).map(|p| p.receiver) != Some(Receiver::Task(task)) {
+            // The holder must hold the member's receive right, and a port is in at
+            // most one set (Mach 3.0).
+            if state.port(port).map(|p| p.receiver) != Some(Receiver::Task(task))
+                || state.port(port).is_some_and(|p| p.set.is_some())
+            {
                 return Err(ApiError::Kern(crate::error::KernError::InvalidRight));
             }
             if let Some(p) = state.port_mut(port) {
@@ -427,9 +432,7 @@ impl Kernel {
             self.instantiate();
             state = lock(&self.state);
         }
-        if state.halted.is_some()
-            || state.final_outcome().is_some() && state.ready.is_empty() && state.timers.is_empty()
-        {
+        if state.halted.is_some() || state.final_outcome().is_some() {
             return false;
         }
         // Timers due now (a fault at the current instant, say) come before any task
@@ -496,11 +499,13 @@ impl Kernel {
             Polled::Ended(exit) => state.end_task(task, exit),
             Polled::Pending => {
                 let made_call = state.task(task).steps != steps_before;
-                let fine = state.task(task).is_ended()
-                    || matches!(
-                        state.task(task).state,
-                        TaskState::Waiting(_) | TaskState::Ready
-                    );
+                // A task that returns `Pending` must be waiting in the kernel, or
+                // runnable with the answer to its last call parked; anything else
+                // awaited a future the kernel does not drive.
+                let entry = state.task(task);
+                let fine = entry.is_ended()
+                    || matches!(entry.state, TaskState::Waiting(_))
+                    || (matches!(entry.state, TaskState::Ready) && entry.reply.is_some());
                 if state.halted.is_none() && (!made_call || !fine) {
                     state.end_task(
                         task,
@@ -767,6 +772,12 @@ impl KernelState {
         if self.ready.is_empty() {
             return None;
         }
+        // With one runnable task there is no choice to make, and the scheduler is
+        // not asked (so `run`, which goes on inline, and `step` draw the same random
+        // numbers).
+        if self.ready.len() == 1 {
+            return self.ready.pop_front();
+        }
         let ready = self.ready.make_contiguous();
         let index = self.scheduler.pick(ready).min(ready.len() - 1);
         self.ready.remove(index)
@@ -824,7 +835,10 @@ impl KernelState {
 
     fn fire(&mut self, kind: TimerKind) {
         match kind {
-            TimerKind::Start { task } => self.start_task(task),
+            TimerKind::Start { task } => {
+                self.pending_starts -= 1;
+                self.start_task(task);
+            }
             TimerKind::Fault { index } => {
                 let Some(fault) = self.faults.get(index).cloned() else {
                     return;
@@ -887,19 +901,18 @@ impl KernelState {
             Some(Halt::StepLimit) => return Some(Outcome::StepLimit),
             None => {}
         }
-        if !self.ready.is_empty() || !self.timers.is_empty() {
+        if !self.ready.is_empty() {
             return None;
         }
-        let live = self
-            .tasks
-            .iter()
-            .filter(|(_, _, t)| !t.is_ended() && !matches!(t.state, TaskState::NotStarted))
-            .count();
-        if live == 0 {
-            Some(Outcome::Completed)
-        } else {
-            Some(Outcome::Deadlock(self.deadlock_report()))
+        // Every task has ended and none waits for its start time: the run is over,
+        // whatever faults are still scheduled (they have nothing left to hit).
+        if self.live_tasks == 0 && self.pending_starts == 0 {
+            return Some(Outcome::Completed);
         }
+        if !self.timers.is_empty() {
+            return None;
+        }
+        Some(Outcome::Deadlock(self.deadlock_report()))
     }
 
     /// Messages still in the kernel: queued, or held by blocked senders.

@@ -95,6 +95,11 @@ pub(crate) struct KernelState {
     /// Ended tasks whose futures the runtime must drop.
     pub(crate) to_drop: Vec<TaskId>,
     pub(crate) violations: Vec<String>,
+    /// Tasks started and not yet ended, kept as a count so that deciding whether
+    /// the run is over costs nothing per step.
+    pub(crate) live_tasks: usize,
+    /// Start-time timers not yet fired.
+    pub(crate) pending_starts: usize,
     /// Ports waiting to be destroyed by the running destruction (see `destroy_port`).
     pub(crate) doomed_ports: VecDeque<(PortId, &'static str, Option<TaskId>)>,
     pub(crate) destroying: bool,
@@ -134,6 +139,8 @@ impl KernelState {
             declared: BTreeMap::new(),
             to_drop: Vec::new(),
             violations: Vec::new(),
+            live_tasks: 0,
+            pending_starts: 0,
             doomed_ports: VecDeque::new(),
             destroying: false,
             services: crate::services::Services::default(),

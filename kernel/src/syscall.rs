@@ -161,7 +161,9 @@ impl KernelState {
     /// The task's direct mailbox, made on first use: a port of capacity 5 that the
     /// task holds no name for, which only direct sends reach.
     pub(crate) fn direct_mailbox(&mut self, task: TaskId) -> ports::PortId {
-        if let Some(mailbox) = self.task(task).direct_mailbox {
+        if let Some(mailbox) = self.task(task).direct_mailbox
+            && self.port(mailbox).is_some()
+        {
             return mailbox;
         }
         let label = format!("{}.direct", self.task(task).name);
@@ -282,6 +284,7 @@ impl KernelState {
                 name: k.task_label(task),
                 by: by.map(|b| k.task_label(b)),
             });
+            self.live_tasks += 1;
             self.make_ready(task);
         }
     }

@@ -254,3 +254,138 @@ fn non_finite_floats_survive_a_json_lines_trace() {
             .contains(r#"{"f64":"-inf"}"#)
     );
 }
+
+#[test]
+fn a_call_made_while_another_is_pending_crashes_the_task_and_loses_no_message() {
+    use std::future::Future;
+    use std::pin::pin;
+    use std::task::{Context, Poll, Waker};
+    let mut k = Kernel::builder().build();
+    k.spawn("a", |cx| async move {
+        let port = cx.allocate_port(QueueLimit::Bounded(1), None).await?;
+        cx.make_send(port).await?;
+        cx.send(Message::new(port, 1), SendPolicy::Block).await?;
+        // Poll a blocking send once, drop it, and make another call.
+        {
+            let mut pending = pin!(cx.send(Message::new(port, 2), SendPolicy::Block));
+            let mut context = Context::from_waker(Waker::noop());
+            assert!(matches!(pending.as_mut().poll(&mut context), Poll::Pending));
+        }
+        cx.sleep(5).await;
+        Ok::<(), kernel::Error>(())
+    });
+    let report = run_clean(&mut k);
+    assert_eq!(report.outcome.as_str(), "completed");
+    let task = &k.inspect(|i| i.tasks())[0];
+    assert_eq!(
+        task.exit,
+        Some(kernel::TaskExit::Crashed(
+            "a kernel call while another was still pending".into()
+        ))
+    );
+}
+
+#[test]
+fn run_and_step_take_the_same_decisions_under_the_random_scheduler() {
+    fn order(seed: u64, stepped: bool) -> Vec<String> {
+        let mut k = Kernel::builder()
+            .seed(seed)
+            .schedule(kernel::ScheduleKind::Random)
+            .trace(true)
+            .build();
+        k.spawn("a", |cx| async move {
+            for _ in 0..3 {
+                cx.yield_now().await;
+            }
+        });
+        for name in ["b", "c"] {
+            k.spawn(name, |cx| async move {
+                cx.sleep(1).await;
+                for _ in 0..4 {
+                    cx.yield_now().await;
+                }
+            });
+        }
+        if stepped {
+            while k.step() {}
+        } else {
+            k.run();
+        }
+        k.trace()
+            .iter()
+            .filter_map(|r| r.task.as_deref().map(str::to_string))
+            .collect()
+    }
+    for seed in 0..20 {
+        assert_eq!(order(seed, false), order(seed, true), "seed {seed}");
+    }
+}
+
+#[test]
+fn a_handed_back_direct_send_gives_the_sender_no_right_to_the_mailbox() {
+    let mut k = Kernel::builder().build();
+    let seen = log();
+    let s = seen.clone();
+    k.spawn("a", move |cx| async move {
+        for i in 0..5 {
+            cx.send_to_task(
+                "b",
+                Message::new(kernel::PortName::NULL, i),
+                SendPolicy::NoWait,
+            )
+            .await?;
+        }
+        let back = cx
+            .send_to_task(
+                "b",
+                Message::new(kernel::PortName::NULL, 5),
+                SendPolicy::NoWait,
+            )
+            .await
+            .unwrap_err();
+        s.lock()
+            .unwrap()
+            .push(format!("{}", back.into_message().header.dest));
+        Ok::<(), kernel::Error>(())
+    });
+    k.spawn("b", |cx| async move { cx.sleep(1).await });
+    run_clean(&mut k);
+    assert_eq!(*seen.lock().unwrap(), vec!["null"]);
+}
+
+#[test]
+fn a_task_awaiting_a_foreign_future_after_a_call_is_a_fault_in_run_as_in_step() {
+    let mut k = Kernel::builder().build();
+    k.spawn("a", |cx| async move {
+        cx.yield_now().await;
+        std::future::pending::<()>().await;
+    });
+    let report = run_clean(&mut k);
+    assert_eq!(report.outcome.as_str(), "completed");
+    assert_eq!(k.inspect(|i| i.tasks()[0].state.clone()), "crashed");
+}
+
+#[test]
+fn a_run_whose_tasks_have_all_ended_is_completed_whatever_faults_are_still_scheduled() {
+    let mut k = Kernel::builder().time_limit_ms(1000).build();
+    k.spawn("a", |cx| async move { cx.sleep(1).await });
+    k.schedule_fault(5000, Some("a"), None).unwrap();
+    let report = run_clean(&mut k);
+    assert_eq!(report.outcome.as_str(), "completed");
+    assert_eq!(report.end_ns, 1_000_000);
+}
+
+#[test]
+fn a_declared_task_killed_before_its_spawn_cannot_be_spawned() {
+    let mut k = Kernel::builder().build();
+    let seen = log();
+    let s = seen.clone();
+    k.declare("child", |cx| async move { cx.sleep(1).await });
+    k.schedule_fault(0, Some("child"), None).unwrap();
+    k.spawn("parent", move |cx| async move {
+        let e = cx.spawn_declared("child").await.unwrap_err();
+        s.lock().unwrap().push(e.code().to_string());
+    });
+    run_clean(&mut k);
+    assert_eq!(*seen.lock().unwrap(), vec!["invalid_argument"]);
+}

@@ -642,3 +642,28 @@ fn each_client_of_a_duplex_named_pipe_gets_its_own_two_way_instance() {
     run_clean(&mut k);
     assert_eq!(*seen.lock().unwrap(), vec!["hi ann", "hi bob"]);
 }
+
+#[test]
+fn a_large_write_cut_short_by_the_last_reader_closing_reports_what_went_in() {
+    let mut k = Kernel::builder().build();
+    let seen = log();
+    let s = seen.clone();
+    k.spawn("writer", move |cx| async move {
+        let (read, write) = cx.pipe(Some(1024)).await?;
+        cx.spawn("reader", move |cx| async move {
+            cx.pipe_close(write).await?;
+            cx.sleep(1).await;
+            cx.pipe_read(read, 100, false).await?;
+            Ok::<(), kernel::Error>(())
+        })
+        .await?;
+        cx.pipe_close(read).await?;
+        let result = cx
+            .pipe_write(write, Bytes::from(vec![0; 2000]), false)
+            .await;
+        push(&s, format!("{result:?}"));
+        Ok::<(), kernel::Error>(())
+    });
+    run_clean(&mut k);
+    assert_eq!(*seen.lock().unwrap(), vec!["Ok(1124)"]);
+}

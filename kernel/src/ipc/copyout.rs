@@ -147,7 +147,14 @@ impl KernelState {
             pseudo: true,
         });
         let _ = reason;
-        let dest = self.copyout_right(task, envelope.dest);
+        // A direct send went through a right the kernel made for it; the sender
+        // never held it, so it is released, not handed back.
+        let dest = if envelope.origin == crate::envelope::Origin::Direct {
+            self.release_send(envelope.dest.port);
+            PortName::NULL
+        } else {
+            self.copyout_right(task, envelope.dest)
+        };
         let mut message = self.copyout_message(task, envelope, dest, 0);
         message.header.dest = dest;
         message

@@ -345,6 +345,12 @@ impl KernelState {
         server: TaskId,
         path: &str,
     ) -> Result<(u32, u32), ServiceError> {
+        // Both sides need a free handle; check before making anything, so a refused
+        // connection leaves no half-made instance behind.
+        let full = |k: &Self, t: TaskId| k.task(t).handles.len() >= k.config.max_handles_per_task;
+        if full(self, client) || full(self, server) {
+            return Err(ServiceError::NoSpace);
+        }
         let capacity = self.services.named.get(path).and_then(|n| n.capacity);
         let to_server = self.new_pipe(None, capacity, Some(path.to_string()))?;
         let to_client = self.new_pipe(None, capacity, Some(path.to_string()))?;

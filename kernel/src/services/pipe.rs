@@ -376,11 +376,21 @@ impl KernelState {
                         .pipes
                         .get_mut(&pipe)
                         .map(|p| p.waiting_writers.pop_front());
-                    self.wake(
-                        writer,
-                        Reply::Service(Err(ServiceError::BrokenPipe)),
-                        "broken_pipe",
-                    );
+                    // POSIX: a write that got some bytes in reports them; only a
+                    // write that got none in is `EPIPE`.
+                    let written = match &self.task(writer).state {
+                        TaskState::Waiting(Wait::Service {
+                            wait: ServiceWait::PipeWrite { written, .. },
+                            ..
+                        }) => *written,
+                        _ => 0,
+                    };
+                    let reply = if written > 0 {
+                        Ok(ServiceReply::Written(written))
+                    } else {
+                        Err(ServiceError::BrokenPipe)
+                    };
+                    self.wake(writer, Reply::Service(reply), "broken_pipe");
                     progressed = true;
                     continue;
                 }
