@@ -71,8 +71,15 @@ impl Future for Trap<'_> {
         // or two calls raced with `join!`) breaks the one-call-at-a-time contract:
         // the task is ended as crashed, and the pending call's message is not lost
         // (the clean-up destroys it with a reason).
-        if matches!(state.task(me).state, crate::task::TaskState::Waiting(_)) || state.task(me).reply.is_some() {
-            state.end_task(me, crate::error::TaskExit::Crashed("a kernel call while another was still pending".into()));
+        if matches!(state.task(me).state, crate::task::TaskState::Waiting(_))
+            || state.task(me).reply.is_some()
+        {
+            state.end_task(
+                me,
+                crate::error::TaskExit::Crashed(
+                    "a kernel call while another was still pending".into(),
+                ),
+            );
             return Poll::Pending;
         }
         if state.steps >= state.config.step_limit {
