@@ -108,6 +108,38 @@ impl KernelState {
                 ));
             }
         }
+        problems.extend(self.audit_carriers());
+        problems
+    }
+
+    /// Every `carried_by` belongs to a receive right in transit, and every port's
+    /// `carrying` count is the number of rights whose `carried_by` names it.
+    fn audit_carriers(&self) -> Vec<String> {
+        let mut problems = Vec::new();
+        let mut carrying: FxHashMap<PortId, u32> = FxHashMap::default();
+        for (index, generation, port) in self.ports.iter() {
+            let id = PortId::new(index, generation);
+            if let Some(carrier) = port.extra.as_ref().and_then(|e| e.carried_by) {
+                if port.receiver != Receiver::InTransit {
+                    problems.push(format!(
+                        "{}: has a carrier but its receive right is not in transit",
+                        self.port_label(id)
+                    ));
+                }
+                *carrying.entry(carrier).or_default() += 1;
+            }
+        }
+        for (index, generation, port) in self.ports.iter() {
+            let id = PortId::new(index, generation);
+            let counted = carrying.get(&id).copied().unwrap_or(0);
+            let claimed = port.extra.as_ref().map_or(0, |e| e.carrying);
+            if counted != claimed {
+                problems.push(format!(
+                    "{}: carries {counted} receive rights in transit, the port counts {claimed}",
+                    self.port_label(id)
+                ));
+            }
+        }
         problems
     }
 }

@@ -38,6 +38,13 @@ pub(crate) struct PortExtra {
     pub(crate) no_senders: Option<(PortId, u32)>,
     /// Dead-name requests, in the order they were made.
     pub(crate) dead_name: Vec<DeadNameRequest>,
+    /// While this port's receive right travels in a message: the port that message
+    /// is queued on (or waits to be), Mach's `ip_destination`. Following it finds
+    /// cycles of receive rights in transit.
+    pub(crate) carried_by: Option<PortId>,
+    /// How many ports' `carried_by` is this port: zero means no cycle can pass
+    /// through it, and sending its receive right needs no walk.
+    pub(crate) carrying: u32,
 }
 
 /// A port (Mach's `ipc_port`).
@@ -127,6 +134,11 @@ impl<T> Table<T> {
             self.slots.push((0, Some(value)));
             (index, 0)
         }
+    }
+
+    /// Live objects.
+    pub(crate) fn len(&self) -> usize {
+        self.live
     }
 
     pub(crate) fn get(&self, index: u32, generation: u32) -> Option<&T> {

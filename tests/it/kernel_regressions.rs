@@ -389,3 +389,98 @@ fn a_declared_task_killed_before_its_spawn_cannot_be_spawned() {
     run_clean(&mut k);
     assert_eq!(*seen.lock().unwrap(), vec!["invalid_argument"]);
 }
+
+#[test]
+fn a_receive_right_sent_into_a_loop_of_ports_in_transit_is_collected_at_once() {
+    use kernel::trace::{TraceHeader, write_jsonl};
+    // Q's receive right waits in P's queue; sending P's receive right to Q would
+    // leave each port's only receiver locked in the other's queue. Mach destroys
+    // the closing message when it is sent (`ipc_port_check_circularity`).
+    let mut k = Kernel::builder().trace(true).build();
+    let outcome: Log = log();
+    let seen = outcome.clone();
+    k.spawn("a", move |cx| async move {
+        let p = cx.allocate_port(QueueLimit::DEFAULT, None).await?;
+        let q = cx.allocate_port(QueueLimit::DEFAULT, None).await?;
+        cx.make_send(p).await?;
+        cx.make_send(q).await?;
+        let carry = |dest, right| {
+            Message::new(dest, 7).with(Item::Port(PortItem {
+                name: right,
+                disposition: Disposition::MoveReceive,
+            }))
+        };
+        cx.send(carry(p, q), SendPolicy::Block).await?;
+        let closing = cx.send(carry(q, p), SendPolicy::Block).await;
+        seen.lock().unwrap().push(format!("{closing:?}"));
+        // Both ports are gone: what the task still names are dead names.
+        let probe = cx.send(Message::new(p, 1), SendPolicy::NoWait).await;
+        seen.lock()
+            .unwrap()
+            .push(probe.unwrap_err().code().to_string());
+        Ok::<(), kernel::Error>(())
+    });
+    let report = run_clean(&mut k);
+    assert_eq!(
+        *outcome.lock().unwrap(),
+        vec!["Ok(Sent)".to_string(), "send_invalid_dest".to_string()]
+    );
+    assert_eq!(report.messages.destroyed, 2);
+    assert_eq!(k.inspect(|i| i.ports().len()), 0);
+    let mut text = Vec::new();
+    write_jsonl(
+        &mut text,
+        &TraceHeader::new("cycle", 0, "round_robin"),
+        &k.take_trace(),
+    )
+    .unwrap();
+    assert!(String::from_utf8(text).unwrap().contains("\"circular\""));
+}
+
+#[test]
+fn a_chain_of_receive_rights_in_transit_without_a_loop_is_delivered() {
+    // P's receive right travels to Q, Q's to R; R is held, so nothing loops and
+    // unwinding the chain gets every message back.
+    let mut k = Kernel::builder().build();
+    let got: Log = log();
+    let seen = got.clone();
+    k.spawn("a", move |cx| async move {
+        let p = cx.allocate_port(QueueLimit::DEFAULT, None).await?;
+        let q = cx.allocate_port(QueueLimit::DEFAULT, None).await?;
+        let r = cx.allocate_port(QueueLimit::DEFAULT, None).await?;
+        for port in [p, q, r] {
+            cx.make_send(port).await?;
+        }
+        let carry = |dest, right| {
+            Message::new(dest, 7).with(Item::Port(PortItem {
+                name: right,
+                disposition: Disposition::MoveReceive,
+            }))
+        };
+        cx.send(Message::new(p, 1), SendPolicy::Block).await?;
+        cx.send(carry(q, p), SendPolicy::Block).await?;
+        cx.send(carry(r, q), SendPolicy::Block).await?;
+        let options = ReceiveOptions::default();
+        let from_r = cx.receive(r, ReceivePolicy::Block, options).await?;
+        let q_again = port_in(&from_r);
+        let from_q = cx.receive(q_again, ReceivePolicy::Block, options).await?;
+        let p_again = port_in(&from_q);
+        let from_p = cx.receive(p_again, ReceivePolicy::Block, options).await?;
+        seen.lock().unwrap().push(from_p.header.id.to_string());
+        Ok::<(), kernel::Error>(())
+    });
+    let report = run_clean(&mut k);
+    assert_eq!(*got.lock().unwrap(), vec!["1".to_string()]);
+    assert_eq!(report.messages.destroyed, 0);
+}
+
+fn port_in(message: &Message) -> kernel::PortName {
+    message
+        .body
+        .iter()
+        .find_map(|item| match item {
+            Item::Port(p) => Some(p.name),
+            _ => None,
+        })
+        .expect("the message carries a port")
+}

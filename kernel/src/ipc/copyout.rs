@@ -47,6 +47,7 @@ impl KernelState {
                         p.mscount = 0;
                         p.seqno = 0;
                     }
+                    self.set_carrier(port, None);
                     self.record(Some(task), |k| Event::ReceiverChanged {
                         port: k.port_label(port),
                         receiver: Some(k.task_label(task)),

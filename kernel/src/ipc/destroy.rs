@@ -90,7 +90,12 @@ impl KernelState {
             .port_mut(port)
             .and_then(|p| p.extra.as_mut())
             .and_then(|e| e.port_destroyed.take())
-            .filter(|backup| *backup != port && self.port(*backup).is_some());
+            // Handing the receive right to a backup whose own receive right travels
+            // (through any chain) in this port's queue would make a cycle nobody can
+            // receive: then the port is destroyed normally (Mach 3.0).
+            .filter(|backup| {
+                self.port(*backup).is_some() && !self.would_close_cycle(*backup, port)
+            });
         // The holder's name loses the receive right. If the port is saved its send
         // rights under the name stay good; if it dies they become a dead name, and a
         // name freed with a dead-name request on it gets port-deleted (Mach 3.0).
@@ -111,6 +116,7 @@ impl KernelState {
         }
         if let Some(backup) = saved {
             self.receive_right_leaves(port, cause);
+            self.set_carrier(port, Some(backup));
             self.post_notification(
                 backup,
                 NotificationKind::PortDestroyed,
@@ -129,6 +135,7 @@ impl KernelState {
             port: k.port_label(port),
             reason: k.word(reason),
         });
+        self.set_carrier(port, None);
         let Some(mut dead) = self.ports.remove(port.index, port.generation) else {
             return;
         };

@@ -4,7 +4,9 @@
 //! rights into the message, `send` delivers it under the full-queue policy, `receive`
 //! takes a message (from a port, a set or the direct mailbox), `copyout` puts its
 //! rights into the receiver's space, and `destroy` ends messages and ports.
+//! `circularity` finds receive rights sent into a loop nobody could receive from.
 
+pub(crate) mod circularity;
 pub(crate) mod copyin;
 pub(crate) mod copyout;
 pub(crate) mod destroy;

@@ -232,21 +232,29 @@ impl KernelState {
             self.destroy_message(envelope, "port_destroyed");
             return SendNow::Done(Ok(SendStatus::Sent));
         };
+        let rendezvous = port.queue.limit().is_rendezvous();
         if let Receiver::Kernel(_) | Receiver::Object(_) = port.receiver {
             // Kernel ports never fill: the kernel takes the message at once.
             self.receive_by_kernel(Some(task), envelope);
             return SendNow::Done(Ok(SendStatus::Sent));
         }
-        if envelope
+        let carried: Vec<PortId> = envelope
             .rights()
-            .any(|c| c.kind == RightKind::Receive && c.port == port_id)
-        {
-            // A port's own receive right sent to it: Mach collects the loop at once.
+            .filter(|c| c.kind == RightKind::Receive)
+            .map(|c| c.port)
+            .collect();
+        if carried.iter().any(|r| self.would_close_cycle(port_id, *r)) {
+            // The message would close a cycle of receive rights in transit (a port's
+            // own receive right sent to it, or to a port whose receive right travels
+            // in its queue, …): nobody could ever receive them, so Mach collects the
+            // loop at once, destroying the message and the ports it carries.
             self.destroy_message(envelope, "circular");
             return SendNow::Done(Ok(SendStatus::Sent));
         }
+        for right in carried {
+            self.set_carrier(right, Some(port_id));
+        }
         let exempt = envelope.dest.kind == RightKind::SendOnce;
-        let rendezvous = port.queue.limit().is_rendezvous();
         let full = self.is_full(port_id);
         if exempt || !full || rendezvous {
             if let Some(envelope) = self.hand_to_waiting_receiver(envelope) {
