@@ -15,9 +15,7 @@ use crate::pset::PortSet;
 use crate::state::KernelState;
 use crate::task::KernReply;
 use crate::trace::Event;
-use ports::{
-    EntryObject, Item, MessageId, PortName, PortSetId, QueueLimit, RightKind, TaskId, message_size,
-};
+use ports::{EntryObject, Item, MessageId, PortName, PortSetId, QueueLimit, RightKind, TaskId};
 use std::sync::Arc;
 
 /// One operation on the kernel port (a decoded request message, Hubris's `Kipcnum`).
@@ -238,7 +236,7 @@ impl KernelState {
     /// how every kernel-port operation and service call appears in the trace.
     pub(crate) fn kernel_request(&mut self, task: TaskId, id: i32, body: Vec<KItem>) {
         let kernel_port = self.task(task).kernel_port;
-        let size = message_size(&body.iter().map(KItem::size_item).collect::<Vec<_>>());
+        let size = KItem::body_size(&body);
         let serial = self.next_serial();
         self.counts.sent += 1;
         // The request goes through a copy of the task's send right to its kernel
@@ -265,62 +263,90 @@ impl KernelState {
         self.receive_by_kernel(Some(task), request);
     }
 
+    /// `mach_port_allocate(RECEIVE)`: a new port whose receive right `task` holds.
+    /// Refused before anything is made, so a failed call leaves no trace.
+    pub(crate) fn allocate_receive(
+        &mut self,
+        cause: Option<TaskId>,
+        task: TaskId,
+        label: &str,
+        limit: QueueLimit,
+    ) -> Result<PortName, KernError> {
+        if self.task(task).space.is_full() {
+            return Err(KernError::NoSpace);
+        }
+        if let QueueLimit::Bounded(n) = limit
+            && n > QueueLimit::MAX
+        {
+            return Err(KernError::InvalidValue);
+        }
+        let port = self.create_port(cause, label, limit, Receiver::Task(task));
+        // The space had room, so the insert cannot fail.
+        let name = self.task_mut(task).space.insert_receive(port)?;
+        self.record_name(cause, task, name, EntryObject::Port(port));
+        Ok(name)
+    }
+
+    /// `mach_port_allocate(PORT_SET)`: a new, empty port set `task` holds.
+    pub(crate) fn allocate_set(
+        &mut self,
+        cause: Option<TaskId>,
+        task: TaskId,
+        label: &str,
+    ) -> Result<(PortSetId, PortName), KernError> {
+        if self.task(task).space.is_full() {
+            return Err(KernError::NoSpace);
+        }
+        let label = self.unique_label(label);
+        let (index, generation) = self.sets.insert(PortSet {
+            label: label.clone(),
+            members: Vec::new(),
+            waiting_receiver: None,
+        });
+        let set = PortSetId::new(index, generation);
+        self.record(cause, |k| Event::PortSetAllocated {
+            set: label.clone(),
+            holder: k.task_label(task),
+        });
+        let name = self.task_mut(task).space.insert_port_set(set)?;
+        self.record_name(cause, task, name, EntryObject::PortSet(set));
+        Ok((set, name))
+    }
+
+    /// Makes a send right from `port` (held by the kernel or by a receive right)
+    /// and gives it to `task`, one user reference, as `make_send` does: the port's
+    /// make-send count goes up, and its send-right count if `task` had none.
+    pub(crate) fn grant_send(
+        &mut self,
+        cause: Option<TaskId>,
+        task: TaskId,
+        port: ports::PortId,
+    ) -> Result<PortName, ports::SpaceError> {
+        let space = &self.task(task).space;
+        let had = space
+            .name_of(port)
+            .and_then(|n| space.get(n))
+            .is_some_and(|e| e.rights.contains(RightKind::Send));
+        let name = self.task_mut(task).space.insert_send(port, 1)?;
+        if let Some(p) = self.port_mut(port) {
+            p.mscount += 1;
+            if !had {
+                p.srights += 1;
+            }
+        }
+        self.record_name(cause, task, name, EntryObject::Port(port));
+        Ok(name)
+    }
+
     fn serve(&mut self, task: TaskId, op: KernelOp) -> Result<KernReply, KernError> {
         match op {
-            KernelOp::Allocate { limit, label } => {
-                // Refuse before making anything, so a failed call leaves no trace.
-                if self.task(task).space.is_full() {
-                    return Err(KernError::NoSpace);
-                }
-                if let QueueLimit::Bounded(n) = limit
-                    && n > QueueLimit::MAX
-                {
-                    return Err(KernError::InvalidValue);
-                }
-                let port = self.create_port(
-                    Some(task),
-                    label.as_deref().unwrap_or(""),
-                    limit,
-                    Receiver::Task(task),
-                );
-                match self.task_mut(task).space.insert_receive(port) {
-                    Ok(name) => {
-                        self.record_name(Some(task), task, name, EntryObject::Port(port));
-                        Ok(KernReply::Name(name))
-                    }
-                    Err(e) => {
-                        self.ports.remove(port.index, port.generation);
-                        Err(e.into())
-                    }
-                }
-            }
+            KernelOp::Allocate { limit, label } => self
+                .allocate_receive(Some(task), task, label.as_deref().unwrap_or(""), limit)
+                .map(KernReply::Name),
             KernelOp::AllocateSet { label } => {
-                if self.task(task).space.is_full() {
-                    return Err(KernError::NoSpace);
-                }
-                let label = self.unique_label(
-                    &label.unwrap_or_else(|| format!("{}.set", self.task(task).name)),
-                );
-                let (index, generation) = self.sets.insert(PortSet {
-                    label: label.clone(),
-                    members: Vec::new(),
-                    waiting_receiver: None,
-                });
-                let set = PortSetId::new(index, generation);
-                self.record(Some(task), |k| Event::PortSetAllocated {
-                    set: label.clone(),
-                    holder: k.task_label(task),
-                });
-                match self.task_mut(task).space.insert_port_set(set) {
-                    Ok(name) => {
-                        self.record_name(Some(task), task, name, EntryObject::PortSet(set));
-                        Ok(KernReply::Name(name))
-                    }
-                    Err(e) => {
-                        self.sets.remove(index, generation);
-                        Err(e.into())
-                    }
-                }
+                let label = label.unwrap_or_else(|| format!("{}.set", self.task(task).name));
+                self.allocate_set(Some(task), task, &label)
+                    .map(|(_, name)| KernReply::Name(name))
             }
             KernelOp::MakeSend { name } => {
                 let entry = *self
@@ -332,15 +358,7 @@ impl KernelState {
                 if !entry.rights.contains(RightKind::Receive) {
                     return Err(KernError::InvalidRight);
                 }
-                let had_send = entry.rights.contains(RightKind::Send);
-                self.task_mut(task).space.insert_send(port, 1)?;
-                if let Some(p) = self.port_mut(port) {
-                    p.mscount += 1;
-                    if !had_send {
-                        p.srights += 1;
-                    }
-                }
-                self.record_name(Some(task), task, name, entry.object);
+                self.grant_send(Some(task), task, port)?;
                 Ok(KernReply::Done)
             }
             KernelOp::Deallocate { name } => {

@@ -8,7 +8,7 @@
 use crate::envelope::{Carried, Envelope, KItem, Origin};
 use crate::state::KernelState;
 use crate::trace::Event;
-use ports::{MessageId, PortId, RightKind, message_size};
+use ports::{MessageId, PortId, RightKind};
 use std::sync::Arc;
 
 /// A kind of notification, with Mach's message id.
@@ -94,7 +94,7 @@ impl KernelState {
     ) {
         let serial = self.next_serial();
         self.counts.sent += 1;
-        let size = message_size(&body.iter().map(KItem::size_item).collect::<Vec<_>>());
+        let size = KItem::body_size(&body);
         let envelope = Envelope {
             serial,
             id: MessageId(kind.id()),
@@ -181,14 +181,23 @@ impl KernelState {
 }
 
 impl KItem {
-    /// The item as counted by `msgh_size` (a carried right counts as a port item).
-    pub(crate) fn size_item(&self) -> ports::Item {
+    /// The bytes the item adds to `msgh_size` (a carried right counts as a port
+    /// item), computed without copying the item.
+    pub(crate) fn wire_size(&self) -> u32 {
+        const PORT: ports::Item = ports::Item::Port(ports::PortItem {
+            name: ports::PortName::NULL,
+            disposition: ports::Disposition::MoveSend,
+        });
         match self {
-            KItem::Data(item) => item.clone(),
-            KItem::Port(_) => ports::Item::Port(ports::PortItem {
-                name: ports::PortName::NULL,
-                disposition: ports::Disposition::MoveSend,
-            }),
+            KItem::Data(item) => ports::item_size(item),
+            KItem::Port(_) => ports::item_size(&PORT),
         }
+    }
+
+    /// Mach 3.0's `msgh_size` for a kernel-built body: the header plus every item.
+    pub(crate) fn body_size(body: &[KItem]) -> u32 {
+        body.iter().fold(ports::header_size(), |size, item| {
+            size.saturating_add(item.wire_size())
+        })
     }
 }

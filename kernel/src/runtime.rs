@@ -287,14 +287,7 @@ impl Kernel {
     ) -> Result<PortName, ApiError> {
         let mut state = lock(&self.state);
         let task = state.task_by_name(receiver)?;
-        let port = state.create_port(None, label, limit, Receiver::Task(task));
-        let name = state
-            .task_mut(task)
-            .space
-            .insert_receive(port)
-            .map_err(crate::error::KernError::from)?;
-        state.record_name(None, task, name, ports::EntryObject::Port(port));
-        Ok(name)
+        Ok(state.allocate_receive(None, task, label, limit)?)
     }
 
     /// Before the run: gives `task` one send right (one reference) for the port
@@ -306,25 +299,9 @@ impl Kernel {
         let mut state = lock(&self.state);
         let task = state.task_by_name(task)?;
         let port = state.port_by_label(label)?;
-        let had = state.task(task).space.name_of(port).is_some_and(|n| {
-            state
-                .task(task)
-                .space
-                .get(n)
-                .is_some_and(|e| e.rights.contains(ports::RightKind::Send))
-        });
         let name = state
-            .task_mut(task)
-            .space
-            .insert_send(port, 1)
+            .grant_send(None, task, port)
             .map_err(crate::error::KernError::from)?;
-        if let Some(p) = state.port_mut(port) {
-            p.mscount += 1;
-            if !had {
-                p.srights += 1;
-            }
-        }
-        state.record_name(None, task, name, ports::EntryObject::Port(port));
         Ok(name)
     }
 
@@ -341,23 +318,7 @@ impl Kernel {
     ) -> Result<PortName, ApiError> {
         let mut state = lock(&self.state);
         let task = state.task_by_name(holder)?;
-        let label = state.unique_label(label);
-        let (index, generation) = state.sets.insert(crate::pset::PortSet {
-            label: label.clone(),
-            members: Vec::new(),
-            waiting_receiver: None,
-        });
-        let set = ports::PortSetId::new(index, generation);
-        state.record(None, |k| Event::PortSetAllocated {
-            set: label.clone(),
-            holder: k.task_label(task),
-        });
-        let name = state
-            .task_mut(task)
-            .space
-            .insert_port_set(set)
-            .map_err(crate::error::KernError::from)?;
-        state.record_name(None, task, name, ports::EntryObject::PortSet(set));
+        let (set, name) = state.allocate_set(None, task, label)?;
         for member in members {
             let port = state.port_by_label(member)?;
             // The holder must hold the member's receive right, and a port is in at

@@ -258,16 +258,7 @@ impl KernelState {
         self.inherit_pipe_ends(parent, child);
         self.start_task_by(child, Some(parent));
         let kernel_port = self.task(child).kernel_port;
-        let name = self.task_mut(parent).space.insert_send(kernel_port, 1)?;
-        if let Some(p) = self.port_mut(kernel_port) {
-            p.srights += 1;
-        }
-        self.record_name(
-            Some(parent),
-            parent,
-            name,
-            ports::EntryObject::Port(kernel_port),
-        );
+        let name = self.grant_send(Some(parent), parent, kernel_port)?;
         Ok(KernReply::Name(name))
     }
 

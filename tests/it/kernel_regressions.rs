@@ -484,3 +484,24 @@ fn port_in(message: &Message) -> kernel::PortName {
         })
         .expect("the message carries a port")
 }
+
+#[test]
+fn allocating_before_the_run_into_a_full_space_leaves_no_orphan_port_or_set() {
+    // Two names fit: the task's kernel port and its notify port.
+    let config = kernel::Config {
+        max_names_per_task: 2,
+        ..kernel::Config::default()
+    };
+    let mut k = Kernel::builder().config(config).build();
+    k.spawn("a", |_cx| async move { Ok::<(), kernel::Error>(()) });
+    let ports_before = k.inspect(|i| i.ports().len());
+    let port = k.allocate_port("a", "p", QueueLimit::DEFAULT);
+    assert_eq!(
+        port.unwrap_err().to_string(),
+        kernel::ApiError::Kern(kernel::KernError::NoSpace).to_string()
+    );
+    let set = k.allocate_port_set("a", "s", &[]);
+    assert!(set.is_err());
+    assert_eq!(k.inspect(|i| i.ports().len()), ports_before);
+    run_clean(&mut k);
+}

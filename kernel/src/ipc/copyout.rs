@@ -131,12 +131,7 @@ impl KernelState {
 
     /// Mach's pseudo-receive: a failed send's message goes back to its sender, its
     /// rights (the destination right included) copied out into the sender's space.
-    pub(crate) fn pseudo_receive(
-        &mut self,
-        task: TaskId,
-        envelope: Envelope,
-        reason: &'static str,
-    ) -> Message {
+    pub(crate) fn pseudo_receive(&mut self, task: TaskId, envelope: Envelope) -> Message {
         let serial = envelope.serial;
         let port = envelope.dest.port;
         self.counts.returned += 1;
@@ -147,7 +142,6 @@ impl KernelState {
             seqno: 0,
             pseudo: true,
         });
-        let _ = reason;
         // A direct send went through a right the kernel made for it; the sender
         // never held it, so it is released, not handed back.
         let dest = if envelope.origin == crate::envelope::Origin::Direct {
@@ -156,9 +150,7 @@ impl KernelState {
         } else {
             self.copyout_right(task, envelope.dest)
         };
-        let mut message = self.copyout_message(task, envelope, dest, 0);
-        message.header.dest = dest;
-        message
+        self.copyout_message(task, envelope, dest, 0)
     }
 
     /// A message is received by `task`: the destination right is consumed, a forced

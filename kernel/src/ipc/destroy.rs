@@ -34,15 +34,7 @@ impl KernelState {
 
     /// Releases the rights an envelope carries (not its destination right).
     pub(crate) fn release_envelope_rights(&mut self, envelope: Envelope) {
-        let rights: Vec<_> = envelope
-            .reply
-            .into_iter()
-            .chain(envelope.body.into_iter().filter_map(|i| match i {
-                KItem::Port(c) => c,
-                KItem::Data(_) => None,
-            }))
-            .collect();
-        for carried in rights {
+        for carried in envelope.rights() {
             match carried.kind {
                 RightKind::Send => self.release_send(carried.port),
                 RightKind::SendOnce if self.port(carried.port).is_some() => {

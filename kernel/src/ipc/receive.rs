@@ -112,7 +112,7 @@ impl KernelState {
             ReceiveSource::Port(port) => (port, None),
             ReceiveSource::Direct { mailbox, from } => (mailbox, from),
             ReceiveSource::Set(set) => {
-                let members = self.set(set)?.members.clone();
+                let members = &self.set(set)?.members;
                 // Mach 3.0 keeps one queue per set: the message that arrived first.
                 let oldest = members
                     .iter()

@@ -238,12 +238,10 @@ impl KernelState {
             self.receive_by_kernel(Some(task), envelope);
             return SendNow::Done(Ok(SendStatus::Sent));
         }
-        let carried: Vec<PortId> = envelope
+        let closes_cycle = envelope
             .rights()
-            .filter(|c| c.kind == RightKind::Receive)
-            .map(|c| c.port)
-            .collect();
-        if carried.iter().any(|r| self.would_close_cycle(port_id, *r)) {
+            .any(|c| c.kind == RightKind::Receive && self.would_close_cycle(port_id, c.port));
+        if closes_cycle {
             // The message would close a cycle of receive rights in transit (a port's
             // own receive right sent to it, or to a port whose receive right travels
             // in its queue, …): nobody could ever receive them, so Mach collects the
@@ -251,8 +249,8 @@ impl KernelState {
             self.destroy_message(envelope, "circular");
             return SendNow::Done(Ok(SendStatus::Sent));
         }
-        for right in carried {
-            self.set_carrier(right, Some(port_id));
+        for right in envelope.rights().filter(|c| c.kind == RightKind::Receive) {
+            self.set_carrier(right.port, Some(port_id));
         }
         let exempt = envelope.dest.kind == RightKind::SendOnce;
         let full = self.is_full(port_id);
@@ -278,7 +276,7 @@ impl KernelState {
                     port: Some(k.port_label(port)),
                     code: ReturnCode::SendTimedOut,
                 });
-                let message = self.pseudo_receive(task, envelope, "send_timed_out");
+                let message = self.pseudo_receive(task, envelope);
                 SendNow::Done(Err(SendError::TimedOut(message)))
             }
             wait => {
@@ -321,11 +319,9 @@ impl KernelState {
                 port: Some(k.port_label(port)),
                 code: ReturnCode::SendInvalidNotify,
             });
-            return Err(SendError::InvalidNotify(self.pseudo_receive(
-                task,
-                envelope,
-                "send_invalid_notify",
-            )));
+            return Err(SendError::InvalidNotify(
+                self.pseudo_receive(task, envelope),
+            ));
         }
         let name = self.task(task).space.name_of(port);
         if let Some(name) = name {
@@ -339,11 +335,9 @@ impl KernelState {
                     port: Some(k.port_label(port)),
                     code: ReturnCode::SendNotifyInProgress,
                 });
-                return Err(SendError::NotifyInProgress(self.pseudo_receive(
-                    task,
-                    envelope,
-                    "send_notify_in_progress",
-                )));
+                return Err(SendError::NotifyInProgress(
+                    self.pseudo_receive(task, envelope),
+                ));
             }
             if let Some(entry) = self.task_mut(task).space.get_mut(name) {
                 entry.msg_accepted_request = true;
@@ -536,11 +530,7 @@ impl KernelState {
                 port: Some(k.port_label(port)),
                 code: ReturnCode::SendTimedOut,
             });
-            Err(SendError::TimedOut(self.pseudo_receive(
-                task,
-                *envelope,
-                "send_timed_out",
-            )))
+            Err(SendError::TimedOut(self.pseudo_receive(task, *envelope)))
         };
         self.wake_after_timer(task, Reply::Send(result));
     }

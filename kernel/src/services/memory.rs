@@ -143,25 +143,8 @@ impl KernelState {
         task: TaskId,
         port: PortId,
     ) -> Result<PortName, ServiceError> {
-        let had = self
-            .task(task)
-            .space
-            .name_of(port)
-            .and_then(|n| self.task(task).space.get(n))
-            .is_some_and(|e| e.rights.contains(RightKind::Send));
-        let name = self
-            .task_mut(task)
-            .space
-            .insert_send(port, 1)
-            .map_err(|_| ServiceError::NoSpace)?;
-        if let Some(p) = self.port_mut(port) {
-            p.mscount += 1;
-            if !had {
-                p.srights += 1;
-            }
-        }
-        self.record_name(cause, task, name, ports::EntryObject::Port(port));
-        Ok(name)
+        self.grant_send(cause, task, port)
+            .map_err(|_| ServiceError::NoSpace)
     }
 
     /// The object a send right in `task`'s space names.
