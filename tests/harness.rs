@@ -1,9 +1,25 @@
 //! Shared helpers for machsim's integration tests.
 
-use kernel::{Kernel, RunReport};
+use kernel::{Kernel, RunReport, TaskExit};
 
-/// Runs a kernel to the end and asserts the audit found nothing.
+/// Runs a kernel to the end and asserts the audit found nothing and no task
+/// crashed: a failed `?` or `assert!` inside a task ends it as `Crashed`, and would
+/// otherwise pass unseen.
 pub fn run_clean(kernel: &mut Kernel) -> RunReport {
+    let report = run_allowing_crashes(kernel);
+    let crashed: Vec<_> = kernel
+        .inspect(|i| i.tasks())
+        .into_iter()
+        .filter(|t| matches!(t.exit, Some(TaskExit::Crashed(_))))
+        .map(|t| format!("{}: {:?}", t.name, t.exit))
+        .collect();
+    assert!(crashed.is_empty(), "tasks crashed: {crashed:#?}");
+    report
+}
+
+/// Runs a kernel to the end and asserts the audit found nothing; for tests in
+/// which a task is meant to crash (they check its end themselves).
+pub fn run_allowing_crashes(kernel: &mut Kernel) -> RunReport {
     let report = kernel.run();
     assert!(
         report.violations.is_empty(),

@@ -13,6 +13,18 @@ fn every_bundled_scenario_meets_its_expectations_and_matches_its_golden_trace() 
         "expected at least 16 bundled scenarios, found {}",
         files.len()
     );
+    // A golden trace whose scenario is gone would never be checked again.
+    let dir = files[0].parent().expect("a scenario file has a folder");
+    let orphans: Vec<_> = std::fs::read_dir(dir)
+        .expect("the scenarios folder reads")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "golden"))
+        .filter(|p| !p.with_extension("toml").exists())
+        .collect();
+    assert!(
+        orphans.is_empty(),
+        "golden traces without a scenario: {orphans:?}"
+    );
     for file in files {
         let result = run_scenario_file(&file);
         let failed: Vec<_> = result

@@ -4,7 +4,7 @@ use kernel::{
     Kernel, Message, NotificationKind, QueueLimit, ReceiveOptions, ReceivePolicy, SendPolicy,
 };
 use std::sync::{Arc, Mutex};
-use tests::run_clean;
+use tests::{run_allowing_crashes, run_clean};
 
 #[test]
 fn a_dead_name_notification_arrives_and_adds_a_user_reference() {
@@ -99,6 +99,8 @@ fn a_server_that_dies_mid_request_leaves_the_client_a_send_once_notification() {
     k.allocate_port("server", "requests", QueueLimit::DEFAULT)
         .unwrap();
     k.give_send_right("client", "requests").unwrap();
-    run_clean(&mut k);
+    run_allowing_crashes(&mut k);
     assert_eq!(*seen.lock().unwrap(), vec![71]);
+    let server = k.inspect(|i| i.tasks().into_iter().find(|t| t.name == "server"));
+    assert_eq!(server.map(|t| t.state), Some("crashed".to_string()));
 }

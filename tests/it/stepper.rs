@@ -1096,7 +1096,7 @@ fn the_state_folded_from_a_service_workloads_trace_is_the_kernels_after_every_st
 fn every_service_event_kind_occurs_in_the_workloads() {
     let mut seen = BTreeSet::new();
     for (_, mut kernel) in service_workloads() {
-        kernel.run();
+        tests::run_clean(&mut kernel);
         for record in kernel.trace() {
             let debug = format!("{:?}", record.event);
             let kind = debug.split([' ', '{']).next().unwrap_or_default();

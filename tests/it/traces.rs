@@ -6,11 +6,14 @@ use kernel::{
 };
 
 fn ping_pong(seed: u64, schedule: ScheduleKind) -> Vec<kernel::trace::TraceRecord> {
-    let mut k = Kernel::builder()
-        .seed(seed)
-        .schedule(schedule)
-        .trace(true)
-        .build();
+    let mut k = ping_pong_kernel(Kernel::builder().seed(seed).schedule(schedule).trace(true));
+    tests::run_clean(&mut k);
+    k.take_trace()
+}
+
+/// Three clients and a server over a two-slot port: blocking, timeouts, wake-ups.
+fn ping_pong_kernel(builder: kernel::KernelBuilder) -> Kernel {
+    let mut k = builder.build();
     for name in ["a", "b", "c"] {
         k.spawn(name, |cx| async move {
             let port = cx.lookup("shared").unwrap();
@@ -32,9 +35,7 @@ fn ping_pong(seed: u64, schedule: ScheduleKind) -> Vec<kernel::trace::TraceRecor
     for name in ["a", "b", "c"] {
         k.give_send_right(name, "shared").unwrap();
     }
-    let report = k.run();
-    assert!(report.violations.is_empty(), "{:?}", report.violations);
-    k.take_trace()
+    k
 }
 
 #[test]
@@ -107,4 +108,24 @@ fn a_torn_or_newer_trace_is_a_clear_error() {
         .unwrap_err()
         .to_string();
     assert!(err.starts_with("byte offset"), "{err}");
+}
+
+#[test]
+fn a_trace_streamed_to_the_binary_form_reads_back_as_the_trace_kept_in_memory() {
+    let records = ping_pong(5, ScheduleKind::Random);
+    let mut streamed = ping_pong_kernel(
+        Kernel::builder()
+            .seed(5)
+            .schedule(ScheduleKind::Random)
+            .stream_binary_trace(),
+    );
+    tests::run_clean(&mut streamed);
+    let header = TraceHeader::new("ping", 5, "random");
+    let bytes = streamed.take_binary_trace(&header).unwrap();
+    let back = read_trace(&bytes).unwrap();
+    assert!(!records.is_empty());
+    assert_eq!(back.records, records);
+    let mut written = Vec::new();
+    write_binary(&mut written, &header, &records).unwrap();
+    assert_eq!(bytes, written, "streaming and writing give the same bytes");
 }
