@@ -600,6 +600,29 @@ fn bench_quick_json_prints_one_object_per_line_with_the_documented_keys() {
     assert!(impls.iter().any(|i| i == "machsim"), "{impls:?}");
 }
 
+#[test]
+fn bench_only_selects_a_figure_and_names_every_choice_when_nothing_matches() {
+    // `idle_port_memory` is a figure, not a timed workload: --only must find it.
+    let out = machsim(&["bench", "--quick", "--json", "--only", "idle_port_memory"]);
+    assert_eq!(out.status, 0, "{out:?}");
+    assert!(out.stdout.contains("idle_port_memory"), "{out:?}");
+    let out = machsim(&["bench", "--quick", "--only", "no_such_workload"]);
+    assert_eq!(out.status, 2, "{out:?}");
+    for name in [
+        "send_receive",
+        "request_reply",
+        "pipe_rtt",
+        "many_ports",
+        "idle_port_memory",
+    ] {
+        assert!(
+            out.stderr.contains(name),
+            "{name} missing from {}",
+            out.stderr
+        );
+    }
+}
+
 // ---------------------------------------------------------------------------------
 // A user's own machsim: scenarios/examples/custom_machsim.rs
 

@@ -459,6 +459,23 @@ impl Suite {
             .collect()
     }
 
+    /// The names of every workload and figure, each once, in registration order.
+    pub fn names(&self) -> Vec<&str> {
+        let mut names: Vec<&str> = Vec::new();
+        let all = self.workloads.iter().map(|w| w.name());
+        for name in all.chain(self.figures.iter().map(|f| f.workload.as_str())) {
+            if !names.contains(&name) {
+                names.push(name);
+            }
+        }
+        names
+    }
+
+    /// True when nothing is left to run: no workload and no figure.
+    pub fn is_empty(&self) -> bool {
+        self.workloads.is_empty() && self.figures.is_empty()
+    }
+
     /// Keeps only the workloads and figures for which `keep(name, impl)` holds.
     ///
     /// For `machsim bench <filter>`: running one workload is much faster.

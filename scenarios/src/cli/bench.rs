@@ -24,14 +24,12 @@ pub(crate) fn run(args: &BenchArgs) -> ExitCode {
     let mut suite = Suite::baselines(args.quick);
     crate::bench::machsim::register(&mut suite);
     if let Some(only) = &args.only {
+        let names = suite.names().join(", ");
         suite.retain(|workload, _| workload.contains(only.as_str()));
-    }
-    if suite.workload_names().is_empty() {
-        eprintln!(
-            "error: no workload matches --only {}; the workloads are send_receive, request_reply, pipe_rtt, many_ports and idle_port_memory",
-            args.only.as_deref().unwrap_or("")
-        );
-        return ExitCode::from(2);
+        if suite.is_empty() {
+            eprintln!("error: no workload matches --only {only}; the workloads are {names}");
+            return ExitCode::from(2);
+        }
     }
     let results = suite.run();
     let text = if args.json {
