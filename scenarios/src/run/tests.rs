@@ -432,3 +432,44 @@ delivered = { inbox = 1 }
 "#,
     );
 }
+
+#[test]
+fn expect_right_judges_what_is_held_and_the_same_with_or_without_expect_success() {
+    // The label names nothing: `is = "none"` holds whether `expect` is left out or
+    // spelled out as its default.
+    passes(
+        r#"[scenario]
+name = "rights"
+
+[[port]]
+name = "p"
+receiver = "t"
+
+[[task]]
+name = "t"
+steps = [
+  { op = "expect_right", port = "p", is = "receive" },
+  { op = "destroy", port = "p" },
+  { op = "expect_right", port = "p", is = "none" },
+  { op = "expect_right", port = "p", is = "none", expect = "success" },
+]
+"#,
+    );
+    let result = run(r#"[scenario]
+name = "rights"
+
+[[port]]
+name = "p"
+receiver = "t"
+
+[[task]]
+name = "t"
+steps = [
+  { op = "expect_right", port = "p", is = "send", expect = "success" },
+]
+"#);
+    assert_eq!(
+        failures(&result),
+        ["expect_right step in t (line 11): expected p to be send, got it is receive"]
+    );
+}
