@@ -1,7 +1,7 @@
 //! The scenario model: what a scenario file says, as plain typed data.
 //!
 //! [`crate::syntax::parse`] produces it and the kernel lowering consumes it.
-//! Everything here has already been checked against `spec/scenario-format.md`, so a consumer
+//! Everything here has already been checked against `docs/spec/scenario-format.md`, so a consumer
 //! can match exhaustively without validating again, and every default is filled in, so a key
 //! left out and its default spelled out give the same model.
 //! Source lines are kept wherever a run report has to point back into the file

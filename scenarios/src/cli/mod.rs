@@ -32,7 +32,7 @@ pub struct Cli {
 const EXAMPLES: &str = "Examples:
   machsim run scenarios/full-queue-policies.toml
   machsim run scenarios/deadlock.toml --seed 3 --schedule random --trace run.jsonl
-  machsim check scenarios/*.toml
+  machsim check scenarios/deadlock.toml scenarios/pipe-parent-child.toml
   machsim export scenarios/deadlock.toml --format mermaid -o deadlock.mmd
   machsim bench                 measure machsim against its baselines
   machsim bench --json --quick  the same, quickly, one JSON object per line

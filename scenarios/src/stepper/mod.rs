@@ -1,6 +1,6 @@
 //! The stepper's model: the kernel's state after any event, rebuilt from a trace alone.
 //!
-//! A trace is complete (`/work/shared/spec/trace-format.md`): the state after event
+//! A trace is complete (`docs/spec/trace-format.md`): the state after event
 //! *k* follows from events 1..*k*. [`State`] is that state and [`State::apply`] the
 //! fold of one event. [`Stepper`] holds a whole trace with [`Checkpoints`] (the
 //! state every K events, K = 4096 by default), so [`Stepper::state_at`] is one clone

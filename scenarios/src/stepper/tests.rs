@@ -962,8 +962,7 @@ fn long_run(rounds: u32) -> Trace {
         }
         Ok::<(), kernel::Error>(())
     });
-    let report = kernel.run();
-    assert_eq!(report.outcome.as_str(), "completed");
+    ran_clean(&mut kernel);
     Trace {
         header: TraceHeader::new("long run", 0, "round_robin"),
         records: kernel.take_trace(),
@@ -1234,8 +1233,7 @@ pub(crate) fn services_tour() -> Trace {
     k.allocate_port("copier", "copier.in", QueueLimit::DEFAULT)
         .expect("a port");
     k.give_send_right("maker", "copier.in").expect("a right");
-    let report = k.run();
-    assert_eq!(report.outcome.as_str(), "completed");
+    ran_clean(&mut k);
     Trace {
         header: TraceHeader::new("services tour", 0, "round_robin"),
         records: k.take_trace(),
@@ -1429,4 +1427,19 @@ fn random_sequences_of_service_events_never_panic_the_fold_or_the_rendering() {
         let _ = text(&header, &state, records.last(), len, true);
         let _ = json(&header, &state, records.last(), len);
     }
+}
+
+/// Runs a workload to its end: every task ended, none crashed (a failed `?` in a
+/// task would quietly change the trace the fold tests read), and the audit is clean.
+fn ran_clean(kernel: &mut kernel::Kernel) {
+    let report = kernel.run();
+    assert_eq!(report.outcome.as_str(), "completed");
+    assert!(report.violations.is_empty(), "{:?}", report.violations);
+    let crashed: Vec<_> = kernel
+        .inspect(|i| i.tasks())
+        .into_iter()
+        .filter(|t| matches!(t.exit, Some(kernel::TaskExit::Crashed(_))))
+        .map(|t| t.name)
+        .collect();
+    assert!(crashed.is_empty(), "tasks crashed: {crashed:?}");
 }

@@ -1,4 +1,4 @@
-//! Parsing and validation of scenario files (`spec/scenario-format.md`).
+//! Parsing and validation of scenario files (`docs/spec/scenario-format.md`).
 //!
 //! [`parse`] never fails and never stops at the first problem: it returns the scenario when
 //! the file is valid, and every diagnostic it found, in file order. The stages, one module
