@@ -218,7 +218,7 @@ impl KernelState {
         task: TaskId,
         op: KernelOp,
     ) -> Result<KernReply, KernError> {
-        self.kernel_request(task, op.id(), op.arguments());
+        self.kernel_request(task, op.id(), || op.arguments());
         let call = op.name();
         let result = self.serve(task, op);
         let code = match &result {
@@ -234,7 +234,21 @@ impl KernelState {
 
     /// Records a request to `task`'s kernel port, received at once by the kernel:
     /// how every kernel-port operation and service call appears in the trace.
-    pub(crate) fn kernel_request(&mut self, task: TaskId, id: i32, body: Vec<KItem>) {
+    ///
+    /// The request's body only shows in the trace (the kernel reads the operation,
+    /// not the message), so it is built only when tracing; the serial number, the
+    /// counts and the right bookkeeping are the same either way.
+    pub(crate) fn kernel_request(
+        &mut self,
+        task: TaskId,
+        id: i32,
+        arguments: impl FnOnce() -> Vec<KItem>,
+    ) {
+        let body = if self.trace.enabled() {
+            arguments()
+        } else {
+            Vec::new()
+        };
         let kernel_port = self.task(task).kernel_port;
         let size = KItem::body_size(&body);
         let serial = self.next_serial();

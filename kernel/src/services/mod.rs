@@ -451,7 +451,7 @@ impl crate::state::KernelState {
         task: ports::TaskId,
         op: ServiceOp,
     ) -> Option<Result<ServiceReply, ServiceError>> {
-        self.kernel_request(task, op.id(), op.arguments());
+        self.kernel_request(task, op.id(), || op.arguments());
         let call = op.name();
         let result = match op {
             ServiceOp::MemoryCreate { size, label } => {
