@@ -837,9 +837,10 @@ impl KernelState {
                     TaskState::Waiting(Wait::Send { .. }) => self.send_wait_expired(task),
                     TaskState::Waiting(Wait::Receive { .. }) => self.receive_wait_expired(task),
                     TaskState::Waiting(Wait::Sleep { .. }) => {
-                        self.wake_after_timer(
+                        self.wake(
                             task,
                             crate::task::Reply::Kern(Ok(crate::task::KernReply::Done)),
+                            "timeout",
                         );
                     }
                     TaskState::Waiting(Wait::Service {

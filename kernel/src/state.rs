@@ -330,7 +330,9 @@ impl KernelState {
     }
 
     /// Ends a wait: cancels its timer, parks the reply, makes the task runnable, and
-    /// records why it woke.
+    /// records why it woke (and, for a service wait, the call's result). A wait
+    /// ended by its own timer comes here too: that timer has fired and is gone, and
+    /// timer keys are never reused, so cancelling it does nothing.
     pub(crate) fn wake(&mut self, task: TaskId, reply: Reply, reason: &'static str) {
         let now = self.now;
         let entry = self.task_mut(task);

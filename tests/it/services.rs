@@ -232,7 +232,7 @@ fn a_semaphore_wait_blocks_until_a_signal_and_waiters_are_served_in_order() {
 
 #[test]
 fn a_timed_semaphore_wait_runs_out_in_virtual_time() {
-    let mut k = Kernel::builder().build();
+    let mut k = Kernel::builder().trace(true).build();
     let seen = log();
     let s = seen.clone();
     k.spawn("t", move |cx| async move {
@@ -244,6 +244,27 @@ fn a_timed_semaphore_wait_runs_out_in_virtual_time() {
     });
     run_clean(&mut k);
     assert_eq!(*seen.lock().unwrap(), vec!["operation_timed_out at 5"]);
+    // The timed-out wait ends like any service wait: woken, then its one
+    // `kernel_call` with the result.
+    let ends: Vec<String> = k
+        .trace()
+        .iter()
+        .filter_map(|r| match &r.event {
+            kernel::trace::Event::TaskWoken { reason, .. } => Some(format!("woken {reason}")),
+            kernel::trace::Event::KernelCall { call, code } if &**call == "semaphore_wait" => {
+                Some(format!("{call} {code}"))
+            }
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        ends,
+        [
+            "semaphore_wait success",
+            "woken timeout",
+            "semaphore_wait operation_timed_out"
+        ]
+    );
 }
 
 #[test]

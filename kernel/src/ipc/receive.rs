@@ -244,6 +244,6 @@ impl KernelState {
             port: Some(label),
             code: ReturnCode::RcvTimedOut,
         });
-        self.wake_after_timer(task, Reply::Receive(Err(ReceiveError::TimedOut)));
+        self.wake(task, Reply::Receive(Err(ReceiveError::TimedOut)), "timeout");
     }
 }

@@ -522,7 +522,8 @@ impl KernelState {
         {
             extra.blocked_senders.retain(|t| *t != task);
         }
-        self.task_mut(task).state = TaskState::Waiting(Wait::Sleep { timer: (0, 0) });
+        // The task stays `Ready` (not yet queued) while its message is forced in or
+        // handed back; `wake` then finds no timer to cancel (this one has fired).
         let result = if policy.forces_after_wait() {
             self.force(task, *envelope)
         } else {
@@ -532,20 +533,7 @@ impl KernelState {
             });
             Err(SendError::TimedOut(self.pseudo_receive(task, *envelope)))
         };
-        self.wake_after_timer(task, Reply::Send(result));
-    }
-
-    /// Wakes a task whose timer fired (the timer is already gone).
-    pub(crate) fn wake_after_timer(&mut self, task: TaskId, reply: Reply) {
-        let now = self.now;
-        let entry = self.task_mut(task);
-        entry.blocked_ns += now.saturating_sub(entry.waiting_since);
-        entry.reply = Some(reply);
-        self.make_ready(task);
-        self.record(None, |k| Event::TaskWoken {
-            name: k.task_label(task),
-            reason: k.word("timeout"),
-        });
+        self.wake(task, Reply::Send(result), "timeout");
     }
 
     /// Frees slots to blocked senders, first come first served, while the queue has room.

@@ -173,11 +173,13 @@ impl KernelState {
         if let Some(semaphore) = self.services.semaphores.get_mut(&id) {
             semaphore.waiters.retain(|t| *t != task);
         }
-        self.wake_after_timer(task, Reply::Service(Err(ServiceError::OperationTimedOut)));
-        self.record(Some(task), |_| Event::KernelCall {
-            call: std::sync::Arc::from("semaphore_wait"),
-            code: ports::ReturnCode::OperationTimedOut,
-        });
+        // `wake` records the wait's `kernel_call` with its result, as for every
+        // service wait; the fired timer is already gone, so it cancels nothing.
+        self.wake(
+            task,
+            Reply::Service(Err(ServiceError::OperationTimedOut)),
+            "timeout",
+        );
     }
 
     /// A semaphore is destroyed (explicitly, or its last send right went): its
