@@ -146,10 +146,7 @@ impl KernelState {
                     } = error
                     {
                         let envelope = self.dequeue(port, from)?;
-                        if let Some(p) = self.port_mut(port) {
-                            p.seqno = p.seqno.wrapping_add(1);
-                        }
-                        self.destroy_message(envelope, "too_large");
+                        self.destroy_too_large(port, envelope);
                         self.admit_blocked_senders(port);
                     }
                     return Some(Err(error));
@@ -174,14 +171,9 @@ impl KernelState {
                         destroyed: true, ..
                     } = error
                     {
-                        // Dequeued and destroyed: it uses up a sequence number, as
-                        // a queued message would.
-                        if let Some(p) = self.port_mut(port) {
-                            p.seqno = p.seqno.wrapping_add(1);
-                        }
                         self.pop_blocked_sender(port);
                         let envelope = self.take_blocked_envelope(sender)?;
-                        self.destroy_message(envelope, "too_large");
+                        self.destroy_too_large(port, envelope);
                         self.wake(sender, Reply::Send(Ok(SendStatus::Sent)), "taken");
                     }
                     return Some(Err(error));
@@ -211,7 +203,20 @@ impl KernelState {
         }
     }
 
-    fn too_large(
+    /// Destroys a message too large for its receiver (who did not ask for
+    /// `large`). It was dequeued, so it uses up a sequence number as a received
+    /// message would.
+    pub(crate) fn destroy_too_large(&mut self, port: PortId, envelope: Envelope) {
+        if let Some(p) = self.port_mut(port) {
+            p.seqno = p.seqno.wrapping_add(1);
+        }
+        self.destroy_message(envelope, "too_large");
+    }
+
+    /// Mach's `MACH_RCV_TOO_LARGE` check: `None` if a message of `size` bytes fits
+    /// the receive; otherwise records the failure and says whether the message is
+    /// destroyed (no `large`) or stays for a larger receive.
+    pub(crate) fn too_large(
         &mut self,
         task: TaskId,
         port: PortId,

@@ -423,36 +423,21 @@ impl KernelState {
             return Some(envelope);
         }
         self.clear_waiting_receiver(waiter, source);
-        let reply = match options.max_bytes {
-            Some(max) if envelope.size > max && options.large => {
-                let size = envelope.size;
-                self.record_receive_failed(waiter, port_id, ReturnCode::RcvTooLarge);
-                self.wake(
-                    waiter,
-                    Reply::Receive(Err(crate::error::ReceiveError::TooLarge {
-                        size,
-                        destroyed: false,
-                    })),
-                    "too_large",
-                );
+        let reply = match self.too_large(waiter, port_id, envelope.size, options) {
+            Some(
+                error @ crate::error::ReceiveError::TooLarge {
+                    destroyed: false, ..
+                },
+            ) => {
+                // `large`: the message stays for a receive with room for it.
+                self.wake(waiter, Reply::Receive(Err(error)), "too_large");
                 return Some(envelope);
             }
-            Some(max) if envelope.size > max => {
-                let size = envelope.size;
-                if let Some(p) = self.port_mut(port_id) {
-                    p.seqno = p.seqno.wrapping_add(1);
-                }
-                self.record_receive_failed(waiter, port_id, ReturnCode::RcvTooLarge);
-                self.destroy_message(envelope, "too_large");
-                Reply::Receive(Err(crate::error::ReceiveError::TooLarge {
-                    size,
-                    destroyed: true,
-                }))
+            Some(error) => {
+                self.destroy_too_large(port_id, envelope);
+                Reply::Receive(Err(error))
             }
-            _ => {
-                let message = self.take_delivered(waiter, envelope);
-                Reply::Receive(Ok(message))
-            }
+            None => Reply::Receive(Ok(self.take_delivered(waiter, envelope))),
         };
         self.wake(waiter, reply, "message");
         None
