@@ -29,9 +29,11 @@ pub fn run_allowing_crashes(kernel: &mut Kernel) -> RunReport {
     report
 }
 
-/// Parses and runs a bundled scenario file with the stock programs, panicking with
-/// the rendered diagnostics if it does not validate.
-pub fn run_scenario_file(path: &std::path::Path) -> scenarios::run::RunResult {
+/// Parses and prepares a scenario file with the stock programs, panicking with the
+/// rendered diagnostics if it does not validate.
+pub fn prepare_scenario_file(
+    path: &std::path::Path,
+) -> (scenarios::model::Scenario, scenarios::run::Prepared) {
     let registry = tasks::Registry::stock();
     let bytes =
         std::fs::read(path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
@@ -45,16 +47,17 @@ pub fn run_scenario_file(path: &std::path::Path) -> scenarios::run::RunResult {
             scenarios::diagnostic::render(&diagnostics, &text, false)
         );
     };
-    let resolver = |name: &str, table: &toml::Table| {
-        let args = scenarios::program_args::from_toml(table)?;
-        registry
-            .build(name, &args)
-            .map(tasks::Program::into_factory)
-            .map_err(|e| e.to_string())
-    };
+    let resolver = scenarios::program_args::resolver(&registry);
     let prepared =
         scenarios::run::prepare(&scenario, &resolver, &scenarios::run::Overrides::default())
             .unwrap_or_else(|e| panic!("{e}"));
+    (scenario, prepared)
+}
+
+/// Parses and runs a scenario file with the stock programs, panicking with the
+/// rendered diagnostics if it does not validate.
+pub fn run_scenario_file(path: &std::path::Path) -> scenarios::run::RunResult {
+    let (scenario, prepared) = prepare_scenario_file(path);
     scenarios::run::execute(&scenario, prepared)
 }
 

@@ -12,3 +12,5 @@ pub mod program_args;
 pub mod run;
 pub mod stepper;
 pub mod syntax;
+#[cfg(test)]
+mod test_support;

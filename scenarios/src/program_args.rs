@@ -15,6 +15,20 @@ pub fn from_toml(table: &toml::Table) -> Result<Args, String> {
     Ok(args)
 }
 
+/// The resolver [`crate::run::prepare`] takes, for the programs in `registry`:
+/// builds a registered program's task from its name and the scenario's `args`.
+pub fn resolver(
+    registry: &tasks::Registry,
+) -> impl Fn(&str, &toml::Table) -> Result<kernel::TaskFactory, String> + '_ {
+    move |name, table| {
+        let args = from_toml(table).map_err(|e| format!("program `{name}`: {e}"))?;
+        registry
+            .build(name, &args)
+            .map(tasks::Program::into_factory)
+            .map_err(|e| e.to_string())
+    }
+}
+
 fn convert(key: &str, value: &toml::Value) -> Result<ArgValue, String> {
     Ok(match value {
         toml::Value::Integer(i) => ArgValue::Int(*i),

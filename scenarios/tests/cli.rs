@@ -691,13 +691,7 @@ fn the_custom_machsim_runs_its_scenario_and_every_expectation_holds() {
         scenarios::syntax::parse(CUSTOM_SCENARIO, &bytes, &|name| registry.contains(name));
     assert_eq!(diagnostics, []);
     let scenario = scenario.expect("the scenario is valid");
-    let resolver = |name: &str, table: &toml::Table| {
-        let args = scenarios::program_args::from_toml(table)?;
-        registry
-            .build(name, &args)
-            .map(tasks::Program::into_factory)
-            .map_err(|e| e.to_string())
-    };
+    let resolver = scenarios::program_args::resolver(&registry);
     let prepared =
         scenarios::run::prepare(&scenario, &resolver, &scenarios::run::Overrides::default())
             .expect("the kernel is built");

@@ -13,27 +13,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 use tests::bundled_scenarios;
 
-/// Parses and prepares a bundled scenario with the stock programs (as
-/// `tests::run_scenario_file` does, without running it).
+/// Parses and prepares a bundled scenario with the stock programs, without running it.
 fn prepare(path: &Path) -> scenarios::run::Prepared {
-    let registry = tasks::Registry::stock();
-    let bytes =
-        std::fs::read(path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
-    let name = path.display().to_string();
-    let (scenario, diagnostics) =
-        scenarios::syntax::parse(&name, &bytes, &|p| registry.contains(p));
-    let Some(scenario) = scenario.filter(|_| diagnostics.is_empty()) else {
-        panic!("{}: does not validate", path.display());
-    };
-    let resolver = |name: &str, table: &toml::Table| {
-        let args = scenarios::program_args::from_toml(table)?;
-        registry
-            .build(name, &args)
-            .map(tasks::Program::into_factory)
-            .map_err(|e| e.to_string())
-    };
-    scenarios::run::prepare(&scenario, &resolver, &scenarios::run::Overrides::default())
-        .unwrap_or_else(|e| panic!("{e}"))
+    tests::prepare_scenario_file(path).1
 }
 
 /// Every difference between the fold and the kernel, one line each.

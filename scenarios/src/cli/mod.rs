@@ -99,20 +99,6 @@ impl ColorChoice {
     }
 }
 
-/// Makes a registered program's task from its name and the scenario's `args` table.
-fn program_resolver(
-    registry: &tasks::Registry,
-) -> impl Fn(&str, &toml::Table) -> Result<kernel::TaskFactory, String> + '_ {
-    move |name, table| {
-        let args =
-            crate::program_args::from_toml(table).map_err(|e| format!("program `{name}`: {e}"))?;
-        registry
-            .build(name, &args)
-            .map(tasks::Program::into_factory)
-            .map_err(|e| e.to_string())
-    }
-}
-
 /// Runs the command line with the process's arguments and the stock programs.
 pub fn main() -> ExitCode {
     main_with(tasks::Registry::stock())

@@ -64,7 +64,7 @@ pub(crate) fn run(args: &RunArgs, programs: &tasks::Registry) -> ExitCode {
         seed: args.seed,
         schedule: args.schedule.as_deref().and_then(|s| s.parse().ok()),
     };
-    let resolver = super::program_resolver(programs);
+    let resolver = crate::program_args::resolver(programs);
     let prepared = match prepare(&scenario, &resolver, &overrides) {
         Ok(prepared) => prepared,
         Err(e) => {

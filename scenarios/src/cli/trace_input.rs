@@ -13,7 +13,7 @@ pub(crate) fn load_trace(path: &Path, programs: &tasks::Registry) -> Result<Trac
             super::scenario_file::Loaded::Valid(scenario) => scenario,
             super::scenario_file::Loaded::Invalid(text) => return Err(text),
         };
-        let resolver = super::program_resolver(programs);
+        let resolver = crate::program_args::resolver(programs);
         let prepared = prepare(&scenario, &resolver, &Overrides::default())
             .map_err(|e| format!("error: {e}\n"))?;
         let result = execute(&scenario, prepared);

@@ -6,6 +6,7 @@
 
 use super::msc::{Layout, MAX_COLUMN, MIN_COLUMN};
 use super::{story, to_chrome, to_mermaid, to_msc};
+use crate::test_support::trace_of;
 use kernel::trace::{Event, Label, Trace, TraceHeader, TraceRecord};
 use serde_json::Value;
 use std::collections::{HashMap, HashSet};
@@ -23,32 +24,6 @@ fn bundled() -> Vec<PathBuf> {
     files.sort();
     assert!(files.len() > 10, "the bundled lessons are found");
     files
-}
-
-/// Runs a scenario file with the stock programs and returns its trace.
-fn trace_of(path: &Path) -> Trace {
-    let registry = tasks::Registry::stock();
-    let bytes =
-        std::fs::read(path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
-    let name = path.display().to_string();
-    let (scenario, diagnostics) = crate::syntax::parse(&name, &bytes, &|p| registry.contains(p));
-    let Some(scenario) = scenario.filter(|_| diagnostics.is_empty()) else {
-        panic!("{name} is not a valid scenario");
-    };
-    let resolver = |name: &str, table: &toml::Table| {
-        let args = crate::program_args::from_toml(table)?;
-        registry
-            .build(name, &args)
-            .map(tasks::Program::into_factory)
-            .map_err(|e| e.to_string())
-    };
-    let prepared = crate::run::prepare(&scenario, &resolver, &crate::run::Overrides::default())
-        .unwrap_or_else(|e| panic!("{e}"));
-    let result = crate::run::execute(&scenario, prepared);
-    Trace {
-        header: result.header,
-        records: result.trace,
-    }
 }
 
 fn lesson(name: &str) -> Trace {

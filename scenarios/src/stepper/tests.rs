@@ -2,6 +2,7 @@
 //! million-event run, and snapshots of `--at`'s text and JSON.
 
 use super::*;
+use crate::test_support::run_bundled;
 use kernel::trace::{CarriedRight, Event, Label, Trace, TraceHeader, TraceItem, TraceRecord};
 use ports::{ReturnCode, RightKind};
 
@@ -759,31 +760,6 @@ fn random_sequences_of_real_events_never_panic_the_fold_or_the_rendering() {
         let header = TraceHeader::new("random", 0, "round_robin");
         let _ = text(&header, &state, records.last(), len, true);
         let _ = json(&header, &state, records.last(), len);
-    }
-}
-
-/// Runs a bundled scenario (with the stock programs) and returns its trace.
-fn run_bundled(file: &str) -> Trace {
-    let registry = tasks::Registry::stock();
-    let path = format!("{}/{file}", env!("CARGO_MANIFEST_DIR"));
-    let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("cannot read {path}: {e}"));
-    let (scenario, diagnostics) = crate::syntax::parse(file, &bytes, &|p| registry.contains(p));
-    let scenario = scenario
-        .filter(|_| diagnostics.is_empty())
-        .unwrap_or_else(|| panic!("{file} does not validate"));
-    let resolver = |name: &str, table: &toml::Table| {
-        let args = crate::program_args::from_toml(table)?;
-        registry
-            .build(name, &args)
-            .map(tasks::Program::into_factory)
-            .map_err(|e| e.to_string())
-    };
-    let prepared = crate::run::prepare(&scenario, &resolver, &crate::run::Overrides::default())
-        .unwrap_or_else(|e| panic!("{e}"));
-    let result = crate::run::execute(&scenario, prepared);
-    Trace {
-        header: result.header,
-        records: result.trace,
     }
 }
 

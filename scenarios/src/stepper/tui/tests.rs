@@ -4,6 +4,7 @@
 
 use super::*;
 use crate::stepper::{State, Stepper};
+use crate::test_support::run_bundled;
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use kernel::trace::{Event, Label, Trace, TraceHeader, TraceItem, TraceRecord};
 use ratatui::Terminal;
@@ -11,31 +12,6 @@ use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
 
 // ----- helpers -----------------------------------------------------------------------
-
-/// Runs a bundled scenario (with the stock programs) and returns its trace.
-fn run_bundled(file: &str) -> Trace {
-    let registry = tasks::Registry::stock();
-    let path = format!("{}/{file}", env!("CARGO_MANIFEST_DIR"));
-    let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("cannot read {path}: {e}"));
-    let (scenario, diagnostics) = crate::syntax::parse(file, &bytes, &|p| registry.contains(p));
-    let scenario = scenario
-        .filter(|_| diagnostics.is_empty())
-        .unwrap_or_else(|| panic!("{file} does not validate"));
-    let resolver = |name: &str, table: &toml::Table| {
-        let args = crate::program_args::from_toml(table)?;
-        registry
-            .build(name, &args)
-            .map(tasks::Program::into_factory)
-            .map_err(|e| e.to_string())
-    };
-    let prepared = crate::run::prepare(&scenario, &resolver, &crate::run::Overrides::default())
-        .unwrap_or_else(|e| panic!("{e}"));
-    let result = crate::run::execute(&scenario, prepared);
-    Trace {
-        header: result.header,
-        records: result.trace,
-    }
-}
 
 fn bounded_buffer() -> Stepper {
     Stepper::new(run_bundled("bounded-buffer.toml"))
