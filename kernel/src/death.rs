@@ -82,24 +82,19 @@ impl KernelState {
             },
             TaskExit::Killed => Event::TaskKilled { name: name.clone() },
         });
-        let reason = KernelState::end_reason(&exit);
-        let names: Vec<_> = self.task(task).space.iter().map(|(n, e)| (n, *e)).collect();
-        for (name, entry) in names {
-            if self.task(task).space.get(name).is_none() {
+        let reason = if matches!(exit, TaskExit::Killed) {
+            "receiver_killed"
+        } else {
+            "receiver_ended"
+        };
+        let names: Vec<_> = self.task(task).space.iter().map(|(n, _)| n).collect();
+        for name in names {
+            // Destroying one name can free others (a port's death turns the task's
+            // other names for it dead): take each entry as it is now, if still there.
+            let Some(&entry) = self.task(task).space.get(name) else {
                 continue;
-            }
-            let entry = self.task(task).space.get(name).copied().unwrap_or(entry);
-            self.destroy_name(
-                task,
-                name,
-                entry,
-                if reason == "killed" {
-                    "receiver_killed"
-                } else {
-                    "receiver_ended"
-                },
-                cause,
-            );
+            };
+            self.destroy_name(task, name, entry, reason, cause);
         }
         self.close_handles(task, cause);
         if let Some(mailbox) = self.task_mut(task).direct_mailbox.take() {

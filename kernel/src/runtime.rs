@@ -641,7 +641,6 @@ impl KernelState {
         let max_names = self.config.max_names_per_task;
         let (index, generation) = self.tasks.insert(TaskEntry {
             name: label.clone(),
-            parent,
             space: PortSpace::new(max_names),
             state: TaskState::NotStarted,
             reply: None,

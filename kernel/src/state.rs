@@ -9,7 +9,6 @@
 use crate::TaskFactory;
 use crate::clock::{Ticks, TimerKey, TimerKind, Timers};
 use crate::config::Config;
-use crate::error::TaskExit;
 use crate::port::{Port, PortTable, Receiver, Table};
 use crate::pset::PortSet;
 use crate::sched::Scheduler;
@@ -393,14 +392,6 @@ impl KernelState {
             )
         });
         self.task_mut(task).state = TaskState::Waiting(make(timer));
-    }
-
-    pub(crate) fn end_reason(exit: &TaskExit) -> &'static str {
-        match exit {
-            TaskExit::Exited(_) => "exited",
-            TaskExit::Crashed(_) => "crashed",
-            TaskExit::Killed => "killed",
-        }
     }
 }
 

@@ -249,7 +249,6 @@ impl KernelState {
                     });
                     return Err(KernError::InvalidArgument);
                 };
-                self.task_mut(child).parent = Some(parent);
                 (child, factory)
             }
         };

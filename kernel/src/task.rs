@@ -87,7 +87,6 @@ pub(crate) enum KernReply {
 #[derive(Debug)]
 pub(crate) struct TaskEntry {
     pub(crate) name: Label,
-    pub(crate) parent: Option<TaskId>,
     pub(crate) space: PortSpace,
     pub(crate) state: TaskState,
     pub(crate) reply: Option<Reply>,
