@@ -49,7 +49,7 @@ impl KernelState {
                 }));
             }
         };
-        let envelope = self.copyin_message(task, message, dest, disposition, size, Origin::Task);
+        let envelope = self.copyin_message(task, message, dest, disposition, size);
         self.send_envelope(task, envelope, policy)
     }
 
@@ -61,7 +61,6 @@ impl KernelState {
         dest: PortId,
         disposition: ports::Disposition,
         size: u32,
-        origin: Origin,
     ) -> Envelope {
         let header = message.header;
         // Copies first, then moves (see `check_message`).
@@ -82,14 +81,7 @@ impl KernelState {
         if header.reply.is_valid() && !reply_copies {
             reply = self.copyin_right(task, header.reply, header.reply_disposition);
         }
-        let body = message
-            .body
-            .into_iter()
-            .map(|item| match item {
-                Item::Port(p) => KItem::Port(self.copyin_right(task, p.name, p.disposition)),
-                data => KItem::Data(data),
-            })
-            .collect();
+        let body = self.copyin_body(task, message.body);
         let serial = self.next_serial();
         self.counts.sent += 1;
         let envelope = Envelope {
@@ -101,11 +93,22 @@ impl KernelState {
             reply,
             body,
             forced: None,
-            origin,
+            origin: Origin::Task,
             arrival: 0,
         };
         self.record_sent(Some(task), &envelope);
         envelope
+    }
+
+    /// Copies in a checked message's body: each port item's right moves (or is
+    /// copied or made) into the message; data goes as it is.
+    fn copyin_body(&mut self, task: TaskId, body: Vec<Item>) -> Vec<KItem> {
+        body.into_iter()
+            .map(|item| match item {
+                Item::Port(p) => KItem::Port(self.copyin_right(task, p.name, p.disposition)),
+                data => KItem::Data(data),
+            })
+            .collect()
     }
 
     /// Copies in a checked message whose destination is `dest`, through a send right
@@ -123,14 +126,7 @@ impl KernelState {
         } else {
             None
         };
-        let body = message
-            .body
-            .into_iter()
-            .map(|item| match item {
-                Item::Port(p) => KItem::Port(self.copyin_right(task, p.name, p.disposition)),
-                data => KItem::Data(data),
-            })
-            .collect();
+        let body = self.copyin_body(task, message.body);
         let serial = self.next_serial();
         self.counts.sent += 1;
         let envelope = Envelope {
