@@ -344,13 +344,10 @@ fn is_service_call(call: &str) -> bool {
 pub fn account(trace: &[TraceRecord], style: Style) -> String {
     let mut out = String::new();
     let mut notifications = Vec::new();
-    let width = trace
-        .iter()
-        .filter_map(|r| r.task.as_deref())
-        .map(str::len)
-        .max()
-        .unwrap_or(6)
-        .max(6);
+    let width = width(
+        trace.iter().filter_map(|r| r.task.as_deref()).map(str::len),
+        "kernel",
+    );
     for record in trace {
         if let Some(text) = describe(record, &mut notifications) {
             let task = record.task.as_deref().unwrap_or("kernel");
@@ -393,13 +390,7 @@ pub fn summary(result: &RunResult, style: Style) -> String {
         }
     }
     let _ = writeln!(out, "\n{}", style.bold("tasks"));
-    let name_width = result
-        .tasks
-        .iter()
-        .map(|t| t.name.len())
-        .max()
-        .unwrap_or(4)
-        .max(4);
+    let name_width = width(result.tasks.iter().map(|t| t.name.len()), "task");
     for task in &result.tasks {
         let _ = writeln!(
             out,
@@ -411,13 +402,7 @@ pub fn summary(result: &RunResult, style: Style) -> String {
         );
     }
     let _ = writeln!(out, "\n{}", style.bold("ports"));
-    let label_width = result
-        .ports
-        .iter()
-        .map(|p| p.label.len())
-        .max()
-        .unwrap_or(4)
-        .max(4);
+    let label_width = width(result.ports.iter().map(|p| p.label.len()), "port");
     if result.ports.is_empty() {
         let _ = writeln!(out, "  none");
     } else {
@@ -437,11 +422,7 @@ pub fn summary(result: &RunResult, style: Style) -> String {
             port.returned,
             port.destroyed,
             port.max_depth,
-            if port.blocked_senders.is_empty() {
-                "-".to_string()
-            } else {
-                port.blocked_senders.join(", ")
-            }
+            names(&port.blocked_senders)
         );
     }
     services_summary(&mut out, result, style);
