@@ -2,8 +2,8 @@
 //! trace beside it (`scenarios/<name>.golden`, JSON Lines). Re-bless with
 //! `UPDATE_EXPECT=1 cargo test -p tests golden`.
 
+use harness::{bundled_scenarios, run_scenario_file};
 use kernel::trace::write_jsonl;
-use tests::{bundled_scenarios, run_scenario_file};
 
 #[test]
 fn every_bundled_scenario_meets_its_expectations_and_matches_its_golden_trace() {
@@ -30,7 +30,7 @@ fn every_bundled_scenario_meets_its_expectations_and_matches_its_golden_trace() 
         let failed: Vec<_> = result
             .checks
             .iter()
-            .filter(|c| c.verdict == scenarios::run::Verdict::Fail)
+            .filter(|c| c.verdict == scenario::run::Verdict::Fail)
             .collect();
         assert!(
             failed.is_empty(),

@@ -1,11 +1,11 @@
 //! Sending and receiving: policies, queues, blocked senders, port death.
 
+use harness::{run_allowing_crashes, run_clean};
 use kernel::{
     Kernel, Message, QueueLimit, ReceiveError, ReceiveOptions, ReceivePolicy, SendError,
     SendPolicy, SendStatus,
 };
 use std::sync::{Arc, Mutex};
-use tests::{run_allowing_crashes, run_clean};
 
 type Log = Arc<Mutex<Vec<String>>>;
 

@@ -1,10 +1,10 @@
 //! Notifications: dead-name, no-senders, send-once on task death.
 
+use harness::{run_allowing_crashes, run_clean};
 use kernel::{
     Kernel, Message, NotificationKind, QueueLimit, ReceiveOptions, ReceivePolicy, SendPolicy,
 };
 use std::sync::{Arc, Mutex};
-use tests::{run_allowing_crashes, run_clean};
 
 #[test]
 fn a_dead_name_notification_arrives_and_adds_a_user_reference() {

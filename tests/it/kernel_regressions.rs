@@ -1,12 +1,12 @@
 //! Regression tests for kernel defects found in review, each named for the rule it
 //! keeps.
 
+use harness::{run_allowing_crashes, run_clean};
 use kernel::{
     Disposition, Item, Kernel, Message, NotificationKind, PortItem, QueueLimit, ReceiveOptions,
     ReceivePolicy, SendPolicy,
 };
 use std::sync::{Arc, Mutex};
-use tests::{run_allowing_crashes, run_clean};
 
 type Log = Arc<Mutex<Vec<String>>>;
 

@@ -12,12 +12,12 @@ use kernel::{
 
 /// Helpers shared by the `mach_*` suites.
 pub(crate) mod support {
+    use harness::run_clean;
     use kernel::{
         Disposition, Kernel, Message, PortName, QueueLimit, ReceiveError, ReceiveOptions,
         ReceivePolicy, RightKind, RunReport, TaskContext,
     };
     use std::sync::{Arc, Mutex};
-    use tests::run_clean;
 
     /// What the tasks of a test observed, in order.
     pub(crate) type Log = Arc<Mutex<Vec<String>>>;

@@ -2,12 +2,12 @@
 //! as a test named for it.
 
 use bytes::Bytes;
+use harness::run_clean;
 use kernel::{
     Access, Disposition, Item, Kernel, Message, Ool, PipeMode, PortItem, QueueLimit,
     ReceiveOptions, ReceivePolicy, ScheduleKind, SendPolicy, ServiceError, Width,
 };
 use std::sync::{Arc, Mutex};
-use tests::run_clean;
 
 type Log = Arc<Mutex<Vec<String>>>;
 

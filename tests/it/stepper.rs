@@ -4,18 +4,18 @@
 //! trace so far must be the state `Kernel::inspect` reports, field by field.
 
 use bytes::Bytes;
+use harness::bundled_scenarios;
 use kernel::{
     Access, Disposition, Item, Kernel, Message, Ool, PipeMode, PortItem, QueueLimit,
     ReceiveOptions, ReceivePolicy, ScheduleKind, SendPolicy, ServiceError, Width,
 };
-use scenarios::stepper::State;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
-use tests::bundled_scenarios;
+use views::stepper::State;
 
 /// Parses and prepares a bundled scenario with the stock programs, without running it.
-fn prepare(path: &Path) -> scenarios::run::Prepared {
-    tests::prepare_scenario_file(path).1
+fn prepare(path: &Path) -> scenario::run::Prepared {
+    harness::prepare_scenario_file(path).1
 }
 
 /// Every difference between the fold and the kernel, one line each.
@@ -342,10 +342,7 @@ fn step_and_compare(name: &str, kernel: &mut Kernel, failures: &mut Vec<String>)
             .seq()
             .checked_sub(1)
             .and_then(|i| records.get(i as usize));
-        let event = event.map_or_else(
-            || "before any event".to_string(),
-            scenarios::stepper::describe,
-        );
+        let event = event.map_or_else(|| "before any event".to_string(), views::stepper::describe);
         for difference in differences(&state, kernel) {
             failures.push(format!("{name}, {when}, {event}: {difference}"));
         }
@@ -1078,7 +1075,7 @@ fn the_state_folded_from_a_service_workloads_trace_is_the_kernels_after_every_st
 fn every_service_event_kind_occurs_in_the_workloads() {
     let mut seen = BTreeSet::new();
     for (_, mut kernel) in service_workloads() {
-        tests::run_clean(&mut kernel);
+        harness::run_clean(&mut kernel);
         for record in kernel.trace() {
             let debug = format!("{:?}", record.event);
             let kind = debug.split([' ', '{']).next().unwrap_or_default();

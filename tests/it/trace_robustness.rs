@@ -11,7 +11,7 @@ fn sample() -> &'static (Vec<u8>, Vec<u8>, Vec<TraceRecord>) {
     SAMPLE.get_or_init(|| {
         let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("../scenarios/policy-kernel-cache.toml");
-        let result = tests::run_scenario_file(&path);
+        let result = harness::run_scenario_file(&path);
         let header = TraceHeader::new("sample", 0, "round_robin");
         let mut jsonl = Vec::new();
         write_jsonl(&mut jsonl, &header, &result.trace).expect("writing to memory");
@@ -25,7 +25,7 @@ fn sample() -> &'static (Vec<u8>, Vec<u8>, Vec<TraceRecord>) {
 /// not panic either (it records inconsistencies instead).
 fn read_and_fold(bytes: &[u8]) {
     if let Ok(trace) = read_trace(bytes) {
-        let state = scenarios::stepper::State::from_records(&trace.records);
+        let state = views::stepper::State::from_records(&trace.records);
         let _ = state.inconsistency_count();
     }
 }
@@ -96,7 +96,7 @@ proptest! {
     ) {
         let records = &sample().2;
         let chosen: Vec<TraceRecord> = picks.iter().map(|i| records[i.index(records.len())].clone()).collect();
-        let state = scenarios::stepper::State::from_records(&chosen);
+        let state = views::stepper::State::from_records(&chosen);
         let _ = state.inconsistency_count();
     }
 }

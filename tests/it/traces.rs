@@ -7,7 +7,7 @@ use kernel::{
 
 fn ping_pong(seed: u64, schedule: ScheduleKind) -> Vec<kernel::trace::TraceRecord> {
     let mut k = ping_pong_kernel(Kernel::builder().seed(seed).schedule(schedule).trace(true));
-    tests::run_clean(&mut k);
+    harness::run_clean(&mut k);
     k.take_trace()
 }
 
@@ -119,7 +119,7 @@ fn a_trace_streamed_to_the_binary_form_reads_back_as_the_trace_kept_in_memory() 
             .schedule(ScheduleKind::Random)
             .stream_binary_trace(),
     );
-    tests::run_clean(&mut streamed);
+    harness::run_clean(&mut streamed);
     let header = TraceHeader::new("ping", 5, "random");
     let bytes = streamed.take_binary_trace(&header).unwrap();
     let back = read_trace(&bytes).unwrap();

@@ -1,0 +1,18 @@
+//! The machsim trace: every change of kernel state as one event, and its two file forms.
+//!
+//! This crate is the trace model alone: the events and their vocabulary, the
+//! records and header, and the writers and readers of JSON Lines and of the compact
+//! binary form (postcard). It knows nothing of the kernel's runtime, so the views
+//! (the fold, the stepper, the exporters) read a trace without linking a kernel.
+//! The kernel records into it (`kernel::trace::Recorder`) and re-exports it as
+//! `kernel::trace`.
+
+mod binary;
+mod event;
+mod jsonl;
+mod reader;
+
+pub use binary::{write_binary, write_binary_records};
+pub use event::{CarriedRight, Event, HexBytes, Label, TraceHeader, TraceItem, TraceRecord};
+pub use jsonl::{write_jsonl, write_jsonl_record};
+pub use reader::{Trace, TraceError, read_trace};

@@ -1,0 +1,222 @@
+//! Reading a trace back, in either form, with a clear error for a bad file.
+
+use crate::{Event, TraceHeader, TraceRecord};
+use serde_json::{Map, Value};
+
+/// A trace read from a file: its header and its events.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Trace {
+    /// The first line.
+    pub header: TraceHeader,
+    /// The events, in order.
+    pub records: Vec<TraceRecord>,
+}
+
+/// Why a trace could not be read. Each says where the file breaks.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TraceError {
+    /// The file is empty.
+    #[error(
+        "the trace is empty: expected a header line such as {{\"format\":\"machsim-trace\",\"version\":1,...}}"
+    )]
+    Empty,
+    /// The first line is not a machsim trace header.
+    #[error("line 1: not a machsim trace header: {0}")]
+    BadHeader(String),
+    /// The trace was written by a newer, incompatible machsim.
+    #[error(
+        "line 1: trace format version {found} is newer than this machsim reads (up to {supported}); upgrade machsim"
+    )]
+    NewerVersion {
+        /// The file's major version.
+        found: u32,
+        /// The newest this build reads.
+        supported: u32,
+    },
+    /// A JSON Lines event is malformed or torn.
+    #[error("line {line}: {message}")]
+    BadLine {
+        /// 1-based line number.
+        line: usize,
+        /// What is wrong.
+        message: String,
+    },
+    /// A binary record is corrupt or torn.
+    #[error("byte offset {offset}: {message}")]
+    BadRecord {
+        /// Byte offset of the record that fails.
+        offset: usize,
+        /// What is wrong.
+        message: String,
+    },
+}
+
+/// Reads a trace in either form, telling them apart by what follows the header
+/// line: JSON Lines events start with `{`, binary records do not.
+///
+/// # Errors
+/// A [`TraceError`] naming the line or byte offset where the file breaks.
+pub fn read_trace(bytes: &[u8]) -> Result<Trace, TraceError> {
+    if bytes.is_empty() {
+        return Err(TraceError::Empty);
+    }
+    let header_end = bytes
+        .iter()
+        .position(|b| *b == b'\n')
+        .unwrap_or(bytes.len());
+    let header = parse_header(&bytes[..header_end])?;
+    let rest = bytes.get(header_end + 1..).unwrap_or(&[]);
+    let is_json = rest.first().is_none_or(|b| *b == b'{');
+    let (records, offsets) = if is_json {
+        (read_jsonl_records(rest)?, Vec::new())
+    } else {
+        read_binary_records(rest, header_end + 1)?
+    };
+    check_sequence(&records, &offsets)?;
+    Ok(Trace { header, records })
+}
+
+fn parse_header(line: &[u8]) -> Result<TraceHeader, TraceError> {
+    let value: Value =
+        serde_json::from_slice(line).map_err(|e| TraceError::BadHeader(e.to_string()))?;
+    let format = value.get("format").and_then(Value::as_str);
+    if format != Some(TraceHeader::FORMAT) {
+        return Err(TraceError::BadHeader(format!(
+            "expected \"format\":\"{}\"",
+            TraceHeader::FORMAT
+        )));
+    }
+    let version = value
+        .get("version")
+        .and_then(Value::as_u64)
+        .ok_or_else(|| TraceError::BadHeader("expected a numeric \"version\"".into()))?;
+    if version > u64::from(TraceHeader::VERSION) {
+        return Err(TraceError::NewerVersion {
+            found: u32::try_from(version).unwrap_or(u32::MAX),
+            supported: TraceHeader::VERSION,
+        });
+    }
+    serde_json::from_value(value).map_err(|e| TraceError::BadHeader(e.to_string()))
+}
+
+fn read_jsonl_records(text: &[u8]) -> Result<Vec<TraceRecord>, TraceError> {
+    let mut records = Vec::new();
+    let mut lines = text.split(|b| *b == b'\n').enumerate().peekable();
+    while let Some((index, line)) = lines.next() {
+        let line_no = index + 2;
+        if line.is_empty() {
+            if lines.peek().is_none() {
+                break;
+            }
+            return Err(TraceError::BadLine {
+                line: line_no,
+                message: "empty line; expected one event per line".into(),
+            });
+        }
+        let value: Value = serde_json::from_slice(line).map_err(|e| TraceError::BadLine {
+            line: line_no,
+            message: if lines.peek().is_none() {
+                format!("the last line is torn or malformed ({e})")
+            } else {
+                e.to_string()
+            },
+        })?;
+        records.push(from_flat(value).map_err(|message| TraceError::BadLine {
+            line: line_no,
+            message,
+        })?);
+    }
+    Ok(records)
+}
+
+fn from_flat(value: Value) -> Result<TraceRecord, String> {
+    let Value::Object(mut map) = value else {
+        return Err("expected a JSON object".into());
+    };
+    let seq = map
+        .remove("seq")
+        .and_then(|v| v.as_u64())
+        .ok_or("missing numeric `seq`")?;
+    let t_ns = map
+        .remove("t_ns")
+        .and_then(|v| v.as_u64())
+        .ok_or("missing numeric `t_ns`")?;
+    let task = match map.remove("task") {
+        Some(Value::String(s)) => Some(s.into()),
+        Some(Value::Null) | None => None,
+        Some(_) => return Err("`task` must be a string or null".into()),
+    };
+    let kind = match map.remove("event") {
+        Some(Value::String(s)) => s,
+        _ => return Err("missing string `event`".into()),
+    };
+    let mut tagged = Map::new();
+    tagged.insert(kind.clone(), Value::Object(map));
+    let event: Event = serde_json::from_value(Value::Object(tagged))
+        .map_err(|e| format!("bad `{kind}` event: {e}"))?;
+    Ok(TraceRecord {
+        seq,
+        t_ns,
+        task,
+        event,
+    })
+}
+
+/// The records, and the byte offset where each starts (for error messages).
+fn read_binary_records(
+    bytes: &[u8],
+    base: usize,
+) -> Result<(Vec<TraceRecord>, Vec<usize>), TraceError> {
+    let mut records = Vec::new();
+    let mut offsets = Vec::new();
+    let mut rest = bytes;
+    while !rest.is_empty() {
+        let offset = base + (bytes.len() - rest.len());
+        let (record, tail) =
+            postcard::take_from_bytes::<TraceRecord>(rest).map_err(|e| TraceError::BadRecord {
+                offset,
+                message: format!("corrupt or torn record ({e})"),
+            })?;
+        records.push(record);
+        offsets.push(offset);
+        rest = tail;
+    }
+    Ok((records, offsets))
+}
+
+/// Checks that events are numbered 1, 2, 3, … and time never goes back. `offsets`
+/// holds each record's byte offset for the binary form (empty for JSON Lines,
+/// where event `i` is on line `i + 2`).
+fn check_sequence(records: &[TraceRecord], offsets: &[usize]) -> Result<(), TraceError> {
+    let mut last_t = 0;
+    for (i, record) in records.iter().enumerate() {
+        let expected = i as u64 + 1;
+        let problem = if record.seq != expected {
+            Some(format!(
+                "event number {} where {expected} was expected",
+                record.seq
+            ))
+        } else if record.t_ns < last_t {
+            Some(format!(
+                "virtual time goes back from {last_t} to {} ns",
+                record.t_ns
+            ))
+        } else {
+            None
+        };
+        if let Some(message) = problem {
+            return Err(match offsets.get(i) {
+                Some(offset) => TraceError::BadRecord {
+                    offset: *offset,
+                    message,
+                },
+                None => TraceError::BadLine {
+                    line: i + 2,
+                    message,
+                },
+            });
+        }
+        last_t = record.t_ns;
+    }
+    Ok(())
+}

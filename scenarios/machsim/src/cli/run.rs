@@ -1,0 +1,122 @@
+//! `machsim run`: runs a scenario and reports what happened.
+
+use super::ColorChoice;
+use super::scenario_file::{Loaded, load};
+use crate::summary::summary;
+use scenario::run::{Overrides, execute, prepare};
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use trace::{write_binary, write_jsonl};
+use views::story::{Style, account};
+
+/// Arguments of `machsim run`.
+#[derive(Debug, clap::Args)]
+pub struct RunArgs {
+    /// The scenario file.
+    file: PathBuf,
+    /// The seed, instead of the file's.
+    #[arg(long)]
+    seed: Option<u64>,
+    /// The schedule, instead of the file's.
+    #[arg(long, value_parser = ["round_robin", "random", "pct"])]
+    schedule: Option<String>,
+    /// Writes the trace: JSON Lines for `.jsonl`, the binary form for `.trace`.
+    #[arg(long, value_name = "PATH")]
+    trace: Option<PathBuf>,
+    /// Prints only the summary, not the account of every event.
+    #[arg(long, short)]
+    quiet: bool,
+    /// When to use colour.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    color: ColorChoice,
+}
+
+enum TraceForm {
+    Jsonl,
+    Binary,
+}
+
+/// Runs the scenario; the exit status is 0, 1 or 2 as the scenario format says.
+pub(crate) fn run(args: &RunArgs, programs: &tasks::Registry) -> ExitCode {
+    let color = args.color.enabled();
+    let trace_form = match &args.trace {
+        None => None,
+        Some(path) => match path.extension().and_then(|e| e.to_str()) {
+            Some("jsonl") => Some(TraceForm::Jsonl),
+            Some("trace") => Some(TraceForm::Binary),
+            _ => {
+                eprintln!(
+                    "error: --trace {}: expected a path ending in .jsonl (JSON Lines) or .trace (binary)",
+                    path.display()
+                );
+                return ExitCode::from(2);
+            }
+        },
+    };
+    let scenario = match load(&args.file, programs, args.color.enabled_for_stderr()) {
+        Loaded::Valid(scenario) => scenario,
+        Loaded::Invalid(text) => {
+            eprint!("{text}");
+            return ExitCode::from(2);
+        }
+    };
+    let overrides = Overrides {
+        seed: args.seed,
+        schedule: args.schedule.as_deref().and_then(|s| s.parse().ok()),
+    };
+    let resolver = scenario::program_args::resolver(programs);
+    let prepared = match prepare(&scenario, &resolver, &overrides) {
+        Ok(prepared) => prepared,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    // Open the trace file before running, so a path that cannot be written is
+    // refused (exit 2) before anything runs, not after the run's verdict.
+    let trace_file = match (&args.trace, trace_form) {
+        (Some(path), Some(form)) => match std::fs::File::create(path) {
+            Ok(file) => Some((path, form, file)),
+            Err(e) => {
+                eprintln!("error: cannot write the trace to {}: {e}", path.display());
+                return ExitCode::from(2);
+            }
+        },
+        _ => None,
+    };
+    let result = execute(&scenario, prepared);
+    let style = Style { color };
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(
+        out,
+        "{} (seed {}, {})",
+        scenario.name, result.header.seed, result.header.schedule
+    );
+    if !args.quiet {
+        let _ = write!(out, "\n{}", account(&result.trace, style));
+    }
+    let _ = write!(out, "\n{}", summary(&result, style));
+    if let Some((path, form, file)) = trace_file {
+        let mut file = std::io::BufWriter::new(file);
+        let written = match form {
+            TraceForm::Jsonl => write_jsonl(&mut file, &result.header, &result.trace),
+            TraceForm::Binary => write_binary(&mut file, &result.header, &result.trace),
+        }
+        .and_then(|()| file.flush());
+        match written {
+            Ok(()) => {
+                let _ = writeln!(out, "trace written to {}", path.display());
+            }
+            Err(e) => {
+                eprintln!("error: cannot write the trace to {}: {e}", path.display());
+                return ExitCode::from(2);
+            }
+        }
+    }
+    if result.passed() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
+}

@@ -1,0 +1,5 @@
+//! The `machsim` program.
+
+fn main() -> std::process::ExitCode {
+    machsim::cli::main()
+}

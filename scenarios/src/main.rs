@@ -1,5 +1,0 @@
-//! The `machsim` program.
-
-fn main() -> std::process::ExitCode {
-    scenarios::cli::main()
-}
