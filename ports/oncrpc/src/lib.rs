@@ -1,0 +1,1 @@
+//! ONC RPC messages (RFC 5531): work in progress.
