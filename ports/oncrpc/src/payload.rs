@@ -6,12 +6,12 @@ use xdr::{Decoder, Encoder, Error, Xdr};
 /// A procedure's arguments (in a call) or results (in a successful reply): the
 /// rest of the message after the RPC header, already XDR.
 ///
-/// RFC 5531 §9 ends `call_body` with "procedure-specific parameters start here"
-/// and the `SUCCESS` arm with `opaque results[0]`: the procedure's data is not
-/// an XDR item of the message, with no length of its own, so the message layer
-/// does not decode it; the stub does, knowing the procedure. Encoding appends
-/// the bytes as they are, and decoding takes every byte left, so this is
-/// always the last thing in a message.
+/// In RFC 5531 §9 the procedure's parameters simply follow `call_body`, and
+/// its results follow the `SUCCESS` arm (declared as a zero-length opaque
+/// array): the procedure's data is not an XDR item of the message, with no
+/// length of its own, so the message layer does not decode it; the stub does,
+/// knowing the procedure. Encoding appends the bytes as they are, and decoding
+/// takes every byte left, so this is always the last thing in a message.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct Payload(pub Bytes);
 

@@ -130,8 +130,8 @@ impl Encoder {
         self.buf.put_slice(bytes);
     }
 
-    /// Writes a length or count, refusing one over `max` (RFC 4506 §4.10: it is
-    /// an error to encode a length greater than the maximum).
+    /// Writes a length or count, refusing one over `max`: RFC 4506 §4.10 makes
+    /// encoding a longer one an error, so no peer is sent what it must reject.
     pub fn length(&mut self, len: usize, max: u32, counted: Counted) -> Result<(), Error> {
         match u32::try_from(len) {
             Ok(len) if len <= max => {

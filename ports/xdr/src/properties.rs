@@ -30,6 +30,7 @@ xdr_struct! {
         flag: bool,
         float_bits: FloatBits,
         void: (),
+        pair: (i32, bool),
         optional: Option<u32>,
         fixed: [u64; 2],
         array: Vec<Option<i32>>,
@@ -112,6 +113,7 @@ fn everything() -> impl Strategy<Value = Everything> {
     let floats = (any::<u32>(), any::<u64>())
         .prop_map(|(f, d)| FloatBits(f32::from_bits(f), f64::from_bits(d)));
     let containers = (
+        any::<(i32, bool)>(),
         any::<Option<u32>>(),
         any::<[u64; 2]>(),
         vec(any::<Option<i32>>(), 0..6),
@@ -124,7 +126,7 @@ fn everything() -> impl Strategy<Value = Everything> {
     );
     (numbers, floats, containers, shape(), file()).prop_map(
         |((int, uint, hyper, uhyper, flag), float_bits, containers, shape, file)| {
-            let (optional, fixed, array, string, name, opaque, fixed_opaque, bounded, bools) =
+            let (pair, optional, fixed, array, string, name, opaque, fixed_opaque, bounded, bools) =
                 containers;
             Everything {
                 int,
@@ -134,6 +136,7 @@ fn everything() -> impl Strategy<Value = Everything> {
                 flag,
                 float_bits,
                 void: (),
+                pair,
                 optional,
                 fixed,
                 array,
