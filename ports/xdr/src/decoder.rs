@@ -147,6 +147,8 @@ impl<'a> Decoder<'a> {
     /// Every XDR element takes at least four bytes (`void` is not an element
     /// type, RFC 4506 §6.3), so a count that the remaining input cannot hold is
     /// refused as truncated before any element is read or any memory reserved.
+    /// Arrays of zero-size Rust types (`()`, `FixedOpaque<0>`) are therefore
+    /// not decodable, as they are not XDR.
     pub fn array<T: Xdr>(&mut self, max: u32) -> Result<Vec<T>, Error> {
         let count = self.length(max, Counted::Array)?;
         let needed = u64::from(count) * 4;
