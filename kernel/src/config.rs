@@ -1,55 +1,7 @@
 //! A kernel's configuration: seed, schedule, limits and tracing.
 
 use crate::clock::{Ticks, ms};
-use std::fmt;
-use std::str::FromStr;
-
-/// Which scheduler picks the next runnable task.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
-pub enum ScheduleKind {
-    /// Runnable tasks take turns, one kernel call each, in the order they became runnable.
-    #[default]
-    RoundRobin,
-    /// A runnable task chosen uniformly by a ChaCha generator seeded with the run's seed.
-    Random,
-    /// Probabilistic concurrency testing (Burckhardt et al., ASPLOS 2010): random
-    /// priorities, the highest runnable runs, with `depth - 1` priority change points.
-    Pct {
-        /// The bug depth the schedule aims at (3 by default).
-        depth: u32,
-    },
-}
-
-impl ScheduleKind {
-    /// The name used by scenario files and traces.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ScheduleKind::RoundRobin => "round_robin",
-            ScheduleKind::Random => "random",
-            ScheduleKind::Pct { .. } => "pct",
-        }
-    }
-}
-
-impl fmt::Display for ScheduleKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for ScheduleKind {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s {
-            "round_robin" => Ok(ScheduleKind::RoundRobin),
-            "random" => Ok(ScheduleKind::Random),
-            "pct" => Ok(ScheduleKind::Pct { depth: 3 }),
-            other => Err(format!(
-                "unknown schedule `{other}`: expected round_robin, random or pct"
-            )),
-        }
-    }
-}
+use ports::ScheduleKind;
 
 /// The default largest memory object, in bytes (64 MiB).
 pub const DEFAULT_MAX_MEMORY_OBJECT_BYTES: u32 = 64 << 20;

@@ -6,10 +6,10 @@
 
 use crate::error::{KernError, ReceiveError, SendError, SendStatus, TaskExit};
 use crate::kernel_port::KernelOp;
-use crate::notify::NotificationKind;
 use crate::state::KernelState;
 use crate::syscall::Call;
 use crate::task::{KernReply, ReceiveOptions, Reply};
+use ports::NotificationKind;
 use ports::{
     Message, PortName, QueueLimit, ReceivePolicy, RightKind, RightSet, SendPolicy, TaskId,
 };

@@ -9,7 +9,7 @@
 use crate::error::TaskExit;
 use crate::state::KernelState;
 use crate::task::{TaskState, Wait};
-use crate::trace::Event;
+use crate::trace::{Event, MessageDestroyReason, PortDestroyReason};
 use ports::TaskId;
 
 impl KernelState {
@@ -47,7 +47,7 @@ impl KernelState {
                     extra.blocked_senders.retain(|t| *t != task);
                 }
                 let envelope = *envelope;
-                self.destroy_message(envelope, "sender_ended");
+                self.destroy_message(envelope, MessageDestroyReason::SenderEnded);
             }
             TaskState::Waiting(Wait::Receive { source, timer, .. }) => {
                 if let Some(timer) = timer {
@@ -83,9 +83,9 @@ impl KernelState {
             TaskExit::Killed => Event::TaskKilled { name: name.clone() },
         });
         let reason = if matches!(exit, TaskExit::Killed) {
-            "receiver_killed"
+            PortDestroyReason::ReceiverKilled
         } else {
-            "receiver_ended"
+            PortDestroyReason::ReceiverEnded
         };
         let names: Vec<_> = self.task(task).space.iter().map(|(n, _)| n).collect();
         for name in names {
@@ -98,10 +98,10 @@ impl KernelState {
         }
         self.close_handles(task, cause);
         if let Some(mailbox) = self.task_mut(task).direct_mailbox.take() {
-            self.destroy_port(mailbox, "receiver_ended", None);
+            self.destroy_port(mailbox, PortDestroyReason::ReceiverEnded, None);
         }
         let kernel_port = self.task(task).kernel_port;
-        self.destroy_port(kernel_port, "task_ended", None);
+        self.destroy_port(kernel_port, PortDestroyReason::TaskEnded, None);
         self.to_drop.push(task);
     }
 }

@@ -9,14 +9,15 @@
 
 use crate::envelope::{Carried, Envelope, KItem, Origin};
 use crate::error::KernError;
-use crate::notify::NotificationKind;
 use crate::port::Receiver;
 use crate::pset::PortSet;
 use crate::state::KernelState;
 use crate::task::KernReply;
-use crate::trace::Event;
-use ports::{EntryObject, Item, MessageId, PortName, PortSetId, QueueLimit, RightKind, TaskId};
-use std::sync::Arc;
+use crate::trace::{CallName, Event, PortDestroyReason, WakeReason};
+use ports::{
+    EntryObject, Item, MessageId, NotificationKind, PortName, PortSetId, QueueLimit, RightKind,
+    TaskId,
+};
 
 /// One operation on the kernel port (a decoded request message, Hubris's `Kipcnum`).
 #[derive(Clone, Debug, PartialEq)]
@@ -141,21 +142,21 @@ impl KernelOp {
     }
 
     /// The operation's name in traces.
-    pub fn name(&self) -> &'static str {
+    pub fn name(&self) -> CallName {
         match self {
-            KernelOp::Allocate { .. } => "allocate",
-            KernelOp::AllocateSet { .. } => "allocate_set",
-            KernelOp::MakeSend { .. } => "make_send",
-            KernelOp::Deallocate { .. } => "deallocate",
-            KernelOp::Destroy { .. } => "destroy",
-            KernelOp::ModRefs { .. } => "mod_refs",
-            KernelOp::SetQueueLimit { .. } => "set_queue_limit",
-            KernelOp::RequestNotification { .. } => "request_notification",
-            KernelOp::MoveMember { .. } => "move_member",
-            KernelOp::RemoveMember { .. } => "remove_member",
-            KernelOp::PortType { .. } => "port_type",
-            KernelOp::InsertRight { .. } => "insert_right",
-            KernelOp::ExtractRight { .. } => "extract_right",
+            KernelOp::Allocate { .. } => CallName::Allocate,
+            KernelOp::AllocateSet { .. } => CallName::AllocateSet,
+            KernelOp::MakeSend { .. } => CallName::MakeSend,
+            KernelOp::Deallocate { .. } => CallName::Deallocate,
+            KernelOp::Destroy { .. } => CallName::Destroy,
+            KernelOp::ModRefs { .. } => CallName::ModRefs,
+            KernelOp::SetQueueLimit { .. } => CallName::SetQueueLimit,
+            KernelOp::RequestNotification { .. } => CallName::RequestNotification,
+            KernelOp::MoveMember { .. } => CallName::MoveMember,
+            KernelOp::RemoveMember { .. } => CallName::RemoveMember,
+            KernelOp::PortType { .. } => CallName::PortType,
+            KernelOp::InsertRight { .. } => CallName::InsertRight,
+            KernelOp::ExtractRight { .. } => CallName::ExtractRight,
         }
     }
 
@@ -225,10 +226,7 @@ impl KernelState {
             Ok(_) => ports::ReturnCode::Success,
             Err(e) => e.code(),
         };
-        self.record(Some(task), |k| Event::KernelCall {
-            call: k.word(call),
-            code,
-        });
+        self.record(Some(task), |_| Event::KernelCall { call, code });
         result
     }
 
@@ -408,7 +406,7 @@ impl KernelState {
                     return Err(KernError::UrefsOverflow);
                 }
                 if delta < 0 && right == RightKind::PortSet {
-                    self.destroy_name(task, name, entry, "destroyed", Some(task));
+                    self.destroy_name(task, name, entry, PortDestroyReason::Destroyed, Some(task));
                     return Ok(KernReply::Done);
                 }
                 if delta < 0 && right == RightKind::Receive {
@@ -416,7 +414,7 @@ impl KernelState {
                     // `mod_refs(RECEIVE, -1)`); send rights under the name die with
                     // it and remain as a dead name.
                     if let Some(port) = entry.port() {
-                        self.destroy_port(port, "destroyed", Some(task));
+                        self.destroy_port(port, PortDestroyReason::Destroyed, Some(task));
                     }
                     return Ok(KernReply::Done);
                 }
@@ -443,7 +441,7 @@ impl KernelState {
                     .space
                     .get(name)
                     .ok_or(KernError::InvalidName)?;
-                self.destroy_name(task, name, entry, "destroyed", Some(task));
+                self.destroy_name(task, name, entry, PortDestroyReason::Destroyed, Some(task));
                 Ok(KernReply::Done)
             }
             KernelOp::SetQueueLimit { name, limit } => {
@@ -465,7 +463,7 @@ impl KernelState {
                 }
                 self.record(Some(task), |k| Event::CapacityChanged {
                     port: k.port_label(port),
-                    capacity: limit.to_string(),
+                    capacity: limit,
                 });
                 self.admit_blocked_senders(port);
                 Ok(KernReply::Done)
@@ -564,7 +562,7 @@ impl KernelState {
         task: TaskId,
         name: PortName,
         entry: ports::Entry,
-        reason: &'static str,
+        reason: PortDestroyReason,
         cause: Option<TaskId>,
     ) {
         match entry.object {
@@ -694,7 +692,7 @@ impl KernelState {
                 }
                 self.record(Some(task), |k| Event::NotificationRequested {
                     port: k.port_label(port),
-                    kind: Arc::from(kind.as_str()),
+                    kind,
                     notify: k.port_label(notify_port),
                     name: name.0,
                     sync,
@@ -732,7 +730,7 @@ impl KernelState {
                 }
                 self.record(Some(task), |k| Event::NotificationRequested {
                     port: k.port_label(port),
-                    kind: Arc::from(kind.as_str()),
+                    kind,
                     notify: k.port_label(notify_port),
                     name: name.0,
                     sync,
@@ -796,7 +794,7 @@ impl KernelState {
                 self.wake(
                     waiter,
                     crate::task::Reply::Receive(Err(crate::error::ReceiveError::PortChanged)),
-                    "port_changed",
+                    WakeReason::PortChanged,
                 );
             }
             // A task waiting on the set may now take a message the port holds.

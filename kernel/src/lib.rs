@@ -41,11 +41,10 @@ mod task;
 pub mod trace;
 
 pub use clock::{NS_PER_MS, Ticks};
-pub use config::{Config, DEFAULT_MAX_MEMORY_OBJECT_BYTES, ScheduleKind};
+pub use config::{Config, DEFAULT_MAX_MEMORY_OBJECT_BYTES};
 pub use context::TaskContext;
 pub use error::{ApiError, Error, KernError, ReceiveError, SendError, SendStatus, TaskExit};
 pub use kernel_port::KernelOp;
-pub use notify::NotificationKind;
 pub use runtime::{
     DeadlockReport, Kernel, KernelBuilder, Outcome, RunReport, TaskFactory, TaskOutput,
 };
@@ -54,6 +53,7 @@ pub use state::{Fault, MessageCounts};
 pub use task::ReceiveOptions;
 
 pub use ports::{
-    Disposition, Header, Item, Message, MessageId, Ool, PortId, PortItem, PortName, QueueLimit,
-    ReceivePolicy, ReturnCode, RightKind, RightSet, SendPolicy, TaskId,
+    Disposition, Header, Item, Message, MessageId, NotificationKind, Ool, PortId, PortItem,
+    PortName, QueueLimit, ReceivePolicy, ReturnCode, RightKind, RightSet, ScheduleKind, SendPolicy,
+    TaskId,
 };

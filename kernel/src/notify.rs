@@ -7,80 +7,8 @@
 
 use crate::envelope::{Carried, Envelope, KItem, Origin};
 use crate::state::KernelState;
-use crate::trace::Event;
-use ports::{MessageId, PortId, RightKind};
-use std::sync::Arc;
-
-/// A kind of notification, with Mach's message id.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum NotificationKind {
-    /// A dead-name request can no longer fire: the name was freed (65).
-    PortDeleted,
-    /// A forced (`notify`) message was received (66).
-    MsgAccepted,
-    /// A receive right would have died and is handed over instead (69).
-    PortDestroyed,
-    /// The last send right for a port went away (70).
-    NoSenders,
-    /// A send-once right was destroyed without being used (71).
-    SendOnce,
-    /// A port died while a right for it was held under a watched name (72).
-    DeadName,
-}
-
-impl NotificationKind {
-    /// Every kind, in id order.
-    pub const ALL: [NotificationKind; 6] = [
-        NotificationKind::PortDeleted,
-        NotificationKind::MsgAccepted,
-        NotificationKind::PortDestroyed,
-        NotificationKind::NoSenders,
-        NotificationKind::SendOnce,
-        NotificationKind::DeadName,
-    ];
-
-    /// Mach's `msgh_id` for this notification.
-    pub const fn id(self) -> i32 {
-        match self {
-            NotificationKind::PortDeleted => 65,
-            NotificationKind::MsgAccepted => 66,
-            NotificationKind::PortDestroyed => 69,
-            NotificationKind::NoSenders => 70,
-            NotificationKind::SendOnce => 71,
-            NotificationKind::DeadName => 72,
-        }
-    }
-
-    /// The kind a message id stands for.
-    pub fn from_id(id: i32) -> Option<NotificationKind> {
-        NotificationKind::ALL.into_iter().find(|k| k.id() == id)
-    }
-
-    /// The lower-case name used by scenario files and traces.
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            NotificationKind::PortDeleted => "port_deleted",
-            NotificationKind::MsgAccepted => "msg_accepted",
-            NotificationKind::PortDestroyed => "port_destroyed",
-            NotificationKind::NoSenders => "no_senders",
-            NotificationKind::SendOnce => "send_once",
-            NotificationKind::DeadName => "dead_name",
-        }
-    }
-
-    /// Parses the lower-case name.
-    pub fn from_name(name: &str) -> Option<NotificationKind> {
-        NotificationKind::ALL
-            .into_iter()
-            .find(|k| k.as_str() == name)
-    }
-}
-
-impl std::fmt::Display for NotificationKind {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+use crate::trace::{Event, MessageDestroyReason};
+use ports::{MessageId, NotificationKind, PortId, RightKind};
 
 impl KernelState {
     /// Sends a notification of `kind` to `target`, about `about`. If `target` is dead
@@ -112,12 +40,12 @@ impl KernelState {
         };
         self.record(None, |k| Event::NotificationSent {
             msg: serial.0,
-            kind: Arc::from(kind.as_str()),
+            kind,
             about: about.map(|p| k.port_label(p)),
         });
         self.record_sent(None, &envelope);
         if self.port(target).is_none() {
-            self.destroy_message(envelope, "notify_port_dead");
+            self.destroy_message(envelope, MessageDestroyReason::NotifyPortDead);
             return;
         }
         self.deliver_exempt(envelope);

@@ -1,14 +1,14 @@
 //! The kernel runtime: task programs, the run loop, timers and faults.
 
 use crate::clock::{Ticks, TimerKind};
-use crate::config::{Config, ScheduleKind};
+use crate::config::Config;
 use crate::context::{TaskContext, lock};
 use crate::error::{ApiError, TaskExit};
 use crate::port::Receiver;
 use crate::state::{Fault, Halt, KernelState, MessageCounts};
 use crate::task::{ReceiveSource, TaskEntry, TaskState, Wait};
-use crate::trace::{Event, TraceRecord};
-use ports::{PortId, PortName, PortSpace, QueueLimit, TaskId};
+use crate::trace::{Event, FaultKind, PortDestroyReason, TraceRecord, WakeReason};
+use ports::{PortId, PortName, PortSpace, QueueLimit, ScheduleKind, TaskId};
 use std::future::Future;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::pin::Pin;
@@ -568,8 +568,8 @@ impl Kernel {
         header: &crate::trace::TraceHeader,
     ) -> std::io::Result<Vec<u8>> {
         let mut state = lock(&self.state);
-        let mut out = serde_json::to_vec(header)?;
-        out.push(b'\n');
+        let mut out = Vec::new();
+        crate::trace::write_binary_header(&mut out, header)?;
         match state.trace.take_encoded() {
             Some(bytes) => out.extend_from_slice(&bytes),
             None => {
@@ -807,7 +807,7 @@ impl KernelState {
                     Fault::Kill(task) if self.task(task).is_ended() => {}
                     Fault::Kill(task) => {
                         self.record(None, |k| Event::FaultApplied {
-                            kind: Arc::from("kill"),
+                            kind: FaultKind::Kill,
                             target: k.task_label(task),
                         });
                         self.end_task(task, TaskExit::Killed);
@@ -815,13 +815,13 @@ impl KernelState {
                     Fault::DestroyPort(label) => match self.port_by_label(&label) {
                         Ok(port) => {
                             self.record(None, |k| Event::FaultApplied {
-                                kind: Arc::from("destroy"),
+                                kind: FaultKind::Destroy,
                                 target: k.port_label(port),
                             });
-                            self.destroy_port(port, "fault", None);
+                            self.destroy_port(port, PortDestroyReason::Fault, None);
                         }
                         Err(_) => self.record(None, |_| Event::FaultApplied {
-                            kind: Arc::from("destroy_missed"),
+                            kind: FaultKind::DestroyMissed,
                             target: Arc::from(label.as_str()),
                         }),
                     },
@@ -839,7 +839,7 @@ impl KernelState {
                         self.wake(
                             task,
                             crate::task::Reply::Kern(Ok(crate::task::KernReply::Done)),
-                            "timeout",
+                            WakeReason::Timeout,
                         );
                     }
                     TaskState::Waiting(Wait::Service {

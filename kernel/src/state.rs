@@ -13,8 +13,10 @@ use crate::port::{Port, PortTable, Receiver, Table};
 use crate::pset::PortSet;
 use crate::sched::Scheduler;
 use crate::task::{Reply, TaskEntry, TaskState, Wait};
-use crate::trace::{Event, Label, Recorder};
-use ports::{EntryObject, MessageSerial, PortId, PortName, PortSetId, QueueLimit, TaskId};
+use crate::trace::{self, Event, Label, PortDestroyReason, Recorder, WakeReason};
+use ports::{
+    EntryObject, MessageSerial, PortId, PortName, PortSetId, PortType, QueueLimit, TaskId,
+};
 use rustc_hash::FxHashMap;
 use std::collections::{BTreeMap, VecDeque};
 use std::sync::Arc;
@@ -83,9 +85,6 @@ pub(crate) struct KernelState {
     label_uses: FxHashMap<Label, u32>,
     /// The one empty label all anonymous ports share.
     anonymous: Label,
-    /// Shared labels for the fixed words events carry (right kinds, reasons, call
-    /// names), so recording an event clones a reference instead of allocating.
-    words: FxHashMap<&'static str, Label>,
     pub(crate) faults: Vec<Fault>,
     /// Tasks whose program must be instantiated by the runtime (it holds the `Arc`).
     pub(crate) to_start: Vec<(TaskId, TaskFactory)>,
@@ -100,7 +99,7 @@ pub(crate) struct KernelState {
     /// Start-time timers not yet fired.
     pub(crate) pending_starts: usize,
     /// Ports waiting to be destroyed by the running destruction (see `destroy_port`).
-    pub(crate) doomed_ports: VecDeque<(PortId, &'static str, Option<TaskId>)>,
+    pub(crate) doomed_ports: VecDeque<(PortId, PortDestroyReason, Option<TaskId>)>,
     pub(crate) destroying: bool,
     /// Shared memory, semaphores, pipes and named pipes.
     pub(crate) services: crate::services::Services,
@@ -132,7 +131,6 @@ impl KernelState {
             dead_labels: FxHashMap::default(),
             label_uses: FxHashMap::default(),
             anonymous: Arc::from(""),
-            words: WORDS.iter().map(|w| (*w, Arc::from(*w))).collect(),
             faults: Vec::new(),
             to_start: Vec::new(),
             declared: BTreeMap::new(),
@@ -206,14 +204,6 @@ impl KernelState {
         }
     }
 
-    /// The shared label for a fixed word (allocated only for a word not in `WORDS`).
-    pub(crate) fn word(&self, word: &'static str) -> Label {
-        match self.words.get(word) {
-            Some(label) => label.clone(),
-            None => Arc::from(word),
-        }
-    }
-
     // ----- ids, serials, labels --------------------------------------------------
 
     pub(crate) fn next_serial(&mut self) -> MessageSerial {
@@ -271,14 +261,14 @@ impl KernelState {
             return;
         }
         let (right, urefs) = match self.task(holder).space.get(name) {
-            Some(entry) => (entry.rights.as_str(), entry.urefs),
-            None => ("none", 0),
+            Some(entry) => (entry.rights.port_type(), entry.urefs),
+            None => (PortType::None, 0),
         };
         self.record(cause, |k| Event::RightChanged {
             holder: k.task_label(holder),
             name: name.0,
             port: k.object_label(object),
-            right: k.word(right),
+            right,
             urefs,
         });
     }
@@ -309,11 +299,11 @@ impl KernelState {
         self.record(cause, |k| Event::PortAllocated {
             port: k.port_label(id),
             receiver: match receiver {
-                Receiver::Task(t) => k.task_label(t),
-                Receiver::Kernel(_) | Receiver::Object(_) => k.word("kernel"),
-                Receiver::InTransit => k.word("none"),
+                Receiver::Task(t) => trace::Receiver::Task(k.task_label(t)),
+                Receiver::Kernel(_) | Receiver::Object(_) => trace::Receiver::Kernel,
+                Receiver::InTransit => trace::Receiver::InTransit,
             },
-            capacity: limit.to_string(),
+            capacity: limit,
         });
         id
     }
@@ -332,7 +322,7 @@ impl KernelState {
     /// records why it woke (and, for a service wait, the call's result). A wait
     /// ended by its own timer comes here too: that timer has fired and is gone, and
     /// timer keys are never reused, so cancelling it does nothing.
-    pub(crate) fn wake(&mut self, task: TaskId, reply: Reply, reason: &'static str) {
+    pub(crate) fn wake(&mut self, task: TaskId, reply: Reply, reason: WakeReason) {
         let now = self.now;
         let entry = self.task_mut(task);
         let timer = match &entry.state {
@@ -363,13 +353,10 @@ impl KernelState {
         self.make_ready(task);
         self.record(None, |k| Event::TaskWoken {
             name: k.task_label(task),
-            reason: k.word(reason),
+            reason,
         });
         if let Some((call, code)) = service_call {
-            self.record(Some(task), |k| Event::KernelCall {
-                call: k.word(call),
-                code,
-            });
+            self.record(Some(task), |_| Event::KernelCall { call, code });
         }
     }
 
@@ -394,65 +381,3 @@ impl KernelState {
         self.task_mut(task).state = TaskState::Waiting(make(timer));
     }
 }
-
-/// The fixed words trace events carry, shared rather than allocated per event.
-const WORDS: &[&str] = &[
-    // Rights.
-    "none",
-    "send",
-    "receive",
-    "receive+send",
-    "send_once",
-    "port_set",
-    "dead_name",
-    // Receivers.
-    "kernel",
-    // Message kinds.
-    "direct",
-    "notification",
-    // Wake reasons.
-    "message",
-    "slot",
-    "taken",
-    "timeout",
-    "port_died",
-    "port_changed",
-    "too_large",
-    "signalled",
-    "data",
-    "room",
-    "eof",
-    "broken_pipe",
-    "opened",
-    "connected",
-    "terminated",
-    "unlinked",
-    // Destruction reasons.
-    "port_destroyed",
-    "sender_ended",
-    "circular",
-    "notify_port_dead",
-    "receiver_ended",
-    "receiver_killed",
-    "task_ended",
-    "destroyed",
-    "fault",
-    "object_freed",
-    "no_space",
-    "message_destroyed",
-    // Kernel calls.
-    "allocate",
-    "allocate_set",
-    "make_send",
-    "deallocate",
-    "destroy",
-    "mod_refs",
-    "set_queue_limit",
-    "request_notification",
-    "move_member",
-    "remove_member",
-    "port_type",
-    "insert_right",
-    "extract_right",
-    "spawn",
-];

@@ -8,7 +8,7 @@ use crate::kernel_port::KernelOp;
 use crate::port::Receiver;
 use crate::state::KernelState;
 use crate::task::{KernReply, ReceiveOptions, ReceiveSource, Reply, TaskState, Wait};
-use crate::trace::Event;
+use crate::trace::{CallName, Event};
 use ports::{Message, PortName, QueueLimit, ReceivePolicy, SendPolicy, TaskId};
 
 /// One trap into the kernel.
@@ -244,7 +244,7 @@ impl KernelState {
             None => {
                 let Some((child, factory)) = self.declared.remove(name) else {
                     self.record(Some(parent), |_| Event::KernelCall {
-                        call: std::sync::Arc::from("spawn"),
+                        call: CallName::Spawn,
                         code: ports::ReturnCode::InvalidArgument,
                     });
                     return Err(KernError::InvalidArgument);

@@ -5,6 +5,11 @@
 //! (a task's name space, the effect of each right disposition, a message's size, a
 //! queue's limit) and returns outcomes that the `kernel` crate acts on.
 //!
+//! It also holds, as plain data, the fixed words the layers above share: the
+//! kinds of notification, the schedule kinds, and the services' words that tasks
+//! pass and traces show ([`service`]), each an enum spelled once
+//! ([`word_enum!`]).
+//!
 //! Design principles:
 //!
 //! 1. Names from Mach: a `PortName` is task-local and meaningless elsewhere, a
@@ -15,16 +20,23 @@
 
 #![warn(missing_docs)]
 
+mod words;
+
 pub mod ids;
 pub mod message;
+pub mod notification;
 pub mod queue;
 pub mod return_code;
 pub mod right;
+pub mod schedule;
+pub mod service;
 pub mod space;
 
 pub use ids::{MessageId, MessageSerial, PortId, PortName, PortSetId, TaskId};
 pub use message::{Header, Item, Message, Ool, PortItem, header_size, item_size, message_size};
+pub use notification::NotificationKind;
 pub use queue::{MessageQueue, QueueLimit, ReceivePolicy, SendPolicy};
 pub use return_code::ReturnCode;
-pub use right::{Disposition, RightKind, RightSet, UREFS_MAX};
+pub use right::{Disposition, PortType, RightKind, RightSet, UREFS_MAX};
+pub use schedule::ScheduleKind;
 pub use space::{Entry, EntryObject, PortSpace, SpaceError};

@@ -9,7 +9,11 @@ use std::fmt;
 /// Full means `messages >= limit`. `Bounded(0)` is the textbook's zero-capacity link,
 /// a rendezvous: always full to an ordinary sender, whose message is handed straight
 /// to a receiver that takes it.
-#[derive(Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+///
+/// Traces and views write it as text, a number or `unbounded` (`"5"`,
+/// `"unbounded"`), as [`Display`](fmt::Display) shows it; the binary form writes
+/// an optional number (none for unbounded).
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
 #[doc(alias = "qlimit")]
 pub enum QueueLimit {
     /// At most this many messages before ordinary senders see a full queue.
@@ -60,6 +64,44 @@ impl fmt::Display for QueueLimit {
         match self {
             QueueLimit::Bounded(n) => write!(f, "{n}"),
             QueueLimit::Unbounded => f.write_str("unbounded"),
+        }
+    }
+}
+
+impl std::str::FromStr for QueueLimit {
+    type Err = String;
+    /// Parses what [`Display`](fmt::Display) writes: a number or `unbounded`.
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        match text {
+            "unbounded" => Ok(QueueLimit::Unbounded),
+            number => number.parse().map(QueueLimit::Bounded).map_err(|_| {
+                format!("expected a queue limit (a number or `unbounded`), found {number:?}")
+            }),
+        }
+    }
+}
+
+impl Serialize for QueueLimit {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        if serializer.is_human_readable() {
+            serializer.collect_str(self)
+        } else {
+            match self {
+                QueueLimit::Bounded(n) => serializer.serialize_some(n),
+                QueueLimit::Unbounded => serializer.serialize_none(),
+            }
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for QueueLimit {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        if deserializer.is_human_readable() {
+            let text = String::deserialize(deserializer)?;
+            text.parse().map_err(serde::de::Error::custom)
+        } else {
+            Ok(Option::<u32>::deserialize(deserializer)?
+                .map_or(QueueLimit::Unbounded, QueueLimit::Bounded))
         }
     }
 }

@@ -110,20 +110,62 @@ impl RightSet {
         .filter(move |k| self.contains(*k))
     }
 
-    /// The name used by scenario files (`expect_right`'s `is`) and traces:
-    /// `none`, `send`, `receive`, `receive+send`, `send_once`, `port_set`, `dead_name`.
-    pub fn as_str(self) -> &'static str {
+    /// What the name denotes, as one word (Mach's `mach_port_type_t`).
+    pub fn port_type(self) -> PortType {
         let send = self.contains(RightKind::Send);
         let receive = self.contains(RightKind::Receive);
         match (receive, send) {
-            (true, true) => "receive+send",
-            (true, false) => "receive",
-            (false, true) => "send",
-            (false, false) if self.contains(RightKind::SendOnce) => "send_once",
-            (false, false) if self.contains(RightKind::PortSet) => "port_set",
-            (false, false) if self.contains(RightKind::DeadName) => "dead_name",
-            _ => "none",
+            (true, true) => PortType::ReceiveSend,
+            (true, false) => PortType::Receive,
+            (false, true) => PortType::Send,
+            (false, false) if self.contains(RightKind::SendOnce) => PortType::SendOnce,
+            (false, false) if self.contains(RightKind::PortSet) => PortType::PortSet,
+            (false, false) if self.contains(RightKind::DeadName) => PortType::DeadName,
+            _ => PortType::None,
         }
+    }
+
+    /// The name used by scenario files (`expect_right`'s `is`) and traces:
+    /// `none`, `send`, `receive`, `receive+send`, `send_once`, `port_set`, `dead_name`.
+    pub fn as_str(self) -> &'static str {
+        self.port_type().as_str()
+    }
+}
+
+crate::word_enum! {
+    /// The rights one name denotes, as one word (Mach's `mach_port_type_t`, whose
+    /// `MACH_PORT_TYPE_*` values name these combinations): a trace's `right_changed`
+    /// and a scenario's `expect_right` spell them.
+    pub enum PortType {
+        /// No right: the name is free.
+        None = "none",
+        /// A send right.
+        Send = "send",
+        /// A receive right.
+        Receive = "receive",
+        /// A receive right and send rights under the same name.
+        ReceiveSend = "receive+send",
+        /// A send-once right.
+        SendOnce = "send_once",
+        /// A port set.
+        PortSet = "port_set",
+        /// A dead name.
+        DeadName = "dead_name",
+    }
+}
+
+impl PortType {
+    /// True when the name denotes a receive right (alone or with send rights).
+    pub const fn has_receive(self) -> bool {
+        matches!(self, PortType::Receive | PortType::ReceiveSend)
+    }
+
+    /// True when the name counts user references: a send right or a dead name.
+    pub const fn has_urefs(self) -> bool {
+        matches!(
+            self,
+            PortType::Send | PortType::ReceiveSend | PortType::DeadName
+        )
     }
 }
 

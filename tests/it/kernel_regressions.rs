@@ -4,7 +4,7 @@
 use harness::{run_allowing_crashes, run_clean};
 use kernel::{
     Disposition, Item, Kernel, Message, NotificationKind, PortItem, QueueLimit, ReceiveOptions,
-    ReceivePolicy, SendPolicy,
+    ReceivePolicy, ScheduleKind, SendPolicy,
 };
 use std::sync::{Arc, Mutex};
 
@@ -242,7 +242,7 @@ fn non_finite_floats_survive_a_json_lines_trace() {
     let mut text = Vec::new();
     write_jsonl(
         &mut text,
-        &TraceHeader::new("floats", 0, "round_robin"),
+        &TraceHeader::new("floats", 0, ScheduleKind::RoundRobin),
         &records,
     )
     .unwrap();
@@ -430,7 +430,7 @@ fn a_receive_right_sent_into_a_loop_of_ports_in_transit_is_collected_at_once() {
     let mut text = Vec::new();
     write_jsonl(
         &mut text,
-        &TraceHeader::new("cycle", 0, "round_robin"),
+        &TraceHeader::new("cycle", 0, ScheduleKind::RoundRobin),
         &k.take_trace(),
     )
     .unwrap();
@@ -539,7 +539,7 @@ fn destroy_with_backup(backup_in_queue: bool) -> (u64, usize, String) {
     let mut text = Vec::new();
     write_jsonl(
         &mut text,
-        &TraceHeader::new("backup", 0, "round_robin"),
+        &TraceHeader::new("backup", 0, ScheduleKind::RoundRobin),
         &k.take_trace(),
     )
     .unwrap();

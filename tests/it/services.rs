@@ -251,7 +251,9 @@ fn a_timed_semaphore_wait_runs_out_in_virtual_time() {
         .iter()
         .filter_map(|r| match &r.event {
             kernel::trace::Event::TaskWoken { reason, .. } => Some(format!("woken {reason}")),
-            kernel::trace::Event::KernelCall { call, code } if &**call == "semaphore_wait" => {
+            kernel::trace::Event::KernelCall { call, code }
+                if *call == kernel::trace::CallName::SemaphoreWait =>
+            {
                 Some(format!("{call} {code}"))
             }
             _ => None,

@@ -1,6 +1,7 @@
 //! Bad traces never panic a reader: random truncation and corruption of both forms
 //! give a clear error (or, when still well formed, a trace the stepper folds).
 
+use kernel::ScheduleKind;
 use kernel::trace::{TraceHeader, TraceRecord, read_trace, write_binary, write_jsonl};
 use proptest::prelude::*;
 use std::sync::OnceLock;
@@ -12,7 +13,7 @@ fn sample() -> &'static (Vec<u8>, Vec<u8>, Vec<TraceRecord>) {
         let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("../scenarios/policy-kernel-cache.toml");
         let result = harness::run_scenario_file(&path);
-        let header = TraceHeader::new("sample", 0, "round_robin");
+        let header = TraceHeader::new("sample", 0, ScheduleKind::RoundRobin);
         let mut jsonl = Vec::new();
         write_jsonl(&mut jsonl, &header, &result.trace).expect("writing to memory");
         let mut binary = Vec::new();

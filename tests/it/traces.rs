@@ -63,7 +63,7 @@ fn different_seeds_explore_different_interleavings_under_random() {
 #[test]
 fn jsonl_and_binary_forms_read_back_to_the_same_events() {
     let records = ping_pong(3, ScheduleKind::Random);
-    let header = TraceHeader::new("ping", 3, "random");
+    let header = TraceHeader::new("ping", 3, ScheduleKind::Random);
     let mut jsonl = Vec::new();
     write_jsonl(&mut jsonl, &header, &records).unwrap();
     let mut binary = Vec::new();
@@ -83,7 +83,7 @@ fn jsonl_and_binary_forms_read_back_to_the_same_events() {
 #[test]
 fn a_torn_or_newer_trace_is_a_clear_error() {
     let records = ping_pong(3, ScheduleKind::RoundRobin);
-    let header = TraceHeader::new("ping", 3, "round_robin");
+    let header = TraceHeader::new("ping", 3, ScheduleKind::RoundRobin);
     let mut jsonl = Vec::new();
     write_jsonl(&mut jsonl, &header, &records).unwrap();
     let torn = &jsonl[..jsonl.len() - 10];
@@ -120,7 +120,7 @@ fn a_trace_streamed_to_the_binary_form_reads_back_as_the_trace_kept_in_memory() 
             .stream_binary_trace(),
     );
     harness::run_clean(&mut streamed);
-    let header = TraceHeader::new("ping", 5, "random");
+    let header = TraceHeader::new("ping", 5, ScheduleKind::Random);
     let bytes = streamed.take_binary_trace(&header).unwrap();
     let back = read_trace(&bytes).unwrap();
     assert!(!records.is_empty());

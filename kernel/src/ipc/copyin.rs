@@ -7,7 +7,7 @@
 
 use crate::envelope::Carried;
 use crate::state::KernelState;
-use crate::trace::Event;
+use crate::trace::{Event, WakeReason};
 use ports::{
     Disposition, EntryObject, Item, Message, PortId, PortName, ReturnCode, RightKind, TaskId,
 };
@@ -332,7 +332,7 @@ impl KernelState {
             self.wake(
                 waiter,
                 crate::task::Reply::Receive(Err(crate::error::ReceiveError::PortDied)),
-                "port_died",
+                WakeReason::PortDied,
             );
         }
     }
@@ -360,7 +360,7 @@ impl KernelState {
         if let Some(request) = request {
             self.post_notification(
                 request.notify,
-                crate::notify::NotificationKind::PortDeleted,
+                ports::NotificationKind::PortDeleted,
                 vec![crate::envelope::KItem::Data(Item::U32(name.0))],
                 Some(port),
             );

@@ -3,7 +3,7 @@
 use crate::envelope::{Carried, Envelope, KItem};
 use crate::port::Receiver;
 use crate::state::KernelState;
-use crate::trace::Event;
+use crate::trace::{self, Event, PortDestroyReason};
 use ports::{
     Disposition, EntryObject, Header, Item, Message, PortItem, PortName, RightKind, TaskId,
 };
@@ -55,7 +55,7 @@ impl KernelState {
                     Ok(name)
                 }
                 Err(e) => {
-                    self.destroy_port(port, "no_space", None);
+                    self.destroy_port(port, PortDestroyReason::NoSpace, None);
                     Err(e)
                 }
             },
@@ -138,7 +138,7 @@ impl KernelState {
         self.record(Some(task), |k| Event::MessageReceived {
             msg: serial.0,
             port: k.port_label(port),
-            receiver: k.task_label(task),
+            receiver: trace::Receiver::Task(k.task_label(task)),
             seqno: 0,
             pseudo: true,
         });
@@ -170,7 +170,7 @@ impl KernelState {
         self.record(Some(task), |k| Event::MessageReceived {
             msg: serial.0,
             port: k.port_label(port),
-            receiver: k.task_label(task),
+            receiver: trace::Receiver::Task(k.task_label(task)),
             seqno,
             pseudo: false,
         });
@@ -229,14 +229,14 @@ impl KernelState {
             };
             self.post_notification(
                 forced.notify,
-                crate::notify::NotificationKind::MsgAccepted,
+                ports::NotificationKind::MsgAccepted,
                 vec![KItem::Data(Item::U32(name.0))],
                 Some(port),
             );
         } else {
             self.post_notification(
                 forced.notify,
-                crate::notify::NotificationKind::SendOnce,
+                ports::NotificationKind::SendOnce,
                 Vec::new(),
                 Some(port),
             );

@@ -6,24 +6,22 @@
 
 use crate::envelope::{Envelope, KItem};
 use crate::error::{ReceiveError, SendStatus};
-use crate::notify::NotificationKind;
-
 use crate::state::KernelState;
 use crate::task::{Reply, TaskState, Wait};
-use crate::trace::Event;
-use ports::{EntryObject, Item, PortId, PortSetId, RightKind, TaskId};
+use crate::trace::{Event, MessageDestroyReason, PortDestroyReason, WakeReason};
+use ports::{EntryObject, Item, NotificationKind, PortId, PortSetId, RightKind, TaskId};
 
 impl KernelState {
     /// Destroys a message unread, with a trace event saying why, and releases every
     /// right it carries.
-    pub(crate) fn destroy_message(&mut self, envelope: Envelope, reason: &'static str) {
+    pub(crate) fn destroy_message(&mut self, envelope: Envelope, reason: MessageDestroyReason) {
         let serial = envelope.serial;
         let port = envelope.dest.port;
         self.counts.destroyed += 1;
         self.record(None, |k| Event::MessageDestroyed {
             msg: serial.0,
             port: k.port_label(port),
-            reason: k.word(reason),
+            reason,
         });
         if let Some(forced) = envelope.forced {
             self.msg_accepted(forced, port, false);
@@ -40,7 +38,9 @@ impl KernelState {
                 RightKind::SendOnce if self.port(carried.port).is_some() => {
                     self.release_send_once(carried.port)
                 }
-                RightKind::Receive => self.destroy_port(carried.port, "message_destroyed", None),
+                RightKind::Receive => {
+                    self.destroy_port(carried.port, PortDestroyReason::MessageDestroyed, None)
+                }
                 _ => {}
             }
         }
@@ -57,7 +57,7 @@ impl KernelState {
     pub(crate) fn destroy_port(
         &mut self,
         port: PortId,
-        reason: &'static str,
+        reason: PortDestroyReason,
         cause: Option<TaskId>,
     ) {
         // Destroying one port can destroy messages carrying receive rights of other
@@ -75,7 +75,7 @@ impl KernelState {
         self.destroying = false;
     }
 
-    fn destroy_one_port(&mut self, port: PortId, reason: &'static str, cause: Option<TaskId>) {
+    fn destroy_one_port(&mut self, port: PortId, reason: PortDestroyReason, cause: Option<TaskId>) {
         let Some(p) = self.port(port) else { return };
         let holder = p.receiver_task();
         let saved = self
@@ -125,7 +125,7 @@ impl KernelState {
         }
         self.record(cause, |k| Event::PortDestroyed {
             port: k.port_label(port),
-            reason: k.word(reason),
+            reason,
         });
         self.set_carrier(port, None);
         let Some(mut dead) = self.ports.remove(port.index, port.generation) else {
@@ -154,21 +154,25 @@ impl KernelState {
             self.wake(
                 waiter,
                 Reply::Receive(Err(ReceiveError::PortDied)),
-                "port_died",
+                WakeReason::PortDied,
             );
         }
         let extra = dead.extra.take().map(|b| *b).unwrap_or_default();
         for sender in extra.blocked_senders {
             if let Some(envelope) = self.take_blocked_envelope(sender) {
-                self.destroy_message(envelope, "port_destroyed");
+                self.destroy_message(envelope, MessageDestroyReason::PortDestroyed);
             }
-            self.wake(sender, Reply::Send(Ok(SendStatus::Sent)), "port_died");
+            self.wake(
+                sender,
+                Reply::Send(Ok(SendStatus::Sent)),
+                WakeReason::PortDied,
+            );
         }
         if let Some((notify, _)) = extra.no_senders {
             self.post_notification(notify, NotificationKind::SendOnce, Vec::new(), Some(port));
         }
         for envelope in dead.queue.drain() {
-            self.destroy_message(envelope, "port_destroyed");
+            self.destroy_message(envelope, MessageDestroyReason::PortDestroyed);
         }
         for request in extra.dead_name {
             let holder_alive = self
@@ -245,7 +249,7 @@ impl KernelState {
             self.wake(
                 waiter,
                 Reply::Receive(Err(ReceiveError::PortDied)),
-                "port_died",
+                WakeReason::PortDied,
             );
         }
     }

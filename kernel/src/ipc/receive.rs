@@ -4,7 +4,7 @@ use crate::envelope::Envelope;
 use crate::error::{ReceiveError, SendStatus};
 use crate::state::KernelState;
 use crate::task::{ReceiveOptions, ReceiveSource, Reply, Wait};
-use crate::trace::Event;
+use crate::trace::{Event, MessageDestroyReason, WakeReason};
 use ports::{EntryObject, Message, PortId, PortName, ReceivePolicy, ReturnCode, RightKind, TaskId};
 
 /// What became of a receive at once.
@@ -174,13 +174,13 @@ impl KernelState {
                         self.pop_blocked_sender(port);
                         let envelope = self.take_blocked_envelope(sender)?;
                         self.destroy_too_large(port, envelope);
-                        self.wake(sender, Reply::Send(Ok(SendStatus::Sent)), "taken");
+                        self.wake(sender, Reply::Send(Ok(SendStatus::Sent)), WakeReason::Taken);
                     }
                     return Some(Err(error));
                 }
                 self.pop_blocked_sender(port);
                 let envelope = self.take_blocked_envelope(sender)?;
-                self.wake(sender, Reply::Send(Ok(SendStatus::Sent)), "taken");
+                self.wake(sender, Reply::Send(Ok(SendStatus::Sent)), WakeReason::Taken);
                 Some(Ok(self.take_delivered(task, envelope)))
             }
             None => None,
@@ -210,7 +210,7 @@ impl KernelState {
         if let Some(p) = self.port_mut(port) {
             p.seqno = p.seqno.wrapping_add(1);
         }
-        self.destroy_message(envelope, "too_large");
+        self.destroy_message(envelope, MessageDestroyReason::TooLarge);
     }
 
     /// Mach's `MACH_RCV_TOO_LARGE` check: `None` if a message of `size` bytes fits
@@ -249,6 +249,10 @@ impl KernelState {
             port: Some(label),
             code: ReturnCode::RcvTimedOut,
         });
-        self.wake(task, Reply::Receive(Err(ReceiveError::TimedOut)), "timeout");
+        self.wake(
+            task,
+            Reply::Receive(Err(ReceiveError::TimedOut)),
+            WakeReason::Timeout,
+        );
     }
 }

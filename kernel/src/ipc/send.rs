@@ -5,7 +5,9 @@ use crate::error::{SendError, SendStatus};
 use crate::port::Receiver;
 use crate::state::KernelState;
 use crate::task::{ReceiveSource, Reply, TaskState, Wait};
-use crate::trace::{CarriedRight, Event, TraceItem};
+use crate::trace::{
+    self, CarriedRight, Event, MessageDestroyReason, MessageOrigin, TraceItem, WakeReason,
+};
 use ports::{Item, Message, PortId, ReturnCode, RightKind, SendPolicy, TaskId};
 
 /// What became of a send at once.
@@ -163,8 +165,8 @@ impl KernelState {
             body: envelope.body.iter().map(|i| k.trace_item(i)).collect(),
             kind: match envelope.origin {
                 Origin::Task => None,
-                Origin::Direct => Some(k.word("direct")),
-                Origin::Notification => Some(k.word("notification")),
+                Origin::Direct => Some(MessageOrigin::Direct),
+                Origin::Notification => Some(MessageOrigin::Notification),
             },
         });
     }
@@ -225,7 +227,7 @@ impl KernelState {
         let Some(port) = self.port(port_id) else {
             // The destination died during copy-in (a circular receive right): Mach
             // pretends the message was delivered and destroyed.
-            self.destroy_message(envelope, "port_destroyed");
+            self.destroy_message(envelope, MessageDestroyReason::PortDestroyed);
             return SendNow::Done(Ok(SendStatus::Sent));
         };
         let rendezvous = port.queue.limit().is_rendezvous();
@@ -242,7 +244,7 @@ impl KernelState {
             // own receive right sent to it, or to a port whose receive right travels
             // in its queue, …): nobody could ever receive them, so Mach collects the
             // loop at once, destroying the message and the ports it carries.
-            self.destroy_message(envelope, "circular");
+            self.destroy_message(envelope, MessageDestroyReason::Circular);
             return SendNow::Done(Ok(SendStatus::Sent));
         }
         for right in envelope.rights().filter(|c| c.kind == RightKind::Receive) {
@@ -354,7 +356,7 @@ impl KernelState {
         let serial = envelope.serial;
         let port_id = envelope.dest.port;
         let Some(port) = self.port_mut(port_id) else {
-            self.destroy_message(envelope, "port_destroyed");
+            self.destroy_message(envelope, MessageDestroyReason::PortDestroyed);
             return;
         };
         port.queue.push(envelope);
@@ -426,7 +428,7 @@ impl KernelState {
                 },
             ) => {
                 // `large`: the message stays for a receive with room for it.
-                self.wake(waiter, Reply::Receive(Err(error)), "too_large");
+                self.wake(waiter, Reply::Receive(Err(error)), WakeReason::TooLarge);
                 return Some(envelope);
             }
             Some(error) => {
@@ -435,7 +437,7 @@ impl KernelState {
             }
             None => Reply::Receive(Ok(self.take_delivered(waiter, envelope))),
         };
-        self.wake(waiter, reply, "message");
+        self.wake(waiter, reply, WakeReason::Message);
         None
     }
 
@@ -456,7 +458,7 @@ impl KernelState {
         self.record(cause, |k| Event::MessageReceived {
             msg: serial.0,
             port: k.port_label(port),
-            receiver: k.word("kernel"),
+            receiver: trace::Receiver::Kernel,
             seqno: 0,
             pseudo: false,
         });
@@ -514,7 +516,7 @@ impl KernelState {
             });
             Err(SendError::TimedOut(self.pseudo_receive(task, *envelope)))
         };
-        self.wake(task, Reply::Send(result), "timeout");
+        self.wake(task, Reply::Send(result), WakeReason::Timeout);
     }
 
     /// Frees slots to blocked senders, first come first served, while the queue has room.
@@ -533,7 +535,7 @@ impl KernelState {
             let envelope = self.take_blocked_envelope(sender);
             if let Some(envelope) = envelope {
                 self.enqueue(Some(sender), envelope, false);
-                self.wake(sender, Reply::Send(Ok(SendStatus::Sent)), "slot");
+                self.wake(sender, Reply::Send(Ok(SendStatus::Sent)), WakeReason::Slot);
             }
         }
     }

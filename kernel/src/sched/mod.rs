@@ -7,8 +7,8 @@ mod pct;
 mod random;
 mod round_robin;
 
-use crate::config::{Config, ScheduleKind};
-use ports::TaskId;
+use crate::config::Config;
+use ports::{ScheduleKind, TaskId};
 
 /// Picks the next task among the runnable ones (shuttle's `Scheduler`).
 pub(crate) trait Scheduler: Send {

@@ -10,7 +10,7 @@
 use super::{ObjectRef, ServiceError, ServiceReply};
 use crate::port::Receiver;
 use crate::state::KernelState;
-use crate::trace::{Event, Label};
+use crate::trace::{Event, Label, PortDestroyReason};
 use bytes::Bytes;
 use ports::{PortId, PortName, QueueLimit, RightKind, TaskId};
 
@@ -313,7 +313,7 @@ impl KernelState {
             object: label.clone(),
         });
         if self.port(port).is_some() {
-            self.destroy_port(port, "object_freed", None);
+            self.destroy_port(port, PortDestroyReason::ObjectFreed, None);
         }
     }
 }

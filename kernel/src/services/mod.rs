@@ -18,9 +18,10 @@ pub(crate) mod pipe;
 pub(crate) mod semaphore;
 
 pub use memory::Width;
-pub use named_pipe::{Access, PipeMode};
 pub use pipe::{DEFAULT_CAPACITY, MAX_CAPACITY, PIPE_BUF};
+pub use ports::service::{Access, PipeMode};
 
+use crate::trace::CallName;
 use ports::{PortName, ReturnCode};
 use std::collections::BTreeMap;
 
@@ -185,26 +186,26 @@ impl ServiceOp {
     }
 
     /// The operation's name in traces.
-    pub fn name(&self) -> &'static str {
+    pub fn name(&self) -> CallName {
         match self {
-            ServiceOp::MemoryCreate { .. } => "memory_create",
-            ServiceOp::MemoryMap { .. } => "memory_map",
-            ServiceOp::MemoryRead { .. } => "memory_read",
-            ServiceOp::MemoryWrite { .. } => "memory_write",
-            ServiceOp::MemoryUnmap { .. } => "memory_unmap",
-            ServiceOp::MemoryFromOol { .. } => "memory_from_ool",
-            ServiceOp::SemaphoreCreate { .. } => "semaphore_create",
-            ServiceOp::SemaphoreWait { .. } => "semaphore_wait",
-            ServiceOp::SemaphoreSignal { .. } => "semaphore_signal",
-            ServiceOp::SemaphoreDestroy { .. } => "semaphore_destroy",
-            ServiceOp::PipeCreate { .. } => "pipe",
-            ServiceOp::PipeRead { .. } => "pipe_read",
-            ServiceOp::PipeWrite { .. } => "pipe_write",
-            ServiceOp::PipeClose { .. } => "pipe_close",
-            ServiceOp::NamedPipeCreate { .. } => "named_pipe_create",
-            ServiceOp::NamedPipeOpen { .. } => "named_pipe_open",
-            ServiceOp::NamedPipeAccept { .. } => "named_pipe_accept",
-            ServiceOp::NamedPipeUnlink { .. } => "named_pipe_unlink",
+            ServiceOp::MemoryCreate { .. } => CallName::MemoryCreate,
+            ServiceOp::MemoryMap { .. } => CallName::MemoryMap,
+            ServiceOp::MemoryRead { .. } => CallName::MemoryRead,
+            ServiceOp::MemoryWrite { .. } => CallName::MemoryWrite,
+            ServiceOp::MemoryUnmap { .. } => CallName::MemoryUnmap,
+            ServiceOp::MemoryFromOol { .. } => CallName::MemoryFromOol,
+            ServiceOp::SemaphoreCreate { .. } => CallName::SemaphoreCreate,
+            ServiceOp::SemaphoreWait { .. } => CallName::SemaphoreWait,
+            ServiceOp::SemaphoreSignal { .. } => CallName::SemaphoreSignal,
+            ServiceOp::SemaphoreDestroy { .. } => CallName::SemaphoreDestroy,
+            ServiceOp::PipeCreate { .. } => CallName::Pipe,
+            ServiceOp::PipeRead { .. } => CallName::PipeRead,
+            ServiceOp::PipeWrite { .. } => CallName::PipeWrite,
+            ServiceOp::PipeClose { .. } => CallName::PipeClose,
+            ServiceOp::NamedPipeCreate { .. } => CallName::NamedPipeCreate,
+            ServiceOp::NamedPipeOpen { .. } => CallName::NamedPipeOpen,
+            ServiceOp::NamedPipeAccept { .. } => CallName::NamedPipeAccept,
+            ServiceOp::NamedPipeUnlink { .. } => CallName::NamedPipeUnlink,
         }
     }
 }
@@ -432,13 +433,13 @@ impl ServiceOp {
 
 impl ServiceWait {
     /// The call a task waiting here is inside, for its `kernel_call` event.
-    pub(crate) fn call(&self) -> &'static str {
+    pub(crate) fn call(&self) -> CallName {
         match self {
-            ServiceWait::Semaphore { .. } => "semaphore_wait",
-            ServiceWait::PipeRead { .. } => "pipe_read",
-            ServiceWait::PipeWrite { .. } => "pipe_write",
-            ServiceWait::Open { .. } => "named_pipe_open",
-            ServiceWait::Accept { .. } => "named_pipe_accept",
+            ServiceWait::Semaphore { .. } => CallName::SemaphoreWait,
+            ServiceWait::PipeRead { .. } => CallName::PipeRead,
+            ServiceWait::PipeWrite { .. } => CallName::PipeWrite,
+            ServiceWait::Open { .. } => CallName::NamedPipeOpen,
+            ServiceWait::Accept { .. } => CallName::NamedPipeAccept,
         }
     }
 }
@@ -534,7 +535,7 @@ impl crate::state::KernelState {
             Err(e) => e.code(),
         };
         self.record(Some(task), |_| crate::trace::Event::KernelCall {
-            call: std::sync::Arc::from(call),
+            call,
             code,
         });
         Some(result)

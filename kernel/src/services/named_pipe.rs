@@ -12,51 +12,11 @@
 use super::{PipeEnd, ServiceError, ServiceReply, ServiceWait};
 use crate::state::KernelState;
 use crate::task::{Reply, Wait};
-use crate::trace::Event;
+use crate::trace::{Event, NamedPipeWait, WakeReason};
 use ports::TaskId;
+use ports::service::{Access, PipeMode};
 use std::collections::VecDeque;
 use std::sync::Arc;
-
-/// The kind of a named pipe.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum PipeMode {
-    /// A UNIX FIFO: one byte stream, one way per open.
-    Fifo,
-    /// A Windows named pipe: each client gets its own two-way instance.
-    Duplex,
-}
-
-impl PipeMode {
-    /// The name in traces and scenario files.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            PipeMode::Fifo => "fifo",
-            PipeMode::Duplex => "duplex",
-        }
-    }
-}
-
-/// How a named pipe is opened.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Access {
-    /// The read end of a FIFO.
-    Read,
-    /// The write end of a FIFO.
-    Write,
-    /// Both ends of a FIFO, or a duplex client's end.
-    ReadWrite,
-}
-
-impl Access {
-    /// The name in traces and scenario files.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Access::Read => "read",
-            Access::Write => "write",
-            Access::ReadWrite => "read_write",
-        }
-    }
-}
 
 /// A named pipe's entry in the kernel's name space.
 #[derive(Debug)]
@@ -104,7 +64,7 @@ impl KernelState {
         let capacity = capacity.unwrap_or(super::pipe::DEFAULT_CAPACITY);
         self.record(task, |_| Event::NamedPipeCreated {
             path: Arc::from(path),
-            mode: Arc::from(mode.as_str()),
+            mode,
             capacity,
         });
         Ok(ServiceReply::Done)
@@ -128,14 +88,14 @@ impl KernelState {
             self.wake(
                 waiter,
                 Reply::Service(Err(ServiceError::NoSuchPath)),
-                "unlinked",
+                WakeReason::Unlinked,
             );
         }
         for waiter in named.acceptors {
             self.wake(
                 waiter,
                 Reply::Service(Err(ServiceError::NoSuchPath)),
-                "unlinked",
+                WakeReason::Unlinked,
             );
         }
         Ok(ServiceReply::Done)
@@ -166,12 +126,16 @@ impl KernelState {
                             self.wake(
                                 server,
                                 Reply::Service(Ok(ServiceReply::Handle(server_end))),
-                                "connected",
+                                WakeReason::Connected,
                             );
                             Ok(ServiceReply::Handle(client_end))
                         }
                         Err(e) => {
-                            self.wake(server, Reply::Service(Err(e.clone())), "connected");
+                            self.wake(
+                                server,
+                                Reply::Service(Err(e.clone())),
+                                WakeReason::Connected,
+                            );
                             Err(e)
                         }
                     });
@@ -191,7 +155,7 @@ impl KernelState {
         }
         self.record(Some(task), |_| Event::NamedPipeWaiting {
             path: Arc::from(path),
-            access: Arc::from(access.as_str()),
+            access: NamedPipeWait::from(access),
         });
         let path = path.to_string();
         self.begin_wait(task, None, |timer| Wait::Service {
@@ -267,7 +231,7 @@ impl KernelState {
         if result.is_ok() {
             self.record(Some(task), |_| Event::NamedPipeOpened {
                 path: Arc::from(path),
-                access: Arc::from(access.as_str()),
+                access,
             });
         }
         // Everyone waiting for this side now gets in, in the order they came.
@@ -290,9 +254,9 @@ impl KernelState {
                 .map(ServiceReply::Handle);
             self.record(Some(waiter), |_| Event::NamedPipeOpened {
                 path: Arc::from(path),
-                access: Arc::from(waiter_access.as_str()),
+                access: waiter_access,
             });
-            self.wake(waiter, Reply::Service(reply), "opened");
+            self.wake(waiter, Reply::Service(reply), WakeReason::Opened);
         }
         OpenNow::Done(result)
     }
@@ -311,12 +275,16 @@ impl KernelState {
                     self.wake(
                         client,
                         Reply::Service(Ok(ServiceReply::Handle(client_end))),
-                        "connected",
+                        WakeReason::Connected,
                     );
                     OpenNow::Done(Ok(ServiceReply::Handle(server_end)))
                 }
                 Err(e) => {
-                    self.wake(client, Reply::Service(Err(e.clone())), "connected");
+                    self.wake(
+                        client,
+                        Reply::Service(Err(e.clone())),
+                        WakeReason::Connected,
+                    );
                     OpenNow::Done(Err(e))
                 }
             };
@@ -327,7 +295,7 @@ impl KernelState {
         named.acceptors.push_back(task);
         self.record(Some(task), |_| Event::NamedPipeWaiting {
             path: Arc::from(path),
-            access: Arc::from("accept"),
+            access: NamedPipeWait::Accept,
         });
         let path = path.to_string();
         self.begin_wait(task, None, |timer| Wait::Service {

@@ -11,7 +11,7 @@
 use super::{Handle, PipeEnd, ServiceError, ServiceReply, ServiceWait};
 use crate::state::KernelState;
 use crate::task::{Reply, TaskState, Wait};
-use crate::trace::{Event, HexBytes, Label};
+use crate::trace::{Event, HexBytes, Label, PipeSide, WakeReason};
 use bytes::Bytes;
 use ports::TaskId;
 use std::collections::VecDeque;
@@ -121,7 +121,11 @@ impl KernelState {
                 *count = count.saturating_sub(1);
             }
             let label = p.label.clone();
-            let side = if reading { "read" } else { "write" };
+            let side = if reading {
+                PipeSide::Read
+            } else {
+                PipeSide::Write
+            };
             // The end's holder acts, except when its task was killed: that clean-up
             // is the kernel's (the trace format's rule).
             let cause = match &self.task(holder).state {
@@ -134,14 +138,14 @@ impl KernelState {
                         pipe: label.clone(),
                         holder: k.task_label(holder),
                         handle,
-                        end: Arc::from(side),
+                        end: side,
                     }
                 } else {
                     Event::PipeEndClosed {
                         pipe: label.clone(),
                         holder: k.task_label(holder),
                         handle,
-                        end: Arc::from(side),
+                        end: side,
                     }
                 }
             });
@@ -224,7 +228,7 @@ impl KernelState {
         if let Some(label) = label {
             self.record(Some(task), |_| Event::PipeBlocked {
                 pipe: label.clone(),
-                op: Arc::from("write"),
+                op: PipeSide::Write,
             });
         }
         self.begin_wait(task, None, |timer| Wait::Service {
@@ -303,7 +307,7 @@ impl KernelState {
         }
         self.record(Some(task), |_| Event::PipeBlocked {
             pipe: label.clone(),
-            op: Arc::from("read"),
+            op: PipeSide::Read,
         });
         self.begin_wait(task, None, |timer| Wait::Service {
             wait: ServiceWait::PipeRead { pipe, max },
@@ -345,7 +349,11 @@ impl KernelState {
                             .pipes
                             .get_mut(&pipe)
                             .map(|p| p.waiting_readers.pop_front());
-                        self.wake(reader, Reply::Service(Err(ServiceError::Eof)), "eof");
+                        self.wake(
+                            reader,
+                            Reply::Service(Err(ServiceError::Eof)),
+                            WakeReason::Eof,
+                        );
                         progressed = true;
                         continue;
                     }
@@ -363,7 +371,11 @@ impl KernelState {
                     .get_mut(&pipe)
                     .map(|p| p.waiting_readers.pop_front());
                 let data = self.take(reader, pipe, max);
-                self.wake(reader, Reply::Service(Ok(ServiceReply::Data(data))), "data");
+                self.wake(
+                    reader,
+                    Reply::Service(Ok(ServiceReply::Data(data))),
+                    WakeReason::Data,
+                );
                 progressed = true;
             }
             // Writers put what fits.
@@ -390,7 +402,7 @@ impl KernelState {
                     } else {
                         Err(ServiceError::BrokenPipe)
                     };
-                    self.wake(writer, Reply::Service(reply), "broken_pipe");
+                    self.wake(writer, Reply::Service(reply), WakeReason::BrokenPipe);
                     progressed = true;
                     continue;
                 }
@@ -410,7 +422,7 @@ impl KernelState {
                     self.wake(
                         writer,
                         Reply::Service(Ok(ServiceReply::Written(now))),
-                        "room",
+                        WakeReason::Room,
                     );
                     progressed = true;
                     continue;

@@ -9,7 +9,7 @@ use super::{ObjectRef, ServiceError, ServiceReply, ServiceWait};
 use crate::port::Receiver;
 use crate::state::KernelState;
 use crate::task::{Reply, TaskState, Wait};
-use crate::trace::{Event, Label};
+use crate::trace::{Event, Label, PortDestroyReason, WakeReason};
 use ports::{PortId, PortName, QueueLimit, TaskId};
 use std::collections::VecDeque;
 
@@ -143,7 +143,11 @@ impl KernelState {
                     semaphore: label.clone(),
                     value,
                 });
-                self.wake(waiter, Reply::Service(Ok(ServiceReply::Done)), "signalled");
+                self.wake(
+                    waiter,
+                    Reply::Service(Ok(ServiceReply::Done)),
+                    WakeReason::Signalled,
+                );
             }
             None => {
                 semaphore.value = semaphore.value.saturating_add(1);
@@ -178,7 +182,7 @@ impl KernelState {
         self.wake(
             task,
             Reply::Service(Err(ServiceError::OperationTimedOut)),
-            "timeout",
+            WakeReason::Timeout,
         );
     }
 
@@ -203,12 +207,12 @@ impl KernelState {
                 self.wake(
                     waiter,
                     Reply::Service(Err(ServiceError::Terminated)),
-                    "terminated",
+                    WakeReason::Terminated,
                 );
             }
         }
         if self.port(semaphore.port).is_some() {
-            self.destroy_port(semaphore.port, "object_freed", None);
+            self.destroy_port(semaphore.port, PortDestroyReason::ObjectFreed, None);
         }
     }
 }

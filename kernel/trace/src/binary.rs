@@ -13,9 +13,23 @@ pub fn write_binary(
     header: &TraceHeader,
     records: &[TraceRecord],
 ) -> io::Result<()> {
-    serde_json::to_writer(&mut *out, header)?;
-    out.write_all(b"\n")?;
+    write_binary_header(out, header)?;
     write_binary_records(out, records)
+}
+
+/// Writes the binary form's header line: `header` with the binary form's version,
+/// [`TraceHeader::BINARY_VERSION`], so a reader knows how the records that follow
+/// are encoded (and refuses an older encoding rather than misread it).
+///
+/// # Errors
+/// Any error of the writer.
+pub fn write_binary_header(out: &mut impl Write, header: &TraceHeader) -> io::Result<()> {
+    let header = TraceHeader {
+        version: TraceHeader::BINARY_VERSION,
+        ..header.clone()
+    };
+    serde_json::to_writer(&mut *out, &header)?;
+    out.write_all(b"\n")
 }
 
 /// Writes records in the binary form, with no header line.

@@ -5,6 +5,12 @@
 //! (unique) labels, so a trace is readable on its own and a reader can rebuild the
 //! kernel's state after any event without the scenario.
 
+use crate::vocabulary::{
+    CallName, FaultKind, MessageDestroyReason, MessageOrigin, NamedPipeWait, PipeSide,
+    PortDestroyReason, Receiver, WakeReason,
+};
+use ports::service::{Access, PipeMode};
+use ports::{NotificationKind, PortType, QueueLimit, ScheduleKind};
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 
@@ -16,7 +22,9 @@ pub type Label = Arc<str>;
 pub struct TraceHeader {
     /// Always `machsim-trace`.
     pub format: String,
-    /// The format's major version (1).
+    /// The format's major version: [`TraceHeader::VERSION`] (the binary form's
+    /// header line says [`TraceHeader::BINARY_VERSION`] instead, and reading it
+    /// gives this one back).
     pub version: u32,
     /// The machsim version that wrote it.
     pub machsim: String,
@@ -24,8 +32,9 @@ pub struct TraceHeader {
     pub scenario: String,
     /// The seed of the run.
     pub seed: u64,
-    /// The schedule of the run (`round_robin`, `random`, `pct`).
-    pub schedule: String,
+    /// The schedule of the run, written by name (`round_robin`, `random`, `pct`):
+    /// a `pct` schedule's depth is not recorded, and reads back as the default.
+    pub schedule: ScheduleKind,
 }
 
 impl TraceHeader {
@@ -33,16 +42,20 @@ impl TraceHeader {
     pub const FORMAT: &'static str = "machsim-trace";
     /// The version this build writes and the newest major version it reads.
     pub const VERSION: u32 = 1;
+    /// The version of the binary form, which this build writes and alone reads:
+    /// version 2 encodes the fixed words (reasons, right kinds, call names, …) as
+    /// variant indices where version 1 wrote them as strings.
+    pub const BINARY_VERSION: u32 = 2;
 
     /// A header for a run of `scenario`.
-    pub fn new(scenario: &str, seed: u64, schedule: &str) -> TraceHeader {
+    pub fn new(scenario: &str, seed: u64, schedule: ScheduleKind) -> TraceHeader {
         TraceHeader {
             format: Self::FORMAT.to_string(),
             version: Self::VERSION,
             machsim: env!("CARGO_PKG_VERSION").to_string(),
             scenario: scenario.to_string(),
             seed,
-            schedule: schedule.to_string(),
+            schedule,
         }
     }
 }
@@ -226,12 +239,8 @@ pub enum Event {
     TaskWoken {
         /// The task.
         name: Label,
-        /// Why: `message` (one arrived), `slot` (room in a queue), `taken` (a
-        /// receiver took a rendezvous message), `timeout` (a timed wait or a sleep
-        /// ended), `port_died`, `port_changed`, `too_large`; for service waits
-        /// `signalled`, `data`, `room`, `eof`, `broken_pipe`, `opened`, `connected`,
-        /// `terminated`, `unlinked` (see `docs/traces.md`).
-        reason: Label,
+        /// Why (see `docs/traces.md`).
+        reason: WakeReason,
     },
     /// A task went to sleep until `until_ns`.
     SleepStarted {
@@ -263,16 +272,16 @@ pub enum Event {
         /// Its unique label.
         port: Label,
         /// Who holds the receive right.
-        receiver: Label,
-        /// Its queue limit (a number or `unbounded`).
-        capacity: String,
+        receiver: Receiver,
+        /// Its queue limit (in JSON a string: a number or `unbounded`).
+        capacity: QueueLimit,
     },
     /// A port died.
     PortDestroyed {
         /// The port.
         port: Label,
-        /// Why: `destroyed`, `receiver_ended`, `message_destroyed`, `fault`, …
-        reason: Label,
+        /// Why.
+        reason: PortDestroyReason,
     },
     /// A port's receive right changed hands: `receiver` is the new holder, or `None`
     /// while the right is in transit in a message.
@@ -286,8 +295,8 @@ pub enum Event {
     CapacityChanged {
         /// The port.
         port: Label,
-        /// The new limit.
-        capacity: String,
+        /// The new limit (in JSON a string, as in `port_allocated`).
+        capacity: QueueLimit,
     },
     /// A port set exists.
     PortSetAllocated {
@@ -324,9 +333,8 @@ pub enum Event {
         name: u32,
         /// The port or set the name is for.
         port: Label,
-        /// The rights it now denotes: `none`, `send`, `receive`, `receive+send`,
-        /// `send_once`, `port_set`, `dead_name`.
-        right: Label,
+        /// The rights it now denotes (`none` when the name was freed).
+        right: PortType,
         /// User references of the send right or dead name.
         urefs: u32,
     },
@@ -334,8 +342,8 @@ pub enum Event {
     NotificationRequested {
         /// The port it is about.
         port: Label,
-        /// `dead_name`, `no_senders`, `port_destroyed`.
-        kind: Label,
+        /// `dead_name`, `no_senders` or `port_destroyed`.
+        kind: NotificationKind,
         /// The port it will be sent to.
         notify: Label,
         /// The requester's name for the right the request is about.
@@ -365,7 +373,7 @@ pub enum Event {
         /// `notification` for a kernel notification, `direct` for direct naming,
         /// `null` otherwise (a task's send, or a request to a kernel port).
         #[serde(default)]
-        kind: Option<Label>,
+        kind: Option<MessageOrigin>,
     },
     /// A message was put at the tail of its port's queue.
     MessageQueued {
@@ -423,8 +431,8 @@ pub enum Event {
         msg: u64,
         /// The port it came from.
         port: Label,
-        /// The receiving task (`kernel` for the kernel port).
-        receiver: Label,
+        /// The receiving task (the kernel for a kernel port).
+        receiver: Receiver,
         /// The port's sequence number stamped on it.
         seqno: u32,
         /// True for Mach's pseudo-receive of a failed send.
@@ -437,16 +445,15 @@ pub enum Event {
         msg: u64,
         /// The port it was queued on or sent to.
         port: Label,
-        /// Why: `port_destroyed`, `too_large`, `sender_ended`, `circular`, …
-        reason: Label,
+        /// Why.
+        reason: MessageDestroyReason,
     },
     /// The kernel generated a notification (its `message_sent` follows).
     NotificationSent {
         /// The notification message.
         msg: u64,
-        /// `port_deleted`, `msg_accepted`, `port_destroyed`, `no_senders`,
-        /// `send_once`, `dead_name`.
-        kind: Label,
+        /// Which notification.
+        kind: NotificationKind,
         /// The port it is about, when it names one.
         about: Option<Label>,
     },
@@ -454,14 +461,14 @@ pub enum Event {
     /// refused); `call` is its name and `code` its result.
     KernelCall {
         /// The operation (`allocate`, `deallocate`, `pipe_read`, `spawn`, …).
-        call: Label,
+        call: CallName,
         /// Its result.
         code: ports::ReturnCode,
     },
     /// An outside fault was applied (a scenario `[[fault]]`).
     FaultApplied {
         /// `kill`, `destroy`, or `destroy_missed` (no live port had the label).
-        kind: Label,
+        kind: FaultKind,
         /// The task or port it hit.
         target: Label,
     },
@@ -570,7 +577,7 @@ pub enum Event {
         /// Its handle.
         handle: u32,
         /// `read` or `write`.
-        end: Label,
+        end: PipeSide,
     },
     /// A task's handle on a pipe end was closed.
     PipeEndClosed {
@@ -581,7 +588,7 @@ pub enum Event {
         /// Its handle.
         handle: u32,
         /// `read` or `write`.
-        end: Label,
+        end: PipeSide,
     },
     /// Bytes went into a pipe.
     PipeWritten {
@@ -606,7 +613,7 @@ pub enum Event {
         /// The pipe.
         pipe: Label,
         /// `read` or `write`.
-        op: Label,
+        op: PipeSide,
     },
     /// A pipe no task holds an end of is gone.
     PipeDestroyed {
@@ -618,7 +625,7 @@ pub enum Event {
         /// Its path.
         path: Label,
         /// `fifo` or `duplex`.
-        mode: Label,
+        mode: PipeMode,
         /// Each stream's capacity in bytes.
         capacity: u32,
     },
@@ -627,14 +634,14 @@ pub enum Event {
         /// The path.
         path: Label,
         /// `read`, `write`, `read_write` or `accept`.
-        access: Label,
+        access: NamedPipeWait,
     },
     /// A task opened a FIFO.
     NamedPipeOpened {
         /// The path.
         path: Label,
         /// `read`, `write` or `read_write`.
-        access: Label,
+        access: Access,
     },
     /// A duplex client and server got their own instance.
     NamedPipeConnected {

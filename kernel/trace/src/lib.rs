@@ -2,7 +2,10 @@
 //!
 //! This crate is the trace model alone: the events and their vocabulary, the
 //! records and header, and the writers and readers of JSON Lines and of the compact
-//! binary form (postcard). It knows nothing of the kernel's runtime, so the views
+//! binary form (postcard). Every fixed word an event carries is an enum: the
+//! trace's own (wake and destruction reasons, receivers, call names, …) are defined
+//! here, the words tasks share too (right kinds, notification kinds, schedule
+//! kinds, queue limits, named-pipe modes and access) are `ports`' and re-exported. It knows nothing of the kernel's runtime, so the views
 //! (the fold, the stepper, the exporters) read a trace without linking a kernel.
 //! The kernel records into it (`kernel::trace::Recorder`) and re-exports it as
 //! `kernel::trace`.
@@ -10,9 +13,18 @@
 mod binary;
 mod event;
 mod jsonl;
+mod kind;
 mod reader;
+mod vocabulary;
 
-pub use binary::{write_binary, write_binary_records};
+pub use binary::{write_binary, write_binary_header, write_binary_records};
 pub use event::{CarriedRight, Event, HexBytes, Label, TraceHeader, TraceItem, TraceRecord};
 pub use jsonl::{write_jsonl, write_jsonl_record};
+pub use kind::EventKind;
+pub use ports::service::{Access, PipeMode};
+pub use ports::{NotificationKind, PortType, QueueLimit, ScheduleKind};
 pub use reader::{Trace, TraceError, read_trace};
+pub use vocabulary::{
+    CallName, FaultKind, MessageDestroyReason, MessageOrigin, NamedPipeWait, PipeSide,
+    PortDestroyReason, Receiver, WakeReason,
+};

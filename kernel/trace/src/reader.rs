@@ -33,6 +33,17 @@ pub enum TraceError {
         /// The newest this build reads.
         supported: u32,
     },
+    /// A binary trace in an older encoding than this build reads: its records would
+    /// be misread, so it is refused whole.
+    #[error(
+        "line 1: binary trace version {found} is older than this machsim reads (version {supported}); record the run again, or write it as JSON Lines with the machsim that recorded it"
+    )]
+    OldBinaryVersion {
+        /// The file's binary version.
+        found: u32,
+        /// The binary version this build reads.
+        supported: u32,
+    },
     /// A JSON Lines event is malformed or torn.
     #[error("line {line}: {message}")]
     BadLine {
@@ -64,10 +75,14 @@ pub fn read_trace(bytes: &[u8]) -> Result<Trace, TraceError> {
         .iter()
         .position(|b| *b == b'\n')
         .unwrap_or(bytes.len());
-    let header = parse_header(&bytes[..header_end])?;
     let rest = bytes.get(header_end + 1..).unwrap_or(&[]);
-    let is_json = rest.first().is_none_or(|b| *b == b'{');
-    let (records, offsets) = if is_json {
+    let form = match rest.first() {
+        None => Form::Empty,
+        Some(b'{') => Form::JsonLines,
+        Some(_) => Form::Binary,
+    };
+    let header = parse_header(&bytes[..header_end], form)?;
+    let (records, offsets) = if form != Form::Binary {
         (read_jsonl_records(rest)?, Vec::new())
     } else {
         read_binary_records(rest, header_end + 1)?
@@ -76,7 +91,20 @@ pub fn read_trace(bytes: &[u8]) -> Result<Trace, TraceError> {
     Ok(Trace { header, records })
 }
 
-fn parse_header(line: &[u8]) -> Result<TraceHeader, TraceError> {
+/// Which form the records after the header line are in (none: either form's
+/// empty trace).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Form {
+    Empty,
+    JsonLines,
+    Binary,
+}
+
+/// The header, checked against the form of the records that follow: JSON Lines up
+/// to [`TraceHeader::VERSION`], binary exactly [`TraceHeader::BINARY_VERSION`].
+/// Either way the header read back says [`TraceHeader::VERSION`], so a trace reads
+/// the same from both forms.
+fn parse_header(line: &[u8], form: Form) -> Result<TraceHeader, TraceError> {
     let value: Value =
         serde_json::from_slice(line).map_err(|e| TraceError::BadHeader(e.to_string()))?;
     let format = value.get("format").and_then(Value::as_str);
@@ -90,13 +118,22 @@ fn parse_header(line: &[u8]) -> Result<TraceHeader, TraceError> {
         .get("version")
         .and_then(Value::as_u64)
         .ok_or_else(|| TraceError::BadHeader("expected a numeric \"version\"".into()))?;
-    if version > u64::from(TraceHeader::VERSION) {
-        return Err(TraceError::NewerVersion {
-            found: u32::try_from(version).unwrap_or(u32::MAX),
-            supported: TraceHeader::VERSION,
-        });
+    let found = u32::try_from(version).unwrap_or(u32::MAX);
+    let supported = match form {
+        Form::Binary => TraceHeader::BINARY_VERSION,
+        Form::JsonLines => TraceHeader::VERSION,
+        Form::Empty => TraceHeader::VERSION.max(TraceHeader::BINARY_VERSION),
+    };
+    if found > supported {
+        return Err(TraceError::NewerVersion { found, supported });
     }
-    serde_json::from_value(value).map_err(|e| TraceError::BadHeader(e.to_string()))
+    if form == Form::Binary && found < supported {
+        return Err(TraceError::OldBinaryVersion { found, supported });
+    }
+    let mut header: TraceHeader =
+        serde_json::from_value(value).map_err(|e| TraceError::BadHeader(e.to_string()))?;
+    header.version = TraceHeader::VERSION;
+    Ok(header)
 }
 
 fn read_jsonl_records(text: &[u8]) -> Result<Vec<TraceRecord>, TraceError> {
@@ -219,4 +256,85 @@ fn check_sequence(records: &[TraceRecord], offsets: &[usize]) -> Result<(), Trac
         last_t = record.t_ns;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{TraceError, read_trace};
+    use crate::{
+        Event, ScheduleKind, TraceHeader, TraceRecord, WakeReason, write_binary, write_jsonl,
+    };
+
+    fn sample() -> (TraceHeader, Vec<TraceRecord>) {
+        let header = TraceHeader::new("sample", 1, ScheduleKind::Random);
+        let records = vec![TraceRecord {
+            seq: 1,
+            t_ns: 0,
+            task: None,
+            event: Event::TaskWoken {
+                name: "a".into(),
+                reason: WakeReason::Timeout,
+            },
+        }];
+        (header, records)
+    }
+
+    fn header_line(bytes: &[u8]) -> &str {
+        let end = bytes
+            .iter()
+            .position(|b| *b == b'\n')
+            .unwrap_or(bytes.len());
+        std::str::from_utf8(&bytes[..end]).expect("the header is text")
+    }
+
+    #[test]
+    fn each_form_says_its_version_and_both_read_back_the_same_trace() {
+        let (header, records) = sample();
+        let mut jsonl = Vec::new();
+        write_jsonl(&mut jsonl, &header, &records).expect("memory");
+        let mut binary = Vec::new();
+        write_binary(&mut binary, &header, &records).expect("memory");
+        assert!(header_line(&jsonl).contains("\"version\":1,"));
+        assert!(header_line(&binary).contains("\"version\":2,"));
+        let from_jsonl = read_trace(&jsonl).expect("JSON Lines reads");
+        let from_binary = read_trace(&binary).expect("binary reads");
+        assert_eq!(from_jsonl, from_binary);
+        assert_eq!(from_binary.header, header);
+        assert_eq!(from_binary.records, records);
+    }
+
+    #[test]
+    fn an_empty_binary_trace_reads() {
+        let (header, _) = sample();
+        let mut binary = Vec::new();
+        write_binary(&mut binary, &header, &[]).expect("memory");
+        assert_eq!(read_trace(&binary).expect("reads").header, header);
+    }
+
+    #[test]
+    fn a_binary_trace_of_another_version_is_refused() {
+        let (header, records) = sample();
+        let mut binary = Vec::new();
+        write_binary(&mut binary, &header, &records).expect("memory");
+        let text = header_line(&binary).to_string();
+        let with_version = |version: &str| {
+            let mut bytes = text.replace("\"version\":2,", version).into_bytes();
+            bytes.extend_from_slice(&binary[text.len()..]);
+            bytes
+        };
+        assert_eq!(
+            read_trace(&with_version("\"version\":1,")),
+            Err(TraceError::OldBinaryVersion {
+                found: 1,
+                supported: 2
+            })
+        );
+        assert_eq!(
+            read_trace(&with_version("\"version\":3,")),
+            Err(TraceError::NewerVersion {
+                found: 3,
+                supported: 2
+            })
+        );
+    }
 }

@@ -55,3 +55,16 @@ fn policies_say_how_long_to_wait_and_whether_to_force() {
     assert!(SendPolicy::NotifyAfter(40).forces_after_wait());
     assert!(!SendPolicy::Timeout(40).forces_after_wait());
 }
+
+#[test]
+fn a_queue_limit_is_written_as_the_trace_spells_it() {
+    for (limit, text) in [
+        (QueueLimit::Bounded(5), "\"5\""),
+        (QueueLimit::Bounded(0), "\"0\""),
+        (QueueLimit::Unbounded, "\"unbounded\""),
+    ] {
+        assert_eq!(serde_json::to_string(&limit).unwrap(), text);
+        assert_eq!(serde_json::from_str::<QueueLimit>(text).unwrap(), limit);
+    }
+    assert!(serde_json::from_str::<QueueLimit>("\"lots\"").is_err());
+}

@@ -27,7 +27,7 @@ fn finish(mut kernel: Kernel, trace: bool) -> Result<Duration, WorkloadError> {
     let start = Instant::now();
     let report = kernel.run();
     if trace {
-        let header = kernel::trace::TraceHeader::new("bench", 0, "round_robin");
+        let header = kernel::trace::TraceHeader::new("bench", 0, kernel::ScheduleKind::RoundRobin);
         std::hint::black_box(kernel.take_binary_trace(&header)?);
     }
     let elapsed = start.elapsed();

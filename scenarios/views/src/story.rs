@@ -1,7 +1,10 @@
 //! The readable account of a run: a line per event that matters, in plain English.
 
 use std::fmt::Write;
-use trace::{Event, TraceItem, TraceRecord};
+use trace::{
+    Event, MessageOrigin, NamedPipeWait, NotificationKind, PortDestroyReason, Receiver, TraceItem,
+    TraceRecord,
+};
 
 /// How to paint the account.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -83,7 +86,10 @@ fn body(items: &[TraceItem]) -> String {
 }
 
 /// One line for an event worth telling, or `None` for bookkeeping events.
-pub fn describe(record: &TraceRecord, notifications: &mut Vec<(u64, String)>) -> Option<String> {
+pub fn describe(
+    record: &TraceRecord,
+    notifications: &mut Vec<(u64, NotificationKind)>,
+) -> Option<String> {
     let text = match &record.event {
         Event::TaskStarted { name, .. } => format!("{name} starts"),
         Event::TaskExited { name, code } => format!("{name} exits with code {code}"),
@@ -95,8 +101,10 @@ pub fn describe(record: &TraceRecord, notifications: &mut Vec<(u64, String)>) ->
                 || port.ends_with(".notify")
                 || port.ends_with(".direct"))
                 && matches!(
-                    &**reason,
-                    "task_ended" | "receiver_ended" | "receiver_killed"
+                    reason,
+                    PortDestroyReason::TaskEnded
+                        | PortDestroyReason::ReceiverEnded
+                        | PortDestroyReason::ReceiverKilled
                 ) =>
         {
             // A task's own kernel, notify and direct ports die with it: its end says so.
@@ -129,8 +137,8 @@ pub fn describe(record: &TraceRecord, notifications: &mut Vec<(u64, String)>) ->
             body: items,
             reply,
             ..
-        } => match kind.as_deref() {
-            Some("notification") => return None,
+        } => match kind {
+            Some(MessageOrigin::Notification) => return None,
             _ if port.ends_with(".kernel") => return None,
             _ => {
                 let reply = reply
@@ -143,7 +151,7 @@ pub fn describe(record: &TraceRecord, notifications: &mut Vec<(u64, String)>) ->
                         )
                     })
                     .unwrap_or_default();
-                let direct = if kind.as_deref() == Some("direct") {
+                let direct = if *kind == Some(MessageOrigin::Direct) {
                     " (direct)"
                 } else {
                     ""
@@ -183,7 +191,7 @@ pub fn describe(record: &TraceRecord, notifications: &mut Vec<(u64, String)>) ->
             pseudo,
             seqno,
         } => {
-            if &**receiver == "kernel" {
+            if *receiver == Receiver::Kernel {
                 return None;
             }
             if *pseudo {
@@ -198,7 +206,7 @@ pub fn describe(record: &TraceRecord, notifications: &mut Vec<(u64, String)>) ->
             format!("m{msg} on {port} destroyed ({reason})")
         }
         Event::NotificationSent { msg, kind, about } => {
-            notifications.push((*msg, kind.to_string()));
+            notifications.push((*msg, *kind));
             match about {
                 Some(port) => format!("kernel sends a {kind} notification m{msg} about {port}"),
                 None => format!("kernel sends a {kind} notification m{msg}"),
@@ -206,7 +214,7 @@ pub fn describe(record: &TraceRecord, notifications: &mut Vec<(u64, String)>) ->
         }
         // A service call that succeeded has said what it did in its own events.
         Event::KernelCall { call, code }
-            if *code == ports::ReturnCode::Success && is_service_call(call) =>
+            if *code == ports::ReturnCode::Success && call.is_service() =>
         {
             return None;
         }
@@ -278,7 +286,10 @@ pub fn describe(record: &TraceRecord, notifications: &mut Vec<(u64, String)>) ->
         Event::PipeBlocked { pipe, op } => format!("waits to {op} {pipe}"),
         Event::PipeDestroyed { pipe } => format!("pipe {pipe} is gone"),
         Event::NamedPipeCreated { path, mode, .. } => format!("makes named pipe {path} ({mode})"),
-        Event::NamedPipeWaiting { path, access } if &**access == "accept" => {
+        Event::NamedPipeWaiting {
+            path,
+            access: NamedPipeWait::Accept,
+        } => {
             format!("waits for a client on {path}")
         }
         Event::NamedPipeWaiting { path, access } => {
@@ -328,14 +339,6 @@ fn data(bytes: &[u8]) -> String {
     } else {
         format!("{n} {unit}")
     }
-}
-
-/// True for the kernel calls of the services (shared memory, semaphores, pipes).
-fn is_service_call(call: &str) -> bool {
-    call.starts_with("memory_")
-        || call.starts_with("semaphore_")
-        || call.starts_with("pipe")
-        || call.starts_with("named_pipe_")
 }
 
 /// The account of a trace: time, task, what happened.

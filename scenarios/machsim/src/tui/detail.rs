@@ -12,7 +12,7 @@ use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::Line;
 use ratatui::widgets::Paragraph;
-use trace::{Event, TraceRecord};
+use trace::{Event, MessageOrigin, TraceRecord};
 use views::stepper::{MessageStatus, message_of, time};
 
 /// How many of a message's events the pane lists.
@@ -104,8 +104,8 @@ fn message_section(app: &App<'_>, msg: u64, lines: &mut Vec<Row>) {
             ..
         } = &record.event
     {
-        let from = match (&record.task, kind.as_deref()) {
-            (_, Some("notification")) | (None, _) => "the kernel".to_string(),
+        let from = match (&record.task, kind) {
+            (_, Some(MessageOrigin::Notification)) | (None, _) => "the kernel".to_string(),
             (Some(task), _) => task.to_string(),
         };
         let kind = kind.as_ref().map(|k| format!(" ({k})")).unwrap_or_default();
@@ -211,9 +211,7 @@ fn task_section(app: &App<'_>, name: &str, lines: &mut Vec<Row>) {
         lines.push(Row::plain(format!("  names ({}):", space.len())));
         let width = space.iter().map(|e| e.object.len()).max().unwrap_or(0);
         for entry in space {
-            let urefs = if entry.rights.contains("send") && &*entry.rights != "send_once"
-                || &*entry.rights == "dead_name"
-            {
+            let urefs = if entry.rights.has_urefs() {
                 format!(", {}", text::plural(u64::from(entry.urefs), "uref"))
             } else {
                 String::new()

@@ -8,7 +8,9 @@ use harness::run_bundled;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
-use trace::{Event, Label, Trace, TraceHeader, TraceItem, TraceRecord};
+use trace::{
+    Event, Label, QueueLimit, Receiver, ScheduleKind, Trace, TraceHeader, TraceItem, TraceRecord,
+};
 use views::stepper::{State, Stepper};
 
 // ----- helpers -----------------------------------------------------------------------
@@ -748,16 +750,20 @@ fn synthetic_trace(rounds: u64) -> Trace {
         },
     );
     for (port, receiver, capacity) in [
-        ("echo.kernel", "kernel", "unbounded"),
-        ("echo.notify", "echo", "5"),
+        ("echo.kernel", Receiver::Kernel, QueueLimit::Unbounded),
+        (
+            "echo.notify",
+            Receiver::Task(label("echo")),
+            QueueLimit::DEFAULT,
+        ),
     ] {
         push(
             0,
             None,
             Event::PortAllocated {
                 port: label(port),
-                receiver: label(receiver),
-                capacity: capacity.to_string(),
+                receiver,
+                capacity,
             },
         );
     }
@@ -774,8 +780,8 @@ fn synthetic_trace(rounds: u64) -> Trace {
         Some("echo"),
         Event::PortAllocated {
             port: label("inbox"),
-            receiver: label("echo"),
-            capacity: "5".to_string(),
+            receiver: Receiver::Task(label("echo")),
+            capacity: QueueLimit::DEFAULT,
         },
     );
     for round in 0..rounds {
@@ -810,14 +816,14 @@ fn synthetic_trace(rounds: u64) -> Trace {
             Event::MessageReceived {
                 msg,
                 port: label("inbox"),
-                receiver: label("echo"),
+                receiver: Receiver::Task(label("echo")),
                 seqno: round as u32,
                 pseudo: false,
             },
         );
     }
     Trace {
-        header: TraceHeader::new("a million events", 0, "round_robin"),
+        header: TraceHeader::new("a million events", 0, ScheduleKind::RoundRobin),
         records,
     }
 }

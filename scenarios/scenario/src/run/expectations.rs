@@ -2,7 +2,7 @@
 
 use super::log::StepLog;
 use crate::model::{ExitExpectation, Scenario};
-use kernel::trace::{Event, TraceRecord};
+use kernel::trace::{Event, MessageOrigin, Receiver, TraceRecord};
 use kernel::{Kernel, NotificationKind, RunReport};
 use std::collections::BTreeMap;
 
@@ -109,7 +109,7 @@ pub(super) fn judge(
                 id,
                 kind: Some(kind),
                 ..
-            } if &**kind == "notification" => {
+            } if *kind == MessageOrigin::Notification => {
                 notification_ids.insert(*msg, *id);
             }
             Event::MessageReceived {
@@ -118,14 +118,14 @@ pub(super) fn judge(
                 receiver,
                 pseudo: false,
                 ..
-            } if &**receiver != "kernel" => {
+            } if *receiver != Receiver::Kernel => {
                 *delivered.entry(base(port)).or_default() += 1;
                 if let Some(kind) = notification_ids
                     .get(msg)
                     .and_then(|id| NotificationKind::from_id(*id))
                 {
                     notifications
-                        .entry(receiver)
+                        .entry(receiver.as_str())
                         .or_default()
                         .push(kind.as_str());
                 }

@@ -169,7 +169,7 @@ pub fn prepare(
         };
         result.map_err(|e| error(fault.line, e.to_string()))?;
     }
-    let header = TraceHeader::new(&scenario.name, seed, schedule.as_str());
+    let header = TraceHeader::new(&scenario.name, seed, schedule);
     Ok(Prepared {
         kernel,
         log,

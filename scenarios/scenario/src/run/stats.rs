@@ -1,7 +1,7 @@
 //! Per-task and per-port figures for the run summary, from the kernel and the trace.
 
 use kernel::Kernel;
-use kernel::trace::{Event, TraceItem, TraceRecord};
+use kernel::trace::{CallName, Event, MessageOrigin, Receiver, TraceItem, TraceRecord};
 use std::collections::BTreeMap;
 
 /// One task in the summary.
@@ -61,7 +61,7 @@ pub(super) fn port_stats(trace: &[TraceRecord]) -> Vec<PortStats> {
     for record in trace {
         match &record.event {
             Event::PortAllocated { port, receiver, .. }
-                if &**receiver != "kernel" && !ports.contains_key(&**port) =>
+                if *receiver != Receiver::Kernel && !ports.contains_key(&**port) =>
             {
                 order.push(port.to_string());
                 ports.insert(
@@ -82,7 +82,7 @@ pub(super) fn port_stats(trace: &[TraceRecord]) -> Vec<PortStats> {
                 receiver,
                 pseudo: false,
                 ..
-            } if &**receiver != "kernel" => {
+            } if *receiver != Receiver::Kernel => {
                 if let Some(p) = ports.get_mut(&**port) {
                     p.received += 1;
                 }
@@ -372,7 +372,7 @@ pub fn service_stats(trace: &[TraceRecord], end_ns: u64) -> Option<ServiceStats>
                             waiting_on.insert(task.to_string(), label.clone());
                         }
                     }
-                } else if kind.as_deref() != Some("notification") {
+                } else if *kind != Some(MessageOrigin::Notification) {
                     let m = mechanisms
                         .entry(Mechanism::Port)
                         .or_insert_with(|| MechanismStats::new(Mechanism::Port));
@@ -386,7 +386,7 @@ pub fn service_stats(trace: &[TraceRecord], end_ns: u64) -> Option<ServiceStats>
                 receiver,
                 pseudo: false,
                 ..
-            } if &**receiver != "kernel" => {
+            } if *receiver != Receiver::Kernel => {
                 let m = mechanisms
                     .entry(Mechanism::Port)
                     .or_insert_with(|| MechanismStats::new(Mechanism::Port));
@@ -459,7 +459,7 @@ pub fn service_stats(trace: &[TraceRecord], end_ns: u64) -> Option<ServiceStats>
                     }
                 }
             }
-            Event::KernelCall { call, code } if &**call == "semaphore_wait" => {
+            Event::KernelCall { call, code } if *call == CallName::SemaphoreWait => {
                 if let Some(label) = task.and_then(|t| waiting_on.remove(t))
                     && *code == ports::ReturnCode::OperationTimedOut
                     && let Some(s) = entry(&mut out.semaphores, &label, |s| &s.label)

@@ -34,7 +34,7 @@
 use crate::story::{describe, time};
 use serde_json::{Value, json};
 use std::collections::{HashMap, HashSet};
-use trace::{Event, Label, Trace, TraceRecord};
+use trace::{Event, Label, MessageOrigin, Receiver, Trace, TraceRecord};
 
 /// The run's process id.
 const PID: u64 = 1;
@@ -63,7 +63,8 @@ struct Exporter {
     ended: HashSet<u64>,
     /// Ports that ever queue a message: only these get a counter.
     queueing: HashSet<Label>,
-    receivers: HashMap<Label, Option<Label>>,
+    /// Each port's receive-right holder.
+    receivers: HashMap<Label, Receiver>,
     /// Requests to kernel ports (shown by their `kernel_call`), by message number.
     kernel_calls: HashSet<u64>,
     /// Messages sitting in a queue, and the port.
@@ -130,7 +131,7 @@ impl Exporter {
     /// The track of the task holding `port`'s receive right, if a task does.
     fn receiver_track(&self, port: &str) -> Option<u64> {
         match self.receivers.get(port) {
-            Some(Some(holder)) => self.tids.get(holder).copied(),
+            Some(Receiver::Task(holder)) => self.tids.get(holder).copied(),
             _ => None,
         }
     }
@@ -222,7 +223,7 @@ impl Exporter {
             None => record.t_ns,
         };
         self.last_ns = Some(ns);
-        let args = json!({ "seq": record.seq, "t_ns": record.t_ns, "event": kind(&record.event) });
+        let args = json!({ "seq": record.seq, "t_ns": record.t_ns, "event": record.event.kind() });
         let actor = record.task.as_deref();
         let text = describe(record, &mut Vec::new());
         match &record.event {
@@ -267,13 +268,14 @@ impl Exporter {
                 self.instant(ns, tid, short.to_string(), "task", args);
             }
             Event::PortAllocated { port, receiver, .. } => {
-                self.receivers.insert(port.clone(), Some(receiver.clone()));
+                self.receivers.insert(port.clone(), receiver.clone());
                 if self.queueing.contains(port) {
                     self.counter(ns, port, 0);
                 }
             }
             Event::ReceiverChanged { port, receiver } => {
-                self.receivers.insert(port.clone(), receiver.clone());
+                let holder = receiver.clone().map_or(Receiver::InTransit, Receiver::Task);
+                self.receivers.insert(port.clone(), holder);
                 let tid = self.track(actor);
                 self.instant(ns, tid, text.unwrap_or_default(), "port", args);
             }
@@ -284,15 +286,14 @@ impl Exporter {
                 kind,
                 ..
             } => {
-                let kernel_port =
-                    matches!(self.receivers.get(port), Some(Some(r)) if &**r == "kernel");
+                let kernel_port = self.receivers.get(port) == Some(&Receiver::Kernel);
                 if kernel_port {
                     self.kernel_calls.insert(*msg);
                     return;
                 }
                 let tag = format!("m{msg} id {id}");
                 self.tags.insert(*msg, tag.clone());
-                let notification = kind.as_deref() == Some("notification");
+                let notification = *kind == Some(MessageOrigin::Notification);
                 let tid = self.track(if notification { None } else { actor });
                 let mut args = args;
                 args["msg"] = json!(msg);
@@ -316,9 +317,12 @@ impl Exporter {
                 pseudo,
                 ..
             } => {
-                if self.kernel_calls.remove(msg) || &**receiver == "kernel" {
+                if self.kernel_calls.remove(msg) {
                     return;
                 }
+                let Receiver::Task(receiver) = receiver else {
+                    return;
+                };
                 self.dequeue(ns, *msg);
                 let tid = self.track(Some(receiver));
                 let tag = self
@@ -444,8 +448,8 @@ impl Exporter {
                 }
                 let holder = super::service_task(record).map(|l| l.to_string());
                 let tid = self.track(holder.as_deref());
-                let text =
-                    super::service_note(record).unwrap_or_else(|| kind(&record.event).to_string());
+                let text = super::service_note(record)
+                    .unwrap_or_else(|| record.event.kind().as_str().to_string());
                 self.instant(ns, tid, text, category(&record.event), args);
             }
         }
@@ -504,68 +508,10 @@ fn micros(ns: u64) -> f64 {
     ns as f64 / 1000.0
 }
 
-/// The event's kind, as the trace's JSON Lines form names it.
-fn kind(event: &Event) -> &'static str {
-    match event {
-        Event::TaskCreated { .. } => "task_created",
-        Event::TaskStarted { .. } => "task_started",
-        Event::TaskWoken { .. } => "task_woken",
-        Event::SleepStarted { .. } => "sleep_started",
-        Event::TaskExited { .. } => "task_exited",
-        Event::TaskCrashed { .. } => "task_crashed",
-        Event::TaskKilled { .. } => "task_killed",
-        Event::PortAllocated { .. } => "port_allocated",
-        Event::PortDestroyed { .. } => "port_destroyed",
-        Event::ReceiverChanged { .. } => "receiver_changed",
-        Event::CapacityChanged { .. } => "capacity_changed",
-        Event::PortSetAllocated { .. } => "port_set_allocated",
-        Event::PortSetDestroyed { .. } => "port_set_destroyed",
-        Event::MemberAdded { .. } => "member_added",
-        Event::MemberRemoved { .. } => "member_removed",
-        Event::RightChanged { .. } => "right_changed",
-        Event::NotificationRequested { .. } => "notification_requested",
-        Event::MessageSent { .. } => "message_sent",
-        Event::MessageQueued { .. } => "message_queued",
-        Event::MessageCached { .. } => "message_cached",
-        Event::SendBlocked { .. } => "send_blocked",
-        Event::SendFailed { .. } => "send_failed",
-        Event::ReceiveBlocked { .. } => "receive_blocked",
-        Event::ReceiveFailed { .. } => "receive_failed",
-        Event::MessageReceived { .. } => "message_received",
-        Event::MessageDestroyed { .. } => "message_destroyed",
-        Event::NotificationSent { .. } => "notification_sent",
-        Event::KernelCall { .. } => "kernel_call",
-        Event::FaultApplied { .. } => "fault_applied",
-        Event::MemoryCreated { .. } => "memory_created",
-        Event::MemoryMapped { .. } => "memory_mapped",
-        Event::MemoryRead { .. } => "memory_read",
-        Event::MemoryWritten { .. } => "memory_written",
-        Event::MemoryUnmapped { .. } => "memory_unmapped",
-        Event::MemoryFreed { .. } => "memory_freed",
-        Event::SemaphoreCreated { .. } => "semaphore_created",
-        Event::SemaphoreAcquired { .. } => "semaphore_acquired",
-        Event::SemaphoreBlocked { .. } => "semaphore_blocked",
-        Event::SemaphoreSignalled { .. } => "semaphore_signalled",
-        Event::SemaphoreDestroyed { .. } => "semaphore_destroyed",
-        Event::PipeCreated { .. } => "pipe_created",
-        Event::PipeEndOpened { .. } => "pipe_end_opened",
-        Event::PipeEndClosed { .. } => "pipe_end_closed",
-        Event::PipeWritten { .. } => "pipe_written",
-        Event::PipeRead { .. } => "pipe_read",
-        Event::PipeBlocked { .. } => "pipe_blocked",
-        Event::PipeDestroyed { .. } => "pipe_destroyed",
-        Event::NamedPipeCreated { .. } => "named_pipe_created",
-        Event::NamedPipeWaiting { .. } => "named_pipe_waiting",
-        Event::NamedPipeOpened { .. } => "named_pipe_opened",
-        Event::NamedPipeConnected { .. } => "named_pipe_connected",
-        Event::NamedPipeUnlinked { .. } => "named_pipe_unlinked",
-    }
-}
-
 /// The instant's category for a service event: `memory`, `semaphore`, `pipe` or
 /// `named_pipe`.
 fn category(event: &Event) -> &'static str {
-    let kind = kind(event);
+    let kind = event.kind().as_str();
     ["memory", "semaphore", "named_pipe", "pipe"]
         .into_iter()
         .find(|c| kind.starts_with(c))

@@ -31,7 +31,10 @@ pub use msc::to_msc;
 
 use crate::story::{describe, time};
 use std::collections::{BTreeMap, HashMap};
-use trace::{Event, Label, Trace, TraceRecord};
+use trace::{
+    Event, FaultKind, Label, MessageDestroyReason, NamedPipeWait, NotificationKind, Receiver,
+    Trace, TraceRecord, WakeReason,
+};
 
 /// Who a message comes from: a task (its index in creation order) or the kernel
 /// (notifications).
@@ -49,7 +52,7 @@ pub(crate) enum End {
     /// A failed send handed it back to its sender (Mach's pseudo-receive).
     HandedBack,
     /// It was destroyed unread, for this reason.
-    Destroyed(Label),
+    Destroyed(MessageDestroyReason),
     /// It was still queued on its port when the run stopped.
     StillQueued,
     /// Its sender was still blocked holding it when the run stopped.
@@ -72,7 +75,7 @@ pub(crate) struct Arrow {
     /// right); `None` when there is no such task: drawn back onto the sender.
     pub(crate) to: Option<usize>,
     /// For a notification: its kind and the port it is about.
-    pub(crate) notification: Option<(Label, Option<Label>)>,
+    pub(crate) notification: Option<(NotificationKind, Option<Label>)>,
     pub(crate) end: End,
 }
 
@@ -181,9 +184,10 @@ pub(crate) fn service_wait(event: &Event) -> Option<String> {
     match event {
         Event::SemaphoreBlocked { semaphore } => Some(format!("waiting on semaphore {semaphore}")),
         Event::PipeBlocked { pipe, op } => Some(format!("waiting to {op} {pipe}")),
-        Event::NamedPipeWaiting { path, access } if &**access == "accept" => {
-            Some(format!("waiting to accept a client on {path}"))
-        }
+        Event::NamedPipeWaiting {
+            path,
+            access: NamedPipeWait::Accept,
+        } => Some(format!("waiting to accept a client on {path}")),
         Event::NamedPipeWaiting { path, access } => {
             Some(format!("waiting to open {path} for {access}"))
         }
@@ -220,7 +224,7 @@ struct InFlight {
     port: Label,
     id: i32,
     sent_ns: u64,
-    notification: Option<(Label, Option<Label>)>,
+    notification: Option<(NotificationKind, Option<Label>)>,
     /// A request to a kernel port: shown by its `kernel_call`, not as an arrow.
     kernel_call: bool,
     /// Its sender is blocked holding it.
@@ -254,12 +258,12 @@ pub(crate) fn story(trace: &Trace) -> Story {
 struct Builder {
     tasks: Vec<Label>,
     index: HashMap<Label, usize>,
-    /// Each port's receive-right holder: a task, `kernel`, or `None` in transit.
-    receivers: HashMap<Label, Option<Label>>,
+    /// Each port's receive-right holder.
+    receivers: HashMap<Label, Receiver>,
     /// Messages sent and not yet ended, by number (ordered, for the end).
     in_flight: BTreeMap<u64, InFlight>,
     /// `notification_sent` events waiting for their `message_sent`.
-    notifications: HashMap<u64, (Label, Option<Label>)>,
+    notifications: HashMap<u64, (NotificationKind, Option<Label>)>,
     waits: HashMap<usize, Wait>,
     steps: Vec<Step>,
 }
@@ -272,7 +276,7 @@ impl Builder {
     /// The task holding `port`'s receive right, if a task does.
     fn receiver_task(&self, port: &str) -> Option<usize> {
         match self.receivers.get(port) {
-            Some(Some(holder)) => self.task(holder),
+            Some(Receiver::Task(holder)) => self.task(holder),
             _ => None,
         }
     }
@@ -311,20 +315,20 @@ impl Builder {
             Event::TaskWoken { name, reason } => {
                 let task = self.task(name);
                 let wait = task.and_then(|i| self.waits.remove(&i));
-                let text = match (wait, &**reason) {
+                let text = match (wait, *reason) {
                     // The arrow of the message that woke it says enough.
-                    (_, "message" | "taken") => None,
-                    (Some(Wait::Sleep), "timeout") => Some("wakes".to_string()),
-                    (Some(Wait::Send { msg, port }), "timeout") => {
+                    (_, WakeReason::Message | WakeReason::Taken) => None,
+                    (Some(Wait::Sleep), WakeReason::Timeout) => Some("wakes".to_string()),
+                    (Some(Wait::Send { msg, port }), WakeReason::Timeout) => {
                         Some(format!("stops waiting to send m{msg} to {port} (timeout)"))
                     }
-                    (Some(Wait::Receive { port }), "timeout") => {
+                    (Some(Wait::Receive { port }), WakeReason::Timeout) => {
                         Some(format!("stops waiting on {port} (timeout)"))
                     }
-                    (Some(Wait::Send { msg, port }), "slot") => {
+                    (Some(Wait::Send { msg, port }), WakeReason::Slot) => {
                         Some(format!("room on {port} (m{msg} queued)"))
                     }
-                    (Some(Wait::Service { what }), "timeout") => {
+                    (Some(Wait::Service { what }), WakeReason::Timeout) => {
                         Some(format!("stops {what} (timeout)"))
                     }
                     (_, reason) => Some(format!("wakes ({reason})")),
@@ -352,10 +356,11 @@ impl Builder {
             }
             Event::TaskKilled { name } => self.task_ends(t, name, "is killed".into()),
             Event::PortAllocated { port, receiver, .. } => {
-                self.receivers.insert(port.clone(), Some(receiver.clone()));
+                self.receivers.insert(port.clone(), receiver.clone());
             }
             Event::ReceiverChanged { port, receiver } => {
-                self.receivers.insert(port.clone(), receiver.clone());
+                let holder = receiver.clone().map_or(Receiver::InTransit, Receiver::Task);
+                self.receivers.insert(port.clone(), holder);
                 match receiver {
                     Some(holder) if self.task(holder).is_some() => {
                         let task = self.task(holder);
@@ -400,8 +405,7 @@ impl Builder {
                 self.life(t, actor, Life::Waiting);
             }
             Event::NotificationSent { msg, kind, about } => {
-                self.notifications
-                    .insert(*msg, (kind.clone(), about.clone()));
+                self.notifications.insert(*msg, (*kind, about.clone()));
             }
             Event::MessageSent { msg, port, id, .. } => {
                 let notification = self.notifications.remove(msg);
@@ -409,8 +413,7 @@ impl Builder {
                     Some(task) if notification.is_none() => Who::Task(task),
                     _ => Who::Kernel,
                 };
-                let kernel_call =
-                    matches!(self.receivers.get(port), Some(Some(r)) if &**r == "kernel");
+                let kernel_call = self.receivers.get(port) == Some(&Receiver::Kernel);
                 self.in_flight.insert(
                     *msg,
                     InFlight {
@@ -444,7 +447,7 @@ impl Builder {
                 ..
             } => {
                 if let Some(m) = self.in_flight.remove(msg) {
-                    if m.kernel_call || &**receiver == "kernel" {
+                    if m.kernel_call || *receiver == Receiver::Kernel {
                         return;
                     }
                     let (to, end) = if *pseudo {
@@ -454,7 +457,7 @@ impl Builder {
                         };
                         (back, End::HandedBack)
                     } else {
-                        (self.task(receiver), End::Received)
+                        (receiver.task().and_then(|r| self.task(r)), End::Received)
                     };
                     self.arrow(t, *msg, m, to, end);
                 }
@@ -465,7 +468,7 @@ impl Builder {
                         return;
                     }
                     let to = self.receiver_task(port);
-                    self.arrow(t, *msg, m, to, End::Destroyed(reason.clone()));
+                    self.arrow(t, *msg, m, to, End::Destroyed(*reason));
                 }
             }
             Event::KernelCall { call, code } => {
@@ -473,10 +476,10 @@ impl Builder {
             }
             Event::FaultApplied { kind, target } => {
                 let task = self.task(target).or_else(|| self.receiver_task(target));
-                let text = match &**kind {
-                    "kill" => format!("a fault kills {target}"),
-                    "destroy" => format!("a fault destroys port {target}"),
-                    other => format!("a fault ({other}) hits {target}"),
+                let text = match kind {
+                    FaultKind::Kill => format!("a fault kills {target}"),
+                    FaultKind::Destroy => format!("a fault destroys port {target}"),
+                    FaultKind::DestroyMissed => format!("a fault ({kind}) hits {target}"),
                 };
                 self.note(t, task, text);
             }

@@ -10,7 +10,10 @@ use harness::trace_of;
 use serde_json::Value;
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
-use trace::{Event, Label, Trace, TraceHeader, TraceRecord};
+use trace::{
+    Event, Label, MessageDestroyReason, PortDestroyReason, QueueLimit, Receiver, ScheduleKind,
+    Trace, TraceHeader, TraceRecord,
+};
 
 /// The bundled lessons, in name order.
 fn bundled() -> Vec<PathBuf> {
@@ -69,7 +72,9 @@ fn received_messages(trace: &Trace) -> HashSet<u64> {
         .records
         .iter()
         .filter_map(|r| match &r.event {
-            Event::MessageReceived { msg, receiver, .. } if &**receiver != "kernel" => Some(*msg),
+            Event::MessageReceived { msg, receiver, .. } if *receiver != Receiver::Kernel => {
+                Some(*msg)
+            }
             _ => None,
         })
         .collect()
@@ -459,8 +464,8 @@ impl Builder {
             None,
             Event::PortAllocated {
                 port: format!("{name}.kernel").into(),
-                receiver: "kernel".into(),
-                capacity: "unbounded".into(),
+                receiver: Receiver::Kernel,
+                capacity: QueueLimit::Unbounded,
             },
         );
         self.push(
@@ -479,8 +484,8 @@ impl Builder {
             None,
             Event::PortAllocated {
                 port: port.into(),
-                receiver: receiver.into(),
-                capacity: "5".into(),
+                receiver: Receiver::Task(receiver.into()),
+                capacity: QueueLimit::DEFAULT,
             },
         );
     }
@@ -516,7 +521,7 @@ impl Builder {
 
     fn trace(self, scenario: &str) -> Trace {
         Trace {
-            header: TraceHeader::new(scenario, 0, "round_robin"),
+            header: TraceHeader::new(scenario, 0, ScheduleKind::RoundRobin),
             records: self.records,
         }
     }
@@ -544,7 +549,7 @@ fn awkward_trace() -> Trace {
         Event::MessageReceived {
             msg: 1,
             port: "reply#2".into(),
-            receiver: "end".into(),
+            receiver: Receiver::Task("end".into()),
             seqno: 0,
             pseudo: false,
         },
@@ -557,7 +562,7 @@ fn awkward_trace() -> Trace {
         Some(long),
         Event::PortDestroyed {
             port: "in:box".into(),
-            reason: "destroyed".into(),
+            reason: PortDestroyReason::Destroyed,
         },
     );
     b.push(
@@ -566,7 +571,7 @@ fn awkward_trace() -> Trace {
         Event::MessageDestroyed {
             msg: 2,
             port: "in:box".into(),
-            reason: "port_destroyed".into(),
+            reason: MessageDestroyReason::PortDestroyed,
         },
     );
     // Still queued at the end: the long-named task → `reply#2`, never received.
@@ -603,7 +608,7 @@ fn many_tasks(n: usize) -> Trace {
             Event::MessageReceived {
                 msg,
                 port: port.into(),
-                receiver: next.as_str().into(),
+                receiver: Receiver::Task(next.as_str().into()),
                 seqno: 0,
                 pseudo: false,
             },

@@ -65,7 +65,9 @@ pub use state::{
 use serde::Serialize;
 use std::collections::HashMap;
 use std::sync::OnceLock;
-use trace::{Event, Label, Trace, TraceHeader, TraceItem, TraceRecord};
+use trace::{
+    Event, FaultKind, Label, MessageDestroyReason, Trace, TraceHeader, TraceItem, TraceRecord,
+};
 
 /// An event number past the end of the trace.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
@@ -91,7 +93,7 @@ pub enum MessageStatus {
     /// Received by a task, or by `kernel` for a kernel-port request.
     Received {
         /// The receiver.
-        by: Label,
+        by: trace::Receiver,
         /// The port it came from.
         port: Label,
         /// The port's sequence number stamped on it.
@@ -102,7 +104,7 @@ pub enum MessageStatus {
     /// Handed back to its sender after a failed send.
     HandedBack {
         /// The sender.
-        to: Label,
+        to: trace::Receiver,
         /// The event.
         at: u64,
     },
@@ -111,7 +113,7 @@ pub enum MessageStatus {
         /// The port it was queued on or sent to.
         port: Label,
         /// Why.
-        reason: Label,
+        reason: MessageDestroyReason,
         /// The event.
         at: u64,
     },
@@ -204,9 +206,7 @@ fn mentions<'a>(event: &'a Event, tasks: &mut Vec<&'a Label>, ports: &mut Vec<&'
         Event::SleepStarted { .. } | Event::KernelCall { .. } => {}
         Event::PortAllocated { port, receiver, .. } => {
             ports.push(port);
-            if !matches!(&**receiver, "kernel" | "none") {
-                tasks.push(receiver);
-            }
+            tasks.extend(receiver.task());
         }
         Event::PortDestroyed { port, .. } | Event::CapacityChanged { port, .. } => ports.push(port),
         Event::ReceiverChanged { port, receiver } => {
@@ -247,13 +247,11 @@ fn mentions<'a>(event: &'a Event, tasks: &mut Vec<&'a Label>, ports: &mut Vec<&'
         }
         Event::MessageReceived { port, receiver, .. } => {
             ports.push(port);
-            if &**receiver != "kernel" {
-                tasks.push(receiver);
-            }
+            tasks.extend(receiver.task());
         }
         Event::NotificationSent { about, .. } => ports.extend(about.as_ref()),
         Event::FaultApplied { kind, target } => {
-            if &**kind == "kill" {
+            if *kind == FaultKind::Kill {
                 tasks.push(target);
             } else {
                 ports.push(target);
@@ -571,7 +569,7 @@ impl Stepper {
                 Event::MessageDestroyed { port, reason, .. } => {
                     return MessageStatus::Destroyed {
                         port: port.clone(),
-                        reason: reason.clone(),
+                        reason: *reason,
                         at: seq,
                     };
                 }

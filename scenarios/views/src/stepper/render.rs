@@ -18,7 +18,10 @@ use super::state::{
 use serde::Serialize;
 use serde_json::Value;
 use std::fmt::Write;
-use trace::{CarriedRight, Event, TraceHeader, TraceItem, TraceRecord};
+use trace::{
+    CarriedRight, Event, NamedPipeWait, PipeSide, PortType, ScheduleKind, TraceHeader, TraceItem,
+    TraceRecord,
+};
 
 pub use crate::story::time;
 
@@ -134,7 +137,7 @@ pub fn what(event: &Event) -> String {
         } => format!(
             "right_changed in {holder}: {} for {port} is now {right}{}",
             name_text(*name),
-            urefs_text(right, *urefs)
+            urefs_text(*right, *urefs)
         ),
         Event::NotificationRequested {
             port, kind, notify, ..
@@ -271,7 +274,7 @@ pub fn what(event: &Event) -> String {
         Event::PipeDestroyed { pipe } => format!("pipe_destroyed {pipe}"),
         Event::NamedPipeCreated { path, mode, .. } => format!("named_pipe_created {path} ({mode})"),
         Event::NamedPipeWaiting { path, access } => {
-            if &**access == "accept" {
+            if *access == NamedPipeWait::Accept {
                 format!("named_pipe_waiting to accept a client on {path}")
             } else {
                 format!("named_pipe_waiting to open {path} for {access}")
@@ -312,8 +315,8 @@ fn name_text(name: u32) -> String {
     format!("name {}", ports::PortName(name))
 }
 
-fn urefs_text(rights: &str, urefs: u32) -> String {
-    if rights.contains("send") && rights != "send_once" || rights == "dead_name" {
+fn urefs_text(rights: PortType, urefs: u32) -> String {
+    if rights.has_urefs() {
         format!(", {}", plural(u64::from(urefs), "uref"))
     } else {
         String::new()
@@ -650,7 +653,7 @@ pub fn text(
                 "    {name:width$}  {:objects$}  {}{}",
                 entry.object,
                 entry.rights,
-                urefs_text(&entry.rights, entry.urefs)
+                urefs_text(entry.rights, entry.urefs)
             );
             if entry.converted {
                 let _ = write!(line, " {}", paint.dim("(its port died)"));
@@ -840,11 +843,11 @@ fn services_text(out: &mut String, state: &State, paint: Paint) {
         let _ = writeln!(out, "\n{}", paint.bold(&format!("pipes ({})", pipes.len())));
         for pipe in pipes {
             let _ = writeln!(out, "{}", pipe_line(pipe, paint));
-            for side in ["read", "write"] {
+            for side in PipeSide::ALL {
                 let ends: Vec<String> = pipe
                     .ends
                     .iter()
-                    .filter(|e| &*e.end == side)
+                    .filter(|e| e.end == side)
                     .map(|e| format!("{} (handle {})", e.holder, e.handle))
                     .collect();
                 let ends = if ends.is_empty() {
@@ -918,7 +921,7 @@ struct TaskJson<'a> {
 struct StateJson<'a> {
     scenario: &'a str,
     seed: u64,
-    schedule: &'a str,
+    schedule: ScheduleKind,
     seq: u64,
     last_seq: u64,
     t_ns: u64,
@@ -954,7 +957,7 @@ pub fn json(header: &TraceHeader, state: &State, event: Option<&TraceRecord>, la
     let document = StateJson {
         scenario: &header.scenario,
         seed: header.seed,
-        schedule: &header.schedule,
+        schedule: header.schedule,
         seq: state.seq(),
         last_seq: last,
         t_ns: state.t_ns(),

@@ -19,12 +19,16 @@
 
 mod services;
 
-use ports::RightKind;
+use ports::service::{Access, PipeMode};
+use ports::{NotificationKind, PortType, QueueLimit, RightKind};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::fmt::Write;
 use std::sync::Arc;
-use trace::{CarriedRight, Event, Label, TraceItem, TraceRecord};
+use trace::{
+    CarriedRight, Event, FaultKind, Label, MessageOrigin, PipeSide, PortDestroyReason, TraceItem,
+    TraceRecord,
+};
 
 /// What a task is doing, as far as the trace says.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -148,7 +152,7 @@ pub enum ServiceWait {
         /// The named pipe's path.
         path: Label,
         /// `read`, `write` or `read_write`.
-        access: Label,
+        access: Access,
     },
     /// `named_pipe_accept`: a client of a duplex named pipe.
     Accept {
@@ -301,7 +305,7 @@ impl Task {
 #[derive(Clone, Debug, PartialEq, Eq)]
 struct RawEntry {
     object: Label,
-    rights: Label,
+    rights: PortType,
     urefs: u32,
 }
 
@@ -313,7 +317,7 @@ pub struct NameEntry {
     /// The label of the port or set it denotes.
     pub object: Label,
     /// `send`, `receive`, `receive+send`, `send_once`, `port_set`, `dead_name`.
-    pub rights: Label,
+    pub rights: PortType,
     /// User references of a send right or dead name.
     pub urefs: u32,
     /// True when the trace recorded a send or send-once right whose port has since
@@ -369,7 +373,7 @@ pub struct BlockedSender {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Request {
     /// `dead_name`, `no_senders` or `port_destroyed`.
-    pub kind: Label,
+    pub kind: NotificationKind,
     /// The port the notification will be sent to.
     pub notify: Label,
     /// The task that asked.
@@ -387,8 +391,8 @@ pub struct Port {
     pub created_at: u64,
     /// Who holds its receive right.
     pub receiver: Receiver,
-    /// Its queue limit: a number or `unbounded`.
-    pub capacity: Label,
+    /// Its queue limit (in JSON a number or `unbounded`, as text).
+    pub capacity: QueueLimit,
     /// The messages queued, oldest first.
     pub queue: VecDeque<u64>,
     /// The set it is in.
@@ -411,7 +415,7 @@ pub struct DeadPort {
     /// When it died.
     pub died_ns: u64,
     /// Why: `destroyed`, `receiver_ended`, `task_ended`, `fault`, …
-    pub reason: Label,
+    pub reason: PortDestroyReason,
     /// Who held its receive right when it died.
     pub receiver: Receiver,
 }
@@ -475,7 +479,7 @@ pub struct Message {
     /// Its body.
     pub body: Arc<[TraceItem]>,
     /// `notification`, `direct`, or `None` for a task's message.
-    pub kind: Option<Label>,
+    pub kind: Option<MessageOrigin>,
     /// Where it is.
     pub place: Place,
 }
@@ -657,7 +661,7 @@ pub struct PipeEnd {
     /// Its handle in that task.
     pub handle: u32,
     /// `read` or `write`.
-    pub end: Label,
+    pub end: PipeSide,
 }
 
 /// Bytes, written in JSON as lower-case hex.
@@ -695,12 +699,15 @@ pub struct Pipe {
 impl Pipe {
     /// Open read ends.
     pub fn readers(&self) -> usize {
-        self.ends.iter().filter(|e| &*e.end == "read").count()
+        self.ends.iter().filter(|e| e.end == PipeSide::Read).count()
     }
 
     /// Open write ends.
     pub fn writers(&self) -> usize {
-        self.ends.iter().filter(|e| &*e.end == "write").count()
+        self.ends
+            .iter()
+            .filter(|e| e.end == PipeSide::Write)
+            .count()
     }
 }
 
@@ -710,7 +717,7 @@ pub struct Opener {
     /// The task.
     pub task: Label,
     /// `read`, `write` or `read_write`.
-    pub access: Label,
+    pub access: Access,
 }
 
 /// A named pipe: its path in the kernel's name space, until it is unlinked, and
@@ -722,7 +729,7 @@ pub struct NamedPipe {
     /// The event that made it.
     pub created_at: u64,
     /// `fifo` or `duplex`.
-    pub mode: Label,
+    pub mode: PipeMode,
     /// True once its name was removed (its open ends keep working).
     pub unlinked: bool,
     /// Tasks waiting in `open`, first come first served.
@@ -786,7 +793,7 @@ impl<T: Clone> Log<T> {
 #[derive(Clone, Debug, PartialEq, Eq)]
 struct Announced {
     msg: u64,
-    kind: Label,
+    kind: NotificationKind,
     about: Option<Label>,
 }
 
@@ -938,14 +945,14 @@ impl State {
         t.space
             .iter()
             .map(|(name, e)| {
-                let is_set = &*e.rights == "port_set";
+                let is_set = e.rights == PortType::PortSet;
                 let dead = !is_set && !self.is_port_alive(&e.object);
-                if dead && &*e.rights != "dead_name" {
+                if dead && e.rights != PortType::DeadName {
                     NameEntry {
                         name: *name,
                         object: e.object.clone(),
-                        rights: Label::from("dead_name"),
-                        urefs: if &*e.rights == "send_once" {
+                        rights: PortType::DeadName,
+                        urefs: if e.rights == PortType::SendOnce {
                             1
                         } else {
                             e.urefs
@@ -956,7 +963,7 @@ impl State {
                     NameEntry {
                         name: *name,
                         object: e.object.clone(),
-                        rights: e.rights.clone(),
+                        rights: e.rights,
                         urefs: e.urefs,
                         converted: false,
                     }
@@ -1153,10 +1160,10 @@ impl State {
                     self.inconsistent(seq, format!("port {port} is allocated a second time"));
                     self.remove_port(port);
                 }
-                let receiver = match &**receiver {
-                    "kernel" => Receiver::Kernel,
-                    "none" => Receiver::InTransit,
-                    task => {
+                let receiver = match receiver {
+                    trace::Receiver::Kernel => Receiver::Kernel,
+                    trace::Receiver::InTransit => Receiver::InTransit,
+                    trace::Receiver::Task(task) => {
                         if !self.task_index.contains_key(task) {
                             self.inconsistent(
                                 seq,
@@ -1165,7 +1172,7 @@ impl State {
                                 ),
                             );
                         }
-                        Receiver::Task(receiver.clone())
+                        Receiver::Task(task.clone())
                     }
                 };
                 self.port_index.insert(port.clone(), seq);
@@ -1175,7 +1182,7 @@ impl State {
                         label: port.clone(),
                         created_at: seq,
                         receiver,
-                        capacity: Label::from(capacity.as_str()),
+                        capacity: *capacity,
                         queue: VecDeque::new(),
                         set: None,
                         blocked_senders: Vec::new(),
@@ -1196,7 +1203,7 @@ impl State {
                     created_at: dead.created_at,
                     died_at: seq,
                     died_ns: now,
-                    reason: reason.clone(),
+                    reason: *reason,
                     receiver: dead.receiver.clone(),
                 });
             }
@@ -1219,7 +1226,7 @@ impl State {
             }
             Event::CapacityChanged { port, capacity } => {
                 if let Some(p) = self.port_mut(seq, port) {
-                    p.capacity = Label::from(capacity.as_str());
+                    p.capacity = *capacity;
                 }
             }
             Event::PortSetAllocated { set, holder } => {
@@ -1315,16 +1322,16 @@ impl State {
                     }
                     self.count_call(seq, holder);
                 }
-                let rights = right.clone();
+                let rights = *right;
                 let object = port.clone();
-                let is_receive = rights.contains("receive");
+                let is_receive = rights.has_receive();
                 if is_receive && !self.is_port_alive(port) {
                     self.inconsistent(
                         seq,
                         format!("{holder} gets a receive right for {port}, which is not alive"),
                     );
                 }
-                if &*rights == "port_set" && !self.set_index.contains_key(port) {
+                if rights == PortType::PortSet && !self.set_index.contains_key(port) {
                     self.inconsistent(
                         seq,
                         format!("{holder} gets a name for port set {port}, which is not alive"),
@@ -1333,7 +1340,7 @@ impl State {
                 let Some(task) = self.task_mut(seq, holder) else {
                     return;
                 };
-                if &*rights == "none" {
+                if rights == PortType::None {
                     if task.space.remove(name).is_none() {
                         self.inconsistent(
                             seq,
@@ -1355,13 +1362,13 @@ impl State {
                 port, kind, notify, ..
             } => {
                 let request = Request {
-                    kind: kind.clone(),
+                    kind: *kind,
                     notify: notify.clone(),
                     by: actor.cloned(),
                     at: seq,
                 };
                 if let Some(p) = self.port_mut(seq, port) {
-                    if &**kind == "dead_name" {
+                    if *kind == NotificationKind::DeadName {
                         p.requests.retain(|r| {
                             !(r.kind == request.kind
                                 && r.notify == request.notify
@@ -1383,15 +1390,17 @@ impl State {
                 body,
                 kind,
             } => {
-                let sender = match kind.as_deref() {
-                    Some("notification") => None,
-                    _ => actor.cloned(),
+                let is_notification = *kind == Some(MessageOrigin::Notification);
+                let sender = if is_notification {
+                    None
+                } else {
+                    actor.cloned()
                 };
                 if let Some(sender) = &sender {
                     self.count_call(seq, sender);
                     self.expect_ready(seq, sender, "sends");
                 }
-                if kind.as_deref() == Some("notification") {
+                if is_notification {
                     self.fulfil_request(seq, *msg, port);
                 }
                 if self.messages.contains_key(msg) {
@@ -1411,7 +1420,7 @@ impl State {
                         dest_right: *dest_right,
                         reply: reply.clone(),
                         body: Arc::from(body.as_slice()),
-                        kind: kind.clone(),
+                        kind: *kind,
                         place: Place::Entering,
                     }),
                 );
@@ -1504,23 +1513,27 @@ impl State {
                 pseudo,
                 ..
             } => {
-                if !*pseudo
-                    && &**receiver != "kernel"
-                    && actor == Some(receiver)
-                    && !self.is_blocked_receiving(receiver)
-                {
-                    self.count_call(seq, receiver);
-                }
-                if &**receiver == "kernel" {
-                    self.begin_call(*msg);
-                }
-                if &**receiver != "kernel" && !self.task_index.contains_key(receiver) {
-                    self.inconsistent(
-                        seq,
-                        format!(
-                            "message {msg} is received by task {receiver}, which does not exist"
-                        ),
-                    );
+                match receiver {
+                    trace::Receiver::Kernel => self.begin_call(*msg),
+                    trace::Receiver::Task(receiver) => {
+                        if !*pseudo
+                            && actor == Some(receiver)
+                            && !self.is_blocked_receiving(receiver)
+                        {
+                            self.count_call(seq, receiver);
+                        }
+                        if !self.task_index.contains_key(receiver) {
+                            self.inconsistent(
+                                seq,
+                                format!(
+                                    "message {msg} is received by task {receiver}, which does not exist"
+                                ),
+                            );
+                        }
+                    }
+                    trace::Receiver::InTransit => {
+                        self.inconsistent(seq, format!("message {msg} is received by nobody"));
+                    }
                 }
                 let what = if *pseudo {
                     "is handed back"
@@ -1535,7 +1548,7 @@ impl State {
             Event::NotificationSent { msg, kind, about } => {
                 self.announced = Some(Announced {
                     msg: *msg,
-                    kind: kind.clone(),
+                    kind: *kind,
                     about: about.clone(),
                 });
             }
@@ -1549,7 +1562,7 @@ impl State {
                 if *code != ports::ReturnCode::Success
                     && let Some(task) = self.actor(seq, actor, "kernel_call")
                 {
-                    self.note_failure(seq, &task, call, *code);
+                    self.note_failure(seq, &task, call.as_str(), *code);
                 }
             }
             Event::MemoryCreated { .. }
@@ -1580,9 +1593,11 @@ impl State {
                 self.apply_named_pipe(seq, now, actor, &record.event)
             }
             Event::FaultApplied { kind, target } => {
-                let known = match &**kind {
-                    "kill" => self.task_index.contains_key(target),
-                    _ => self.port_index.contains_key(target),
+                let known = match kind {
+                    FaultKind::Kill => self.task_index.contains_key(target),
+                    FaultKind::Destroy | FaultKind::DestroyMissed => {
+                        self.port_index.contains_key(target)
+                    }
                 };
                 if !known {
                     self.inconsistent(
@@ -1723,11 +1738,13 @@ impl State {
         let Some(port) = self.ports.get_mut(&k) else {
             return;
         };
-        let kind = &*announced.kind;
+        let kind = announced.kind;
         let fulfils = |r: &Request| match kind {
-            "no_senders" | "port_destroyed" => &*r.kind == kind,
-            "dead_name" | "port_deleted" => &*r.kind == "dead_name" && r.notify == *target,
-            _ => false,
+            NotificationKind::NoSenders | NotificationKind::PortDestroyed => r.kind == kind,
+            NotificationKind::DeadName | NotificationKind::PortDeleted => {
+                r.kind == NotificationKind::DeadName && r.notify == *target
+            }
+            NotificationKind::MsgAccepted | NotificationKind::SendOnce => false,
         };
         if let Some(at) = port.requests.iter().position(fulfils) {
             Arc::make_mut(port).requests.remove(at);

@@ -4,7 +4,10 @@
 use super::*;
 use harness::run_bundled;
 use ports::{ReturnCode, RightKind};
-use trace::{CarriedRight, Event, Label, Trace, TraceHeader, TraceItem, TraceRecord};
+use trace::{
+    CallName, CarriedRight, Event, Label, MessageOrigin, NotificationKind, PortDestroyReason,
+    PortType, ScheduleKind, Trace, TraceHeader, TraceItem, TraceRecord, WakeReason,
+};
 
 /// Builds a trace event by event.
 #[derive(Default)]
@@ -64,8 +67,8 @@ impl Events {
             by,
             Event::PortAllocated {
                 port: label(port),
-                receiver: label(receiver),
-                capacity: capacity.into(),
+                receiver: trace::Receiver::from_text(receiver),
+                capacity: capacity.parse().expect("a queue limit"),
             },
         )
     }
@@ -85,7 +88,7 @@ impl Events {
                 holder: label(holder),
                 name,
                 port: label(port),
-                right: label(right),
+                right: PortType::from_name(right).expect("a port type"),
                 urefs,
             },
         )
@@ -124,7 +127,7 @@ impl Events {
             Event::MessageReceived {
                 msg,
                 port: label(port),
-                receiver: label(by),
+                receiver: trace::Receiver::Task(label(by)),
                 seqno: 0,
                 pseudo: false,
             },
@@ -258,7 +261,7 @@ fn a_blocked_sender_holds_its_message_until_a_slot_frees() {
         .queued("client", 2, "requests", 1)
         .kernel(Event::TaskWoken {
             name: label("client"),
-            reason: label("slot"),
+            reason: WakeReason::Slot,
         });
     let freed = events.state();
     let port = freed.port("requests").expect("requests is alive");
@@ -290,7 +293,7 @@ fn a_sleeping_task_counts_its_wait_as_blocked_time_so_far_and_once_woken() {
 
     events.at(10_000_000).kernel(Event::TaskWoken {
         name: label("client"),
-        reason: label("timeout"),
+        reason: WakeReason::Timeout,
     });
     let awake = events.state();
     assert_eq!(awake.task("client").map(|t| t.blocked_ns), Some(10_000_000));
@@ -305,7 +308,7 @@ fn a_send_right_to_a_dead_port_shows_as_a_dead_name_before_the_kernel_converts_i
             Some("server"),
             Event::PortDestroyed {
                 port: label("requests"),
-                reason: label("destroyed"),
+                reason: PortDestroyReason::Destroyed,
             },
         );
     let state = events.state();
@@ -314,13 +317,13 @@ fn a_send_right_to_a_dead_port_shows_as_a_dead_name_before_the_kernel_converts_i
         .into_iter()
         .find(|e| e.name == 0x301)
         .expect("client still has the name");
-    assert_eq!(&*entry.rights, "dead_name");
+    assert_eq!(entry.rights.as_str(), "dead_name");
     assert_eq!(entry.urefs, 1);
     assert!(entry.converted);
     let dead = state
         .dead_port("requests")
         .expect("requests is listed as dead");
-    assert_eq!(&*dead.reason, "destroyed");
+    assert_eq!(dead.reason.as_str(), "destroyed");
     assert_eq!(dead.receiver, Receiver::Task(label("server")));
     assert!(state.port("requests").is_none());
     assert!(problems(&state).is_empty(), "{:?}", problems(&state));
@@ -348,11 +351,11 @@ fn events_about_tasks_ports_and_messages_that_do_not_exist_are_kept_as_inconsist
         .queued("client", 5, "requests", 1)
         .kernel(Event::PortDestroyed {
             port: label("nowhere"),
-            reason: label("destroyed"),
+            reason: PortDestroyReason::Destroyed,
         })
         .kernel(Event::TaskWoken {
             name: label("client"),
-            reason: label("message"),
+            reason: WakeReason::Message,
         })
         .by(
             None,
@@ -449,7 +452,7 @@ fn a_notification_request_is_pending_until_its_notification_is_sent() {
         Some("server"),
         Event::NotificationRequested {
             port: label("requests"),
-            kind: label("no_senders"),
+            kind: NotificationKind::NoSenders,
             notify: label("server.notify"),
             name: 0,
             sync: 0,
@@ -458,14 +461,14 @@ fn a_notification_request_is_pending_until_its_notification_is_sent() {
     let pending = events.state();
     let requests = &pending.port("requests").expect("alive").requests;
     assert_eq!(requests.len(), 1);
-    assert_eq!(&*requests[0].kind, "no_senders");
+    assert_eq!(requests[0].kind.as_str(), "no_senders");
     assert_eq!(requests[0].by.as_deref(), Some("server"));
 
     events
         .right(Some("client"), "client", 0x301, "requests", "none", 0)
         .kernel(Event::NotificationSent {
             msg: 1,
-            kind: label("no_senders"),
+            kind: NotificationKind::NoSenders,
             about: Some(label("requests")),
         })
         .by(
@@ -478,7 +481,7 @@ fn a_notification_request_is_pending_until_its_notification_is_sent() {
                 dest_right: RightKind::SendOnce,
                 reply: None,
                 body: vec![TraceItem::U32(1)],
-                kind: Some(label("notification")),
+                kind: Some(MessageOrigin::Notification),
             },
         )
         .kernel(Event::MessageQueued {
@@ -563,7 +566,7 @@ fn steps_count_each_send_receive_sleep_and_kernel_call_once() {
             Event::MessageReceived {
                 msg: 1,
                 port: label("client.kernel"),
-                receiver: label("kernel"),
+                receiver: trace::Receiver::Kernel,
                 seqno: 0,
                 pseudo: false,
             },
@@ -571,7 +574,7 @@ fn steps_count_each_send_receive_sleep_and_kernel_call_once() {
         .by(
             Some("client"),
             Event::KernelCall {
-                call: label("port_type"),
+                call: CallName::PortType,
                 code: ReturnCode::Success,
             },
         )
@@ -591,7 +594,7 @@ fn steps_count_each_send_receive_sleep_and_kernel_call_once() {
             Event::MessageReceived {
                 msg: 3,
                 port: label("requests"),
-                receiver: label("client"),
+                receiver: trace::Receiver::Task(label("client")),
                 seqno: 0,
                 pseudo: true,
             },
@@ -616,7 +619,7 @@ fn steps_count_each_send_receive_sleep_and_kernel_call_once() {
         .received("client", 4, "client.notify")
         .kernel(Event::TaskWoken {
             name: label("client"),
-            reason: label("message"),
+            reason: WakeReason::Message,
         })
         .by(Some("client"), Event::SleepStarted { until_ns: 0 });
     let state = events.state();
@@ -717,7 +720,7 @@ fn a_trace_with_an_event_missing_doubled_or_out_of_order_never_panics_the_fold()
     broken.retain(|r| r.seq % 3 != 0);
     let stepper = Stepper::with_spacing(
         Trace {
-            header: TraceHeader::new("broken", 0, "round_robin"),
+            header: TraceHeader::new("broken", 0, ScheduleKind::RoundRobin),
             records: broken,
         },
         5,
@@ -757,7 +760,7 @@ fn random_sequences_of_real_events_never_panic_the_fold_or_the_rendering() {
             })
             .collect();
         let state = State::from_records(&records);
-        let header = TraceHeader::new("random", 0, "round_robin");
+        let header = TraceHeader::new("random", 0, ScheduleKind::RoundRobin);
         let _ = text(&header, &state, records.last(), len, true);
         let _ = json(&header, &state, records.last(), len);
     }
@@ -888,7 +891,7 @@ fn navigation_finds_a_tasks_ports_and_messages_events() {
     assert_eq!(
         stepper.message_status_at(4, 38),
         MessageStatus::Received {
-            by: label("bob"),
+            by: trace::Receiver::Task(label("bob")),
             port: label("handoff"),
             seqno: 0,
             at: 38
@@ -940,7 +943,7 @@ fn long_run(rounds: u32) -> Trace {
     });
     ran_clean(&mut kernel);
     Trace {
-        header: TraceHeader::new("long run", 0, "round_robin"),
+        header: TraceHeader::new("long run", 0, ScheduleKind::RoundRobin),
         records: kernel.take_trace(),
     }
 }
@@ -1211,7 +1214,7 @@ pub(crate) fn services_tour() -> Trace {
     k.give_send_right("maker", "copier.in").expect("a right");
     ran_clean(&mut k);
     Trace {
-        header: TraceHeader::new("services tour", 0, "round_robin"),
+        header: TraceHeader::new("services tour", 0, ScheduleKind::RoundRobin),
         records: k.take_trace(),
     }
 }
@@ -1303,7 +1306,7 @@ fn the_fold_of_the_services_shows_objects_waiters_handles_and_known_bytes() {
     assert_eq!(
         fifo.openers
             .iter()
-            .map(|o| (&*o.task, &*o.access))
+            .map(|o| (&*o.task, o.access.as_str()))
             .collect::<Vec<_>>(),
         [("reader", "read")]
     );
@@ -1399,7 +1402,7 @@ fn random_sequences_of_service_events_never_panic_the_fold_or_the_rendering() {
             })
             .collect();
         let state = State::from_records(&records);
-        let header = TraceHeader::new("random", 0, "round_robin");
+        let header = TraceHeader::new("random", 0, ScheduleKind::RoundRobin);
         let _ = text(&header, &state, records.last(), len, true);
         let _ = json(&header, &state, records.last(), len);
     }

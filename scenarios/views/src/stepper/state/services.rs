@@ -14,7 +14,7 @@ use super::{
 };
 use std::collections::VecDeque;
 use std::sync::Arc;
-use trace::Event;
+use trace::{Event, PipeSide};
 
 /// `memory_from_ool`'s message id.
 const MEMORY_FROM_OOL: i32 = 5006;
@@ -535,12 +535,12 @@ impl State {
                 handle,
                 end,
             } => {
-                let reading = &**end == "read";
+                let reading = *end == PipeSide::Read;
                 if let Some(p) = self.pipe_mut(seq, pipe) {
                     p.ends.push(PipeEnd {
                         holder: holder.clone(),
                         handle: *handle,
-                        end: end.clone(),
+                        end: *end,
                     });
                 }
                 let what = Handle::Pipe {
@@ -555,7 +555,7 @@ impl State {
                 handle,
                 end,
             } => {
-                let reading = &**end == "read";
+                let reading = *end == PipeSide::Read;
                 if let Some(p) = self.pipe_mut(seq, pipe) {
                     let at = p
                         .ends
@@ -639,7 +639,7 @@ impl State {
                 let Some(task) = self.actor(seq, actor, "pipe_blocked") else {
                     return;
                 };
-                let reading = &**op == "read";
+                let reading = *op == PipeSide::Read;
                 let call = self.call_of(&task).cloned();
                 if let Some(p) = self.pipe_mut(seq, pipe) {
                     if reading {
@@ -735,7 +735,7 @@ impl State {
                     Arc::new(NamedPipe {
                         path: path.clone(),
                         created_at: seq,
-                        mode: mode.clone(),
+                        mode: *mode,
                         unlinked: false,
                         openers: Vec::new(),
                         acceptors: Vec::new(),
@@ -747,24 +747,22 @@ impl State {
                 let Some(task) = self.actor(seq, actor, "named_pipe_waiting") else {
                     return;
                 };
-                let accept = &**access == "accept";
+                let opening = access.access();
                 if let Some(n) = self.named_mut(seq, path) {
-                    if accept {
-                        n.acceptors.push(task.clone());
-                    } else {
-                        n.openers.push(Opener {
+                    match opening {
+                        Some(access) => n.openers.push(Opener {
                             task: task.clone(),
-                            access: access.clone(),
-                        });
+                            access,
+                        }),
+                        None => n.acceptors.push(task.clone()),
                     }
                 }
-                let wait = if accept {
-                    ServiceWait::Accept { path: path.clone() }
-                } else {
-                    ServiceWait::Open {
+                let wait = match opening {
+                    Some(access) => ServiceWait::Open {
                         path: path.clone(),
-                        access: access.clone(),
-                    }
+                        access,
+                    },
+                    None => ServiceWait::Accept { path: path.clone() },
                 };
                 self.wait_in_service(seq, now, &task, wait, "waits on a named pipe");
             }
