@@ -1,7 +1,7 @@
 //! Per-task and per-port figures for the run summary, from the kernel and the trace.
 
 use kernel::Kernel;
-use kernel::trace::{CallName, Event, MessageOrigin, Receiver, TraceItem, TraceRecord};
+use kernel::trace::{CallName, Event, MessageOrigin, PipeSide, Receiver, TraceItem, TraceRecord};
 use std::collections::BTreeMap;
 
 /// One task in the summary.
@@ -179,7 +179,7 @@ pub struct PipeStats {
     /// The most bytes it ever held.
     pub max_depth: u32,
     /// Tasks that blocked on it, with `read` or `write`, in the order they first did.
-    pub blocked: Vec<(String, String)>,
+    pub blocked: Vec<(String, PipeSide)>,
 }
 
 /// One way to move data, for the comparison.
@@ -492,7 +492,7 @@ pub fn service_stats(trace: &[TraceRecord], end_ns: u64) -> Option<ServiceStats>
             }
             Event::PipeBlocked { pipe, op } => {
                 if let (Some(p), Some(task)) = (entry(&mut out.pipes, pipe, |p| &p.label), task) {
-                    note(&mut p.blocked, (task.to_string(), op.to_string()));
+                    note(&mut p.blocked, (task.to_string(), *op));
                 }
             }
             _ => {}
@@ -512,7 +512,7 @@ pub fn service_stats(trace: &[TraceRecord], end_ns: u64) -> Option<ServiceStats>
 
 #[cfg(test)]
 mod tests {
-    use super::{Mechanism, service_stats};
+    use super::{Mechanism, PipeSide, service_stats};
     use crate::run::{Overrides, execute, prepare};
 
     /// Runs a scenario of scripts and returns its services' figures.
@@ -627,7 +627,7 @@ steps = [
             (pipe.capacity, pipe.written, pipe.read, pipe.max_depth),
             (4, 6, 6, 4)
         );
-        assert_eq!(pipe.blocked, [("p".to_string(), "write".to_string())]);
+        assert_eq!(pipe.blocked, [("p".to_string(), PipeSide::Write)]);
     }
 
     #[test]

@@ -26,8 +26,8 @@ use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::fmt::Write;
 use std::sync::Arc;
 use trace::{
-    CarriedRight, Event, FaultKind, Label, MessageOrigin, PipeSide, PortDestroyReason, TraceItem,
-    TraceRecord,
+    CarriedRight, Event, EventKind, FaultKind, Label, MessageOrigin, PipeSide, PortDestroyReason,
+    TraceItem, TraceRecord,
 };
 
 /// What a task is doing, as far as the trace says.
@@ -342,7 +342,7 @@ impl Serialize for Receiver {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
             Receiver::Task(name) => serializer.serialize_str(name),
-            Receiver::Kernel => serializer.serialize_str("kernel"),
+            Receiver::Kernel => serializer.serialize_str(trace::Receiver::KERNEL),
             Receiver::InTransit => serializer.serialize_none(),
         }
     }
@@ -354,8 +354,8 @@ impl Receiver {
     pub fn as_str(&self) -> &str {
         match self {
             Receiver::Task(name) => name,
-            Receiver::Kernel => "kernel",
-            Receiver::InTransit => "none",
+            Receiver::Kernel => trace::Receiver::KERNEL,
+            Receiver::InTransit => trace::Receiver::IN_TRANSIT,
         }
     }
 }
@@ -1125,7 +1125,7 @@ impl State {
                 }
             }
             Event::SleepStarted { until_ns } => {
-                let Some(name) = self.actor(seq, actor, "sleep_started") else {
+                let Some(name) = self.actor(seq, actor, EventKind::SleepStarted) else {
                     return;
                 };
                 self.count_call(seq, &name);
@@ -1432,7 +1432,7 @@ impl State {
                 self.queue_message(seq, *msg, port, *depth, true)
             }
             Event::SendBlocked { msg, port, .. } => {
-                let Some(task) = self.actor(seq, actor, "send_blocked") else {
+                let Some(task) = self.actor(seq, actor, EventKind::SendBlocked) else {
                     return;
                 };
                 self.expect_ready(seq, &task, "blocks sending");
@@ -1460,7 +1460,7 @@ impl State {
                 }
             }
             Event::SendFailed { code, .. } => {
-                let Some(task) = self.actor(seq, actor, "send_failed") else {
+                let Some(task) = self.actor(seq, actor, EventKind::SendFailed) else {
                     return;
                 };
                 // A send refused before its message entered opens a call; one whose
@@ -1478,7 +1478,7 @@ impl State {
                 self.note_failure(seq, &task, "send", *code);
             }
             Event::ReceiveBlocked { port, .. } => {
-                let Some(task) = self.actor(seq, actor, "receive_blocked") else {
+                let Some(task) = self.actor(seq, actor, EventKind::ReceiveBlocked) else {
                     return;
                 };
                 self.count_call(seq, &task);
@@ -1499,7 +1499,7 @@ impl State {
                 }
             }
             Event::ReceiveFailed { code, .. } => {
-                let Some(task) = self.actor(seq, actor, "receive_failed") else {
+                let Some(task) = self.actor(seq, actor, EventKind::ReceiveFailed) else {
                     return;
                 };
                 if !self.is_blocked_receiving(&task) {
@@ -1560,7 +1560,7 @@ impl State {
                     Arc::make_mut(&mut self.tasks[i]).call = None;
                 }
                 if *code != ports::ReturnCode::Success
-                    && let Some(task) = self.actor(seq, actor, "kernel_call")
+                    && let Some(task) = self.actor(seq, actor, EventKind::KernelCall)
                 {
                     self.note_failure(seq, &task, call.as_str(), *code);
                 }
@@ -1616,7 +1616,7 @@ impl State {
     }
 
     /// The task that caused an event that must have one.
-    fn actor(&mut self, seq: u64, actor: Option<&Label>, event: &str) -> Option<Label> {
+    fn actor(&mut self, seq: u64, actor: Option<&Label>, event: EventKind) -> Option<Label> {
         match actor {
             Some(task) if self.task_index.contains_key(task) => Some(task.clone()),
             Some(task) => {

@@ -14,7 +14,7 @@ use super::{
 };
 use std::collections::VecDeque;
 use std::sync::Arc;
-use trace::{Event, PipeSide};
+use trace::{Event, EventKind, PipeSide};
 
 /// `memory_from_ool`'s message id.
 const MEMORY_FROM_OOL: i32 = 5006;
@@ -202,7 +202,7 @@ impl State {
             Event::MemoryMapped {
                 object, mapping, ..
             } => {
-                let Some(task) = self.actor(seq, actor, "memory_mapped") else {
+                let Some(task) = self.actor(seq, actor, EventKind::MemoryMapped) else {
                     return;
                 };
                 if let Some(m) = self.memory_mut(seq, object) {
@@ -362,7 +362,7 @@ impl State {
                 );
             }
             Event::SemaphoreAcquired { semaphore, value } => {
-                let task = self.actor(seq, actor, "semaphore_acquired");
+                let task = self.actor(seq, actor, EventKind::SemaphoreAcquired);
                 if let Some(s) = self.semaphore_mut(seq, semaphore) {
                     s.value = *value;
                     // A waiter handed the unit by a signal is no longer waiting.
@@ -372,7 +372,7 @@ impl State {
                 }
             }
             Event::SemaphoreBlocked { semaphore } => {
-                let Some(task) = self.actor(seq, actor, "semaphore_blocked") else {
+                let Some(task) = self.actor(seq, actor, EventKind::SemaphoreBlocked) else {
                     return;
                 };
                 let timeout_ms = self.call_of(&task).and_then(|c| match c.body.get(1) {
@@ -636,7 +636,7 @@ impl State {
                 }
             }
             Event::PipeBlocked { pipe, op } => {
-                let Some(task) = self.actor(seq, actor, "pipe_blocked") else {
+                let Some(task) = self.actor(seq, actor, EventKind::PipeBlocked) else {
                     return;
                 };
                 let reading = *op == PipeSide::Read;
@@ -744,7 +744,7 @@ impl State {
                 );
             }
             Event::NamedPipeWaiting { path, access } => {
-                let Some(task) = self.actor(seq, actor, "named_pipe_waiting") else {
+                let Some(task) = self.actor(seq, actor, EventKind::NamedPipeWaiting) else {
                     return;
                 };
                 let opening = access.access();
@@ -767,7 +767,7 @@ impl State {
                 self.wait_in_service(seq, now, &task, wait, "waits on a named pipe");
             }
             Event::NamedPipeOpened { path, .. } => {
-                let Some(task) = self.actor(seq, actor, "named_pipe_opened") else {
+                let Some(task) = self.actor(seq, actor, EventKind::NamedPipeOpened) else {
                     return;
                 };
                 if let Some(n) = self.named_mut(seq, path) {
