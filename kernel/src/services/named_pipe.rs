@@ -155,7 +155,7 @@ impl KernelState {
         }
         self.record(Some(task), |_| Event::NamedPipeWaiting {
             path: Arc::from(path),
-            access: NamedPipeWait::from(access),
+            access: NamedPipeWait::Open(access),
         });
         let path = path.to_string();
         self.begin_wait(task, None, |timer| Wait::Service {

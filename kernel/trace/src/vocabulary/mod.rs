@@ -9,6 +9,7 @@
 
 mod call;
 mod fault;
+mod one_word;
 mod origin;
 mod reason;
 mod receiver;

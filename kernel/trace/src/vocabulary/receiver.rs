@@ -1,5 +1,6 @@
 //! Who holds a port's receive right, or took a message: a task or the kernel.
 
+use super::one_word;
 use crate::Label;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::fmt;
@@ -71,22 +72,17 @@ enum Tagged {
 
 impl Serialize for Receiver {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        if serializer.is_human_readable() {
-            serializer.serialize_str(self.as_str())
-        } else {
-            Tagged::serialize(self, serializer)
-        }
+        one_word::serialize(self, self.as_str(), serializer, Tagged::serialize)
     }
 }
 
 impl<'de> Deserialize<'de> for Receiver {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        if deserializer.is_human_readable() {
-            let text = String::deserialize(deserializer)?;
-            Ok(Receiver::from_text(&text))
-        } else {
-            Tagged::deserialize(deserializer)
-        }
+        one_word::deserialize(
+            deserializer,
+            |word| Ok(Receiver::from_text(word)),
+            Tagged::deserialize,
+        )
     }
 }
 

@@ -14,7 +14,7 @@ use super::{
 };
 use std::collections::VecDeque;
 use std::sync::Arc;
-use trace::{Event, EventKind, PipeSide};
+use trace::{Event, EventKind, NamedPipeWait, PipeSide};
 
 /// `memory_from_ool`'s message id.
 const MEMORY_FROM_OOL: i32 = 5006;
@@ -747,22 +747,21 @@ impl State {
                 let Some(task) = self.actor(seq, actor, EventKind::NamedPipeWaiting) else {
                     return;
                 };
-                let opening = access.access();
                 if let Some(n) = self.named_mut(seq, path) {
-                    match opening {
-                        Some(access) => n.openers.push(Opener {
+                    match *access {
+                        NamedPipeWait::Open(access) => n.openers.push(Opener {
                             task: task.clone(),
                             access,
                         }),
-                        None => n.acceptors.push(task.clone()),
+                        NamedPipeWait::Accept => n.acceptors.push(task.clone()),
                     }
                 }
-                let wait = match opening {
-                    Some(access) => ServiceWait::Open {
+                let wait = match *access {
+                    NamedPipeWait::Open(access) => ServiceWait::Open {
                         path: path.clone(),
                         access,
                     },
-                    None => ServiceWait::Accept { path: path.clone() },
+                    NamedPipeWait::Accept => ServiceWait::Accept { path: path.clone() },
                 };
                 self.wait_in_service(seq, now, &task, wait, "waits on a named pipe");
             }
