@@ -691,8 +691,7 @@ fn the_custom_machsim_validates_its_scenario_which_the_stock_machsim_refuses() {
 fn the_custom_machsim_runs_its_scenario_and_every_expectation_holds() {
     let registry = custom_machsim::registry();
     let bytes = read(&custom_scenario_path());
-    let (scenario, diagnostics) =
-        scenario::syntax::parse(CUSTOM_SCENARIO, &bytes, &|name| registry.contains(name));
+    let (scenario, diagnostics) = scenario::syntax::parse(CUSTOM_SCENARIO, &bytes, &registry);
     assert_eq!(diagnostics, []);
     let scenario = scenario.expect("the scenario is valid");
     let resolver = scenario::program_args::resolver(&registry);

@@ -42,7 +42,7 @@ pub fn prepare_scenario_file(
     let bytes =
         std::fs::read(path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
     let name = path.display().to_string();
-    let (scenario, diagnostics) = scenario::syntax::parse(&name, &bytes, &|p| registry.contains(p));
+    let (scenario, diagnostics) = scenario::syntax::parse(&name, &bytes, &registry);
     let Some(scenario) = scenario.filter(|_| diagnostics.is_empty()) else {
         let text = String::from_utf8_lossy(&bytes);
         panic!(

@@ -1,7 +1,8 @@
 //! Judging a run: every expectation of the file, and the checks every run gets.
 
 use super::log::StepLog;
-use crate::model::{ExitExpectation, Scenario};
+use crate::model::labels::as_written;
+use crate::model::{ExitExpectation, Outcome, Scenario};
 use kernel::trace::{Event, MessageOrigin, Receiver, TraceRecord};
 use kernel::{Kernel, NotificationKind, RunReport};
 use std::collections::BTreeMap;
@@ -60,8 +61,10 @@ impl Check {
     }
 }
 
-fn base(label: &str) -> &str {
-    label.split('#').next().unwrap_or(label)
+/// How a report lists notification kinds: `[no_senders, dead_name]`.
+fn kinds_text(kinds: &[NotificationKind]) -> String {
+    let words: Vec<&str> = kinds.iter().map(|kind| kind.as_str()).collect();
+    format!("[{}]", words.join(", "))
 }
 
 pub(super) fn judge(
@@ -92,16 +95,18 @@ pub(super) fn judge(
             "yes",
         ));
     }
+    // Both sides spelled by the expectation's words, so the texts agree exactly when
+    // the outcomes do.
     checks.push(Check::new(
         "outcome",
         scenario.expect.outcome_line,
         scenario.expect.outcome.as_str(),
-        report.outcome.as_str(),
+        Outcome::of(&report.outcome).as_str(),
     ));
 
     let mut delivered: BTreeMap<&str, u64> = BTreeMap::new();
     let mut notification_ids: BTreeMap<u64, i32> = BTreeMap::new();
-    let mut notifications: BTreeMap<&str, Vec<&'static str>> = BTreeMap::new();
+    let mut notifications: BTreeMap<&str, Vec<NotificationKind>> = BTreeMap::new();
     for record in trace {
         match &record.event {
             Event::MessageSent {
@@ -119,15 +124,12 @@ pub(super) fn judge(
                 pseudo: false,
                 ..
             } if *receiver != Receiver::Kernel => {
-                *delivered.entry(base(port)).or_default() += 1;
+                *delivered.entry(as_written(port)).or_default() += 1;
                 if let Some(kind) = notification_ids
                     .get(msg)
                     .and_then(|id| NotificationKind::from_id(*id))
                 {
-                    notifications
-                        .entry(receiver.as_str())
-                        .or_default()
-                        .push(kind.as_str());
+                    notifications.entry(receiver.as_str()).or_default().push(kind);
                 }
             }
             _ => {}
@@ -145,7 +147,9 @@ pub(super) fn judge(
     let queued: BTreeMap<String, usize> = kernel.inspect(|i| {
         let mut by_label = BTreeMap::new();
         for port in i.ports() {
-            *by_label.entry(base(&port.label).to_string()).or_default() += port.queued;
+            *by_label
+                .entry(as_written(&port.label).to_string())
+                .or_default() += port.queued;
         }
         by_label
     });
@@ -161,40 +165,28 @@ pub(super) fn judge(
     let exits: BTreeMap<String, Option<kernel::TaskExit>> =
         kernel.inspect(|i| i.tasks().into_iter().map(|t| (t.name, t.exit)).collect());
     for (task, want) in &scenario.expect.exit {
-        let expected = match want.value {
-            ExitExpectation::Code(code) => code.to_string(),
-            ExitExpectation::Crashed => "crashed".into(),
-            ExitExpectation::Killed => "killed".into(),
+        let happened = match exits.get(task) {
+            Some(Some(exit)) => ExitExpectation::of(exit).to_string(),
+            Some(None) | None => "still running".into(),
         };
-        let happened = match exits.get(task).cloned().flatten() {
-            Some(kernel::TaskExit::Exited(code)) => code.to_string(),
-            Some(kernel::TaskExit::Crashed(_)) => "crashed".into(),
-            Some(kernel::TaskExit::Killed) => "killed".into(),
-            None => "still running".into(),
-        };
-        let mut check = Check::new(format!("exit {task}"), Some(want.line), expected, happened);
+        let mut check = Check::new(
+            format!("exit {task}"),
+            Some(want.line),
+            want.value.to_string(),
+            happened,
+        );
         check.task = Some(task.clone());
         checks.push(check);
     }
     for (task, want) in &scenario.expect.notifications {
-        let expected = format!(
-            "[{}]",
-            want.value
-                .iter()
-                .map(|k| k.as_str())
-                .collect::<Vec<_>>()
-                .join(", ")
-        );
         let got = notifications
             .get(task.as_str())
-            .cloned()
-            .unwrap_or_default();
-        let happened = format!("[{}]", got.join(", "));
+            .map_or(&[][..], Vec::as_slice);
         let mut check = Check::new(
             format!("notifications {task}"),
             Some(want.line),
-            expected,
-            happened,
+            kinds_text(&want.value),
+            kinds_text(got),
         );
         check.task = Some(task.clone());
         checks.push(check);

@@ -9,17 +9,16 @@
 //! a `pipe` step finds its parent's names for the ends it inherits.
 
 use super::log::{StepFailure, StepLog};
+use crate::model::labels;
 use crate::model::{
-    BodyItem, Capacity, Disposition as ModelDisposition, ExpectedData, ExpectedResult, MemoryWidth,
-    Op, PipeAccess, PipePolicy, PortRef, ReceiveOp, ReceivePolicy as ModelReceivePolicy,
-    ReceiveSource, RightExpectation, SendOp, SendPolicy as ModelSendPolicy, SendTarget, Step,
+    BodyItem, ExpectedData, ExpectedItem, Op, PortRef, ReceiveOp, ReceiveSource, SendItem, SendOp,
+    SendTarget, ServiceOp, Step,
 };
 use bytes::Bytes;
 use kernel::{
-    Disposition, Item, Message, NotificationKind, Ool, PortItem, PortName, QueueLimit,
-    ReceiveOptions, ReceivePolicy, ReturnCode, SendPolicy, TaskContext,
+    Item, KernError, Message, NotificationKind, Ool, PortItem, PortName, QueueLimit,
+    ReceiveOptions, ReceivePolicy, ReturnCode, RightKind, RightSet, ServiceError, TaskContext,
 };
-use std::str::FromStr;
 use std::sync::{Arc, Mutex};
 
 /// A name no task ever holds: steps naming a label the task has no right for use it,
@@ -72,8 +71,8 @@ impl Script {
     }
 
     fn check(&self, step: &Step, code: ReturnCode) {
-        if !allows(&step.expect, code) {
-            self.fail(step, expected_text(&step.expect), code.as_str().to_string());
+        if !step.expect.allows(code) {
+            self.fail(step, step.expect.to_string(), code.as_str().to_string());
         }
     }
 
@@ -98,18 +97,17 @@ impl Script {
         let code = match &step.op {
             Op::Send(send) => self.send(send).await,
             Op::Receive(receive) => return self.receive(step, receive).await,
-            Op::Allocate { port, capacity } => code_of(
-                cx.allocate_port(limit(*capacity), Some(port))
-                    .await
-                    .map(drop),
-            ),
+            Op::Allocate { port, queue_limit } => {
+                code_of(cx.allocate_port(*queue_limit, Some(port)).await.map(drop))
+            }
             Op::MakeSend { port } => code_of(cx.make_send(self.resolve(port)).await),
             Op::Deallocate { port } => code_of(cx.deallocate(self.resolve(port)).await),
             Op::Destroy { port } => code_of(cx.destroy(self.resolve(port)).await),
-            Op::SetCapacity { port, capacity } => {
-                let limit = match capacity {
-                    Capacity::Bounded(n) => Some(*n),
-                    Capacity::Unbounded => None,
+            Op::SetQueueLimit { port, queue_limit } => {
+                // The call takes Mach's bounded number, or none for no limit.
+                let limit = match queue_limit {
+                    QueueLimit::Bounded(n) => Some(*n),
+                    QueueLimit::Unbounded => None,
                 };
                 code_of(cx.set_queue_limit(self.resolve(port), limit).await)
             }
@@ -119,11 +117,9 @@ impl Script {
                 notify,
                 sync,
             } => {
-                let kind = NotificationKind::from_name(kind.as_str())
-                    .unwrap_or(NotificationKind::DeadName);
                 let notify = self.resolve(notify);
                 code_of(
-                    cx.request_notification(self.resolve(port), kind, notify, *sync)
+                    cx.request_notification(self.resolve(port), *kind, notify, *sync)
                         .await,
                 )
             }
@@ -158,7 +154,7 @@ impl Script {
                 cx.crash(reason.as_deref().unwrap_or("crash step")).await;
                 ReturnCode::Success
             }
-            service => return self.service(step, service).await,
+            Op::Service(service) => return self.service(step, service).await,
         };
         self.check(step, code);
     }
@@ -180,30 +176,27 @@ impl Script {
     }
 
     /// A services step (shared memory, semaphores, pipes, named pipes): one kernel call.
-    async fn service(&self, step: &Step, op: &Op) {
+    async fn service(&self, step: &Step, op: &ServiceOp) {
         let cx = &self.cx;
         let code = match op {
-            Op::MemoryCreate { object, size } => {
+            ServiceOp::MemoryCreate { object, size } => {
                 code_of(cx.memory_create(*size, Some(object)).await.map(drop))
             }
-            Op::MemoryFromOol { object, item } => {
+            ServiceOp::MemoryFromOol { object, item } => {
                 let region = self.region(*item);
                 code_of(cx.memory_from_ool(&region, Some(object)).await.map(drop))
             }
-            Op::MemoryMap { object, mapping } => {
+            ServiceOp::MemoryMap { object, mapping } => {
                 let result = cx.memory_map(self.object(object)).await;
                 self.name_handle(mapping, result.as_ref().ok().copied());
                 code_of(result.map(drop))
             }
-            Op::MemoryRead {
+            ServiceOp::MemoryRead {
                 mapping,
                 offset,
-                width: w,
+                width,
                 expect_value,
-            } => match cx
-                .memory_read(self.handle(mapping), *offset, width(*w))
-                .await
-            {
+            } => match cx.memory_read(self.handle(mapping), *offset, *width).await {
                 Ok(value) => {
                     self.check(step, ReturnCode::Success);
                     if let Some(want) = expect_value
@@ -215,37 +208,38 @@ impl Script {
                 }
                 Err(e) => e.code(),
             },
-            Op::MemoryWrite {
+            ServiceOp::MemoryWrite {
                 mapping,
                 offset,
-                width: w,
+                width,
                 value,
             } => code_of(
-                cx.memory_write(self.handle(mapping), *offset, width(*w), *value)
+                cx.memory_write(self.handle(mapping), *offset, *width, *value)
                     .await,
             ),
-            Op::MemoryUnmap { mapping } => code_of(cx.memory_unmap(self.handle(mapping)).await),
-            Op::SemaphoreCreate { semaphore, value } => {
+            ServiceOp::MemoryUnmap { mapping } => {
+                code_of(cx.memory_unmap(self.handle(mapping)).await)
+            }
+            ServiceOp::SemaphoreCreate { semaphore, value } => {
                 code_of(cx.semaphore_create(*value, Some(semaphore)).await.map(drop))
             }
-            Op::SemaphoreWait {
+            ServiceOp::SemaphoreWait {
                 semaphore,
                 on_empty,
             } => {
                 let name = self.object(semaphore);
-                code_of(match on_empty {
-                    ModelReceivePolicy::Block => cx.semaphore_wait(name).await,
-                    ModelReceivePolicy::NoWait => cx.semaphore_timed_wait(name, 0).await,
-                    ModelReceivePolicy::Timeout(ms) => cx.semaphore_timed_wait(name, *ms).await,
+                code_of(match on_empty.wait_ms() {
+                    None => cx.semaphore_wait(name).await,
+                    Some(ms) => cx.semaphore_timed_wait(name, ms).await,
                 })
             }
-            Op::SemaphoreSignal { semaphore } => {
+            ServiceOp::SemaphoreSignal { semaphore } => {
                 code_of(cx.semaphore_signal(self.object(semaphore)).await)
             }
-            Op::SemaphoreDestroy { semaphore } => {
+            ServiceOp::SemaphoreDestroy { semaphore } => {
                 code_of(cx.semaphore_destroy(self.object(semaphore)).await)
             }
-            Op::Pipe {
+            ServiceOp::Pipe {
                 read,
                 write,
                 capacity,
@@ -256,15 +250,17 @@ impl Script {
                 self.name_handle(write, ends.map(|(_, write)| *write));
                 code_of(result.map(drop))
             }
-            Op::PipeWrite {
+            ServiceOp::PipeWrite {
                 handle,
                 data,
                 on_full,
                 expect_written,
             } => {
                 let bytes = Bytes::from(data.to_bytes());
-                let no_wait = *on_full == PipePolicy::NoWait;
-                match cx.pipe_write(self.handle(handle), bytes, no_wait).await {
+                match cx
+                    .pipe_write(self.handle(handle), bytes, on_full.no_wait())
+                    .await
+                {
                     Ok(written) => {
                         self.check(step, ReturnCode::Success);
                         if let Some(want) = expect_written
@@ -281,14 +277,16 @@ impl Script {
                     Err(e) => e.code(),
                 }
             }
-            Op::PipeRead {
+            ServiceOp::PipeRead {
                 handle,
                 max,
                 on_empty,
                 expect_data,
             } => {
-                let no_wait = *on_empty == PipePolicy::NoWait;
-                match cx.pipe_read(self.handle(handle), *max, no_wait).await {
+                match cx
+                    .pipe_read(self.handle(handle), *max, on_empty.no_wait())
+                    .await
+                {
                     Ok(data) => {
                         self.check(step, ReturnCode::Success);
                         if let Some(want) = expect_data
@@ -301,28 +299,23 @@ impl Script {
                     Err(e) => e.code(),
                 }
             }
-            Op::PipeClose { handle } => code_of(cx.pipe_close(self.handle(handle)).await),
-            Op::NamedPipeCreate {
+            ServiceOp::PipeClose { handle } => code_of(cx.pipe_close(self.handle(handle)).await),
+            ServiceOp::NamedPipeCreate {
                 path,
                 mode,
                 capacity,
-            } => code_of(
-                cx.named_pipe_create(path, super::pipe_mode(*mode), Some(*capacity))
-                    .await,
-            ),
-            Op::NamedPipeOpen {
+            } => code_of(cx.named_pipe_create(path, *mode, Some(*capacity)).await),
+            ServiceOp::NamedPipeOpen {
                 path,
                 access,
                 handle,
                 no_wait,
             } => {
-                let result = cx
-                    .named_pipe_open(path, pipe_access(*access), *no_wait)
-                    .await;
+                let result = cx.named_pipe_open(path, *access, *no_wait).await;
                 self.name_handle(handle, result.as_ref().ok().copied());
                 code_of(result.map(drop))
             }
-            Op::NamedPipeAccept {
+            ServiceOp::NamedPipeAccept {
                 path,
                 handle,
                 no_wait,
@@ -331,8 +324,7 @@ impl Script {
                 self.name_handle(handle, result.as_ref().ok().copied());
                 code_of(result.map(drop))
             }
-            Op::NamedPipeUnlink { path } => code_of(cx.named_pipe_unlink(path).await),
-            _ => unreachable!("`step` runs the ports' ops itself"),
+            ServiceOp::NamedPipeUnlink { path } => code_of(cx.named_pipe_unlink(path).await),
         };
         self.check(step, code);
     }
@@ -361,20 +353,14 @@ impl Script {
             SendTarget::Task(_) => PortName::NULL,
         };
         let mut message = Message::new(dest, send.id);
-        message.header.dest_disposition = send.right.map(disposition);
+        message.header.dest_disposition = send.right;
         if let Some(reply) = &send.reply {
-            message = message.with_reply(self.resolve(reply), disposition(send.reply_right));
+            message = message.with_reply(self.resolve(reply), send.reply_right);
         }
         for item in &send.body {
             message.push(self.item(item));
         }
-        let policy = match send.on_full {
-            ModelSendPolicy::Block => SendPolicy::Block,
-            ModelSendPolicy::NoWait => SendPolicy::NoWait,
-            ModelSendPolicy::Notify => SendPolicy::Notify,
-            ModelSendPolicy::Timeout(ms) => SendPolicy::Timeout(ms),
-            ModelSendPolicy::NotifyAfter(ms) => SendPolicy::NotifyAfter(ms),
-        };
+        let policy = send.on_full;
         let result = match &send.target {
             SendTarget::Task(task) => self.cx.send_to_task(task, message, policy).await,
             _ => self.cx.send(message, policy).await,
@@ -385,40 +371,21 @@ impl Script {
         }
     }
 
-    fn item(&self, item: &BodyItem) -> Item {
+    /// The message item a `send` step's body item stands for, in this task's names.
+    fn item(&self, item: &SendItem) -> Item {
         match item {
-            BodyItem::U8(v) => Item::U8(*v),
-            BodyItem::U16(v) => Item::U16(*v),
-            BodyItem::U32(v) => Item::U32(*v),
-            BodyItem::U64(v) => Item::U64(*v),
-            BodyItem::I8(v) => Item::I8(*v),
-            BodyItem::I16(v) => Item::I16(*v),
-            BodyItem::I32(v) => Item::I32(*v),
-            BodyItem::I64(v) => Item::I64(*v),
-            BodyItem::Bool(v) => Item::Bool(*v),
-            BodyItem::F64(v) => Item::F64(*v),
-            BodyItem::Str(v) => Item::Str(v.clone()),
-            BodyItem::Bytes(v) => Item::Bytes(Bytes::copy_from_slice(v)),
-            BodyItem::Fill(n) => Item::Bytes(Bytes::from(vec![0u8; *n as usize])),
-            BodyItem::Ool(n) => Item::Ool(Ool {
-                data: Bytes::from(vec![0u8; *n as usize]),
-            }),
-            BodyItem::Port {
-                port,
-                disposition: d,
-            } => Item::Port(PortItem {
+            BodyItem::Value(item) => item.clone(),
+            BodyItem::Fill(n) => Item::Bytes(zeros(*n)),
+            BodyItem::Ool(n) => Item::Ool(Ool { data: zeros(*n) }),
+            BodyItem::Port { port, disposition } => Item::Port(PortItem {
                 name: self.resolve(port),
-                disposition: d.map_or(Disposition::CopySend, disposition),
+                disposition: *disposition,
             }),
         }
     }
 
     async fn receive(&mut self, step: &Step, receive: &ReceiveOp) {
-        let policy = match receive.on_empty {
-            ModelReceivePolicy::Block => ReceivePolicy::Block,
-            ModelReceivePolicy::NoWait => ReceivePolicy::NoWait,
-            ModelReceivePolicy::Timeout(ms) => ReceivePolicy::Timeout(ms),
-        };
+        let policy: ReceivePolicy = receive.on_empty;
         let options = ReceiveOptions {
             max_bytes: receive.max_bytes,
             large: receive.large,
@@ -458,7 +425,7 @@ impl Script {
         }
         if let Some(kind) = receive.expect_notification {
             let got = NotificationKind::from_id(message.id());
-            if got.map(|k| k.as_str()) != Some(kind.as_str()) {
+            if got != Some(kind) {
                 let happened = match got {
                     Some(k) => format!("a {k} notification"),
                     None => format!("an ordinary message (id {})", message.id()),
@@ -473,33 +440,31 @@ impl Script {
         }
     }
 
-    fn compare_body(&self, expected: &[BodyItem], got: &[Item]) -> Option<String> {
+    fn compare_body(&self, expected: &[ExpectedItem], got: &[Item]) -> Option<String> {
         if expected.len() != got.len() {
             return Some(format!("{} items instead of {}", got.len(), expected.len()));
         }
         for (index, (want, have)) in expected.iter().zip(got).enumerate() {
             let same = match (want, have) {
+                (BodyItem::Value(Item::F64(x)), Item::F64(y)) => {
+                    x.to_bits() == y.to_bits() || x == y
+                }
+                (BodyItem::Value(want), have) => want == have,
                 (BodyItem::Fill(n), Item::Bytes(b)) => b.len() == *n as usize,
                 (BodyItem::Ool(n), Item::Ool(o)) => o.data.len() == *n as usize,
-                (
-                    BodyItem::Port {
-                        port,
-                        disposition: d,
-                    },
-                    Item::Port(p),
-                ) => {
+                (BodyItem::Port { port, disposition }, Item::Port(p)) => {
                     let same_port = match port {
-                        PortRef::Label(label) => self.cx.label_of(p.name).is_some_and(|l| {
-                            l == *label || l.split('#').next() == Some(label.as_str())
-                        }),
+                        PortRef::Label(label) => self
+                            .cx
+                            .label_of(p.name)
+                            .is_some_and(|l| labels::as_written(&l) == label.as_str()),
                         other => self.resolve(other) == p.name,
                     };
-                    let same_right =
-                        d.is_none_or(|d| disposition(d).received_form() == p.disposition);
+                    let same_right = disposition.is_none_or(|d| d.received_form() == p.disposition);
                     same_port && same_right
                 }
-                (BodyItem::F64(x), Item::F64(y)) => x.to_bits() == y.to_bits() || x == y,
-                (want, have) => self.item(want) == *have,
+                // A size or a port expected, and another kind of item received.
+                (BodyItem::Fill(_) | BodyItem::Ool(_) | BodyItem::Port { .. }, _) => false,
             };
             if !same {
                 return Some(format!("item {} is {}", index + 1, describe(have)));
@@ -512,18 +477,18 @@ impl Script {
         &mut self,
         step: &Step,
         port: &PortRef,
-        is: RightExpectation,
+        is: RightSet,
         urefs: Option<u32>,
     ) {
         let name = self.resolve(port);
         // Always a kernel call, so every `expect_right` is one kernel step, even
-        // for a label the task holds nothing under.
-        let held = self.cx.port_type(name).await.ok();
-        let (rights, refs) = match held {
-            Some((rights, refs)) => (rights.as_str(), refs),
-            None => ("none", 0),
-        };
-        let refs = if rights == "receive" || rights == "send_once" {
+        // for a label the task holds nothing under: the name denotes nothing then, which
+        // is what `none` expects.
+        let (rights, refs) = self.cx.port_type(name).await.unwrap_or((RightSet::NONE, 0));
+        // A receive or send-once right counts as one reference.
+        let refs = if rights == RightSet::of(RightKind::Receive)
+            || rights == RightSet::of(RightKind::SendOnce)
+        {
             1
         } else {
             refs
@@ -532,7 +497,7 @@ impl Script {
         // label that names nothing) is part of that check, so its `expect` key is
         // not judged (docs/scenarios.md, `expect_right`): `expect = "success"`
         // written out means what leaving it out means.
-        if rights != is.as_str() {
+        if rights != is {
             self.fail(
                 step,
                 format!("{port} to be {is}"),
@@ -546,28 +511,9 @@ impl Script {
     }
 }
 
-fn limit(capacity: Capacity) -> QueueLimit {
-    match capacity {
-        Capacity::Bounded(n) => QueueLimit::Bounded(n),
-        Capacity::Unbounded => QueueLimit::Unbounded,
-    }
-}
-
-fn width(width: MemoryWidth) -> kernel::Width {
-    match width {
-        MemoryWidth::U8 => kernel::Width::U8,
-        MemoryWidth::U16 => kernel::Width::U16,
-        MemoryWidth::U32 => kernel::Width::U32,
-        MemoryWidth::U64 => kernel::Width::U64,
-    }
-}
-
-fn pipe_access(access: PipeAccess) -> kernel::Access {
-    match access {
-        PipeAccess::Read => kernel::Access::Read,
-        PipeAccess::Write => kernel::Access::Write,
-        PipeAccess::ReadWrite => kernel::Access::ReadWrite,
-    }
+/// `n` zero bytes.
+fn zeros(n: u32) -> Bytes {
+    Bytes::from(vec![0u8; n as usize])
 }
 
 /// How a report spells an `expect_data`.
@@ -602,36 +548,29 @@ fn hex(bytes: &[u8]) -> String {
     text
 }
 
-fn disposition(d: ModelDisposition) -> Disposition {
-    Disposition::from_name(d.as_str()).unwrap_or(Disposition::CopySend)
-}
-
-fn code_of<E: Into<kernel::Error>>(result: Result<(), E>) -> ReturnCode {
+/// The return code of a kernel call's result.
+fn code_of<E: Coded>(result: Result<(), E>) -> ReturnCode {
     match result {
         Ok(()) => ReturnCode::Success,
-        Err(e) => e.into().code().unwrap_or(ReturnCode::InvalidArgument),
+        Err(e) => e.code(),
     }
 }
 
-/// Whether a step that returned `code` meets `expect`.
-pub fn allows(expect: &ExpectedResult, code: ReturnCode) -> bool {
-    match crate::model::ResultName::from_str(code.as_str()) {
-        Ok(result) => expect.allows(result),
-        Err(_) => matches!(expect, ExpectedResult::Any),
+/// An error of a call a step makes, which Mach's return codes name.
+trait Coded {
+    /// Mach's return code.
+    fn code(&self) -> ReturnCode;
+}
+
+impl Coded for KernError {
+    fn code(&self) -> ReturnCode {
+        KernError::code(*self)
     }
 }
 
-/// How a report spells an expected result.
-pub fn expected_text(expect: &ExpectedResult) -> String {
-    match expect {
-        ExpectedResult::Success => "success".into(),
-        ExpectedResult::One(r) => r.as_str().into(),
-        ExpectedResult::AnyOf(list) => list
-            .iter()
-            .map(|r| r.as_str())
-            .collect::<Vec<_>>()
-            .join(" or "),
-        ExpectedResult::Any => "any result".into(),
+impl Coded for ServiceError {
+    fn code(&self) -> ReturnCode {
+        ServiceError::code(self)
     }
 }
 

@@ -15,17 +15,17 @@ pub mod stats;
 mod tests;
 
 pub use expectations::{Check, Verdict};
-pub use interpreter::{allows, expected_text, run_script};
+pub use interpreter::run_script;
 pub use log::{StepFailure, StepLog};
 pub use stats::{PortStats, TaskStats};
 
-use crate::model::{Capacity, FaultAction, PipeMode, PortRef, Scenario, Schedule, TaskBody};
+use crate::model::{FaultAction, Scenario, SetMember, TaskBody, labels};
 use kernel::trace::{TraceHeader, TraceRecord};
-use kernel::{Kernel, QueueLimit, RunReport, ScheduleKind, TaskExit, TaskFactory};
+use kernel::{Kernel, RunReport, ScheduleKind, TaskExit, TaskFactory};
 use std::sync::{Arc, Mutex};
 
 /// Makes the program a `program = "..."` task runs, from its name and `args`.
-pub type ProgramResolver<'a> = &'a dyn Fn(&str, &toml::Table) -> Result<TaskFactory, String>;
+pub type ProgramResolver<'a> = &'a dyn Fn(&str, &tasks::Args) -> Result<TaskFactory, String>;
 
 /// Settings of one run that the command line may override.
 #[derive(Clone, Debug, Default)]
@@ -55,18 +55,6 @@ pub struct SetupError {
     pub message: String,
 }
 
-/// The kernel's named-pipe mode for the file's.
-pub(crate) fn pipe_mode(mode: PipeMode) -> kernel::PipeMode {
-    match mode {
-        PipeMode::Fifo => kernel::PipeMode::Fifo,
-        PipeMode::Duplex => kernel::PipeMode::Duplex,
-    }
-}
-
-fn schedule_kind(schedule: Schedule) -> ScheduleKind {
-    schedule.as_str().parse().unwrap_or_default()
-}
-
 /// Builds the kernel for `scenario`.
 ///
 /// # Errors
@@ -78,9 +66,7 @@ pub fn prepare(
     overrides: &Overrides,
 ) -> Result<Prepared, SetupError> {
     let seed = overrides.seed.unwrap_or(scenario.seed);
-    let schedule = overrides
-        .schedule
-        .unwrap_or_else(|| schedule_kind(scenario.schedule));
+    let schedule = overrides.schedule.unwrap_or(scenario.schedule);
     let mut kernel = Kernel::builder()
         .seed(seed)
         .schedule(schedule)
@@ -117,12 +103,8 @@ pub fn prepare(
         }
     }
     for port in &scenario.ports {
-        let limit = match port.capacity {
-            Capacity::Bounded(n) => QueueLimit::Bounded(n),
-            Capacity::Unbounded => QueueLimit::Unbounded,
-        };
         kernel
-            .allocate_port(&port.receiver, &port.label, limit)
+            .allocate_port(&port.receiver, &port.label, port.queue_limit)
             .map_err(|e| error(port.line, e.to_string()))?;
         for sender in &port.senders {
             kernel
@@ -134,10 +116,9 @@ pub fn prepare(
         let members: Vec<String> = set
             .members
             .iter()
-            .map(|m| match m {
-                PortRef::Label(label) => label.clone(),
-                PortRef::Notify => format!("{}.notify", set.receiver),
-                PortRef::Kernel => format!("{}.kernel", set.receiver),
+            .map(|member| match member {
+                SetMember::Label(label) => label.clone(),
+                SetMember::Notify => labels::notify_port(&set.receiver),
             })
             .collect();
         let members: Vec<&str> = members.iter().map(String::as_str).collect();
@@ -159,7 +140,7 @@ pub fn prepare(
     }
     for pipe in &scenario.named_pipes {
         kernel
-            .create_named_pipe(&pipe.path, pipe_mode(pipe.mode), Some(pipe.capacity))
+            .create_named_pipe(&pipe.path, pipe.mode, Some(pipe.capacity))
             .map_err(|e| error(pipe.line, e.to_string()))?;
     }
     for fault in &scenario.faults {

@@ -518,7 +518,7 @@ mod tests {
     /// Runs a scenario of scripts and returns its services' figures.
     fn services(text: &str) -> super::ServiceStats {
         let (scenario, diagnostics) =
-            crate::syntax::parse("stats.toml", text.as_bytes(), &|_| false);
+            crate::syntax::parse("stats.toml", text.as_bytes(), &tasks::Registry::new());
         assert!(diagnostics.is_empty(), "{diagnostics:?}");
         let scenario = scenario.expect("a valid scenario");
         let prepared = prepare(
@@ -712,7 +712,7 @@ steps = [ { op = "send", port = "box", id = 1 } ]
 name = "b"
 steps = [ { op = "receive", port = "box" } ]
 "#,
-            &|_| false,
+            &tasks::Registry::new(),
         );
         let scenario = scenario.expect("a valid scenario");
         let prepared = prepare(&scenario, &|_, _| Err(String::new()), &Overrides::default())

@@ -7,7 +7,8 @@ use crate::model::Scenario;
 
 /// Parses `text`, which must be valid.
 fn scenario(text: &str) -> Scenario {
-    let (scenario, diagnostics) = crate::syntax::parse("test.toml", text.as_bytes(), &|_| false);
+    let (scenario, diagnostics) =
+        crate::syntax::parse("test.toml", text.as_bytes(), &tasks::Registry::new());
     assert!(
         diagnostics.is_empty(),
         "unexpected diagnostics:\n{}",

@@ -3,25 +3,67 @@
 //! The same reader serves a `send`'s `body` and a `receive`'s `expect_body`; the one
 //! difference is that a port item to compare may leave out its disposition.
 
+use bytes::Bytes;
 use toml::de::{DeTable, DeValue};
 
 use super::reader::{Reader, Value, in_file_order, quoted_words};
 use super::suggest::one_of;
 use super::symbols::LabelNeed;
-use crate::model::{BodyItem, Disposition, ItemKind};
+use crate::model::words::spellings;
+use crate::model::{BodyItem, ExpectedItem, ItemKind, SendItem, Word};
+use kernel::{Disposition, Item};
 
 /// The example every body diagnostic shows.
 const ITEM_EXAMPLE: &str =
     "a one-key table such as `{ u32 = 7 }` or `{ port = \"reply\", disposition = \"make_send\" }`";
 
+/// Reads a port item's `disposition` (its value, if the item has the key), reporting at
+/// the item's span what a missing one lacks.
+type DispositionReader<D> = fn(&mut Reader<'_>, Option<&Value<'_>>, &Value<'_>) -> Option<D>;
+
 impl Reader<'_> {
-    /// A list of body items. `expecting` is true for `expect_body`.
-    pub(super) fn read_body(
+    /// A `send` step's `body`: every port item says how its right travels.
+    pub(super) fn send_body(&mut self, value: &Value<'_>, what: &str) -> Option<Vec<SendItem>> {
+        self.body(value, what, |reader, disposition, item| match disposition {
+            Some(disposition) => reader.word::<Disposition>(disposition, "disposition"),
+            None => {
+                reader
+                    .sink
+                    .error(
+                        item.span(),
+                        "a port item in a message needs a `disposition`",
+                    )
+                    .expected(format!(
+                        "`disposition = ...`, {}",
+                        quoted_words(Disposition::WORDS)
+                    ));
+                None
+            }
+        })
+    }
+
+    /// A `receive` step's `expect_body`: a port item without a disposition compares the
+    /// port alone.
+    pub(super) fn expected_body(
         &mut self,
         value: &Value<'_>,
         what: &str,
-        expecting: bool,
-    ) -> Option<Vec<BodyItem>> {
+    ) -> Option<Vec<ExpectedItem>> {
+        self.body(value, what, |reader, disposition, _| match disposition {
+            Some(disposition) => reader
+                .word::<Disposition>(disposition, "disposition")
+                .map(Some),
+            None => Some(None),
+        })
+    }
+
+    /// A list of body items whose port items' dispositions `disposition` reads.
+    fn body<D>(
+        &mut self,
+        value: &Value<'_>,
+        what: &str,
+        disposition: DispositionReader<D>,
+    ) -> Option<Vec<BodyItem<D>>> {
         let DeValue::Array(array) = value.get_ref() else {
             self.wrong_type(
                 value,
@@ -30,15 +72,19 @@ impl Reader<'_> {
             );
             return None;
         };
-        let items: Vec<Option<BodyItem>> = array
+        let items: Vec<Option<BodyItem<D>>> = array
             .iter()
-            .map(|item| self.body_item(item, expecting))
+            .map(|item| self.body_item(item, disposition))
             .collect();
         items.into_iter().collect()
     }
 
     /// One body item.
-    fn body_item(&mut self, value: &Value<'_>, expecting: bool) -> Option<BodyItem> {
+    fn body_item<D>(
+        &mut self,
+        value: &Value<'_>,
+        read_disposition: DispositionReader<D>,
+    ) -> Option<BodyItem<D>> {
         let DeValue::Table(table) = value.get_ref() else {
             self.wrong_type(value, "a body item", ITEM_EXAMPLE);
             return None;
@@ -55,47 +101,30 @@ impl Reader<'_> {
             return None;
         }
         let what = kind.as_str();
-        Some(match kind {
-            ItemKind::U8 => BodyItem::U8(self.integer(item, what)?),
-            ItemKind::U16 => BodyItem::U16(self.integer(item, what)?),
-            ItemKind::U32 => BodyItem::U32(self.integer(item, what)?),
-            ItemKind::U64 => BodyItem::U64(self.integer(item, what)?),
-            ItemKind::I8 => BodyItem::I8(self.integer(item, what)?),
-            ItemKind::I16 => BodyItem::I16(self.integer(item, what)?),
-            ItemKind::I32 => BodyItem::I32(self.integer(item, what)?),
-            ItemKind::I64 => BodyItem::I64(self.integer(item, what)?),
-            ItemKind::Bool => BodyItem::Bool(self.boolean(item, what)?),
-            ItemKind::F64 => BodyItem::F64(self.float(item)?),
-            ItemKind::Str => BodyItem::Str(self.string(item, what)?.to_owned()),
-            ItemKind::Bytes => BodyItem::Bytes(self.hex(item)?),
-            ItemKind::Fill => BodyItem::Fill(self.integer(item, what)?),
-            ItemKind::Ool => BodyItem::Ool(self.integer(item, what)?),
+        Some(BodyItem::Value(match kind {
+            ItemKind::U8 => Item::U8(self.integer(item, what)?),
+            ItemKind::U16 => Item::U16(self.integer(item, what)?),
+            ItemKind::U32 => Item::U32(self.integer(item, what)?),
+            ItemKind::U64 => Item::U64(self.integer(item, what)?),
+            ItemKind::I8 => Item::I8(self.integer(item, what)?),
+            ItemKind::I16 => Item::I16(self.integer(item, what)?),
+            ItemKind::I32 => Item::I32(self.integer(item, what)?),
+            ItemKind::I64 => Item::I64(self.integer(item, what)?),
+            ItemKind::Bool => Item::Bool(self.boolean(item, what)?),
+            ItemKind::F64 => Item::F64(self.float(item)?),
+            ItemKind::Str => Item::Str(self.string(item, what)?.to_owned()),
+            ItemKind::Bytes => Item::Bytes(Bytes::from(self.hex(item)?)),
+            ItemKind::Fill => return Some(BodyItem::Fill(self.integer(item, what)?)),
+            ItemKind::Ool => return Some(BodyItem::Ool(self.integer(item, what)?)),
             ItemKind::Port => {
                 let port = self.port_ref(item, "port", LabelNeed::Any);
-                let disposition = match disposition {
-                    Some((_, disposition)) => self
-                        .keyword::<Disposition>(disposition, "disposition")
-                        .map(Some),
-                    None if expecting => Some(None),
-                    None => {
-                        self.sink
-                            .error(
-                                value.span(),
-                                "a port item in a message needs a `disposition`",
-                            )
-                            .expected(format!(
-                                "`disposition = ...`, {}",
-                                quoted_words::<Disposition>()
-                            ));
-                        None
-                    }
-                };
-                BodyItem::Port {
+                let disposition = read_disposition(self, disposition.map(|(_, d)| d), value);
+                return Some(BodyItem::Port {
                     port: port?,
                     disposition: disposition?,
-                }
+                });
             }
-        })
+        }))
     }
 
     /// The one type key of an item and its value; other keys are reported.
@@ -111,8 +140,8 @@ impl Reader<'_> {
             if name == "disposition" {
                 continue;
             }
-            match name.parse::<ItemKind>() {
-                Ok(kind) => match found {
+            match ItemKind::from_word(name) {
+                Some(kind) => match found {
                     Some((first, _)) => {
                         self.sink
                             .error(key.span(), format!("a body item has one type, but this one has `{first}` and `{kind}`"))
@@ -122,12 +151,13 @@ impl Reader<'_> {
                     }
                     None => found = Some((kind, item)),
                 },
-                Err(_) => {
-                    let candidates = ItemKind::ALL.iter().map(|kind| kind.as_str());
-                    let help = self.suggester.did_you_mean(name, candidates);
+                None => {
+                    let help = self
+                        .suggester
+                        .did_you_mean(name, spellings(ItemKind::WORDS));
                     self.sink
                         .error(key.span(), format!("unknown item type `{name}`"))
-                        .expected(one_of(ItemKind::ALL.iter().map(|kind| kind.as_str())))
+                        .expected(one_of(spellings(ItemKind::WORDS)))
                         .maybe_help(help);
                     complete = false;
                 }

@@ -7,9 +7,11 @@
 //! 1. `lexical`: the bytes are UTF-8, not empty, and nest at most 64 levels deep, checked by
 //!    loops before any recursive parser sees the text.
 //! 2. TOML, through `toml`'s spanned document, so every value keeps its byte span.
-//! 3. `document`, `steps`, `body`, `policy`: shapes, types, ranges and defaults into the
+//! 3. `document` (the sections, `[scenario]`, ports, sets, faults), `task`, `expect`,
+//!    `steps`, `body`, `policy`: shapes, types, ranges and defaults into the
 //!    [`crate::model`], through the typed reads of `reader`, recording names in `symbols`.
-//!    The services' steps (an extension) are read by `services`.
+//!    The services' sections and steps (an extension) are read by `service_sections` and
+//!    `services`. A program's `args` are checked by the registry that will build it.
 //! 4. `validate`: cross-references (duplicates, undeclared names, spawn targets, sets), and
 //!    `service_checks`: the services' handle names and named-pipe paths.
 //!
@@ -18,15 +20,18 @@
 
 mod body;
 mod document;
+mod expect;
 mod lexical;
 mod policy;
 mod reader;
 mod service_checks;
+mod service_sections;
 mod services;
 mod sink;
 mod steps;
 mod suggest;
 mod symbols;
+mod task;
 mod validate;
 
 #[cfg(test)]
@@ -46,8 +51,8 @@ use sink::Sink;
 /// Parses and validates a scenario file.
 ///
 /// `file_name` names the file in diagnostics and in [`Scenario::source_name`]; `source` is
-/// its contents as read; `programs` says whether a program name is registered (for
-/// `program = "..."` tasks).
+/// its contents as read; `programs` are the programs a `program = "..."` task may name,
+/// which check their `args` as they would to be built.
 ///
 /// Returns the scenario if and only if there is no diagnostic; the diagnostics are in file
 /// order. For a file that is not UTF-8, the diagnostics' spans are offsets into
@@ -58,7 +63,7 @@ use sink::Sink;
 pub fn parse(
     file_name: &str,
     source: &[u8],
-    programs: &dyn Fn(&str) -> bool,
+    programs: &tasks::Registry,
 ) -> (Option<Scenario>, Vec<Diagnostic>) {
     let text = match lexical::decode(source) {
         Ok(text) => text,
@@ -93,6 +98,34 @@ pub fn parse(
     } else {
         (None, diagnostics)
     }
+}
+
+/// The programs the parser's tests register: `echo_server`, whose arguments are all
+/// optional, one of each type (the stock echo server's would refuse what the tests write),
+/// and `needs_port`, whose one argument is required.
+#[cfg(test)]
+pub(crate) fn test_programs() -> tasks::Registry {
+    use tasks::{ArgDoc, ArgType, Program, Registry};
+    let mut registry = Registry::new();
+    registry.register(
+        "echo_server",
+        "Does nothing; takes one optional argument of each type.",
+        &[
+            ArgDoc::optional("port", ArgType::Str, "none", "a string"),
+            ArgDoc::optional("limit", ArgType::Int, "0", "an integer"),
+            ArgDoc::optional("ratio", ArgType::Float, "0", "a number"),
+            ArgDoc::optional("tags", ArgType::List, "none", "a list"),
+            ArgDoc::optional("nested", ArgType::Table, "none", "a table"),
+        ],
+        |_| Ok(Program::new(|_cx| async {})),
+    );
+    registry.register(
+        "needs_port",
+        "Does nothing; must be given a port.",
+        &[ArgDoc::required("port", ArgType::Str, "a string")],
+        |_| Ok(Program::new(|_cx| async {})),
+    );
+    registry
 }
 
 /// One diagnostic per invalid UTF-8 sequence, located in the lossy text.

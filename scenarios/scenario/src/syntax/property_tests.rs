@@ -10,20 +10,16 @@ use proptest::prop_assert;
 
 use crate::diagnostic::render;
 
-use super::parse;
+use super::{parse, test_programs};
 
 const VALID: &str = include_str!("testdata/everything.toml");
 
 /// A valid scenario that uses every services section, op and key.
 const SERVICES: &str = include_str!("testdata/services.toml");
 
-fn registered(name: &str) -> bool {
-    name == "echo_server"
-}
-
 /// Parses `source` and checks what `parse` promises about any input.
 fn check(source: &[u8]) -> Result<(), proptest::test_runner::TestCaseError> {
-    let (scenario, diagnostics) = parse("fuzz.toml", source, &registered);
+    let (scenario, diagnostics) = parse("fuzz.toml", source, &test_programs());
     prop_assert!(scenario.is_some() == diagnostics.is_empty());
     let lossy = String::from_utf8_lossy(source);
     for (earlier, later) in diagnostics.iter().zip(diagnostics.iter().skip(1)) {
@@ -146,7 +142,7 @@ proptest! {
 #[test]
 fn the_unmutated_scenarios_are_valid() {
     for (name, text) in [("everything.toml", VALID), ("services.toml", SERVICES)] {
-        let (scenario, diagnostics) = parse(name, text.as_bytes(), &registered);
+        let (scenario, diagnostics) = parse(name, text.as_bytes(), &test_programs());
         assert_eq!(diagnostics, [], "{name}");
         assert!(scenario.is_some(), "{name}");
     }

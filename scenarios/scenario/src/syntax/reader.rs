@@ -12,11 +12,14 @@ use serde_spanned::Spanned;
 use toml::de::{DeArray, DeString, DeTable, DeValue};
 
 use super::sink::Sink;
-use super::suggest::{Suggester, one_of};
+use super::suggest::{Suggester, listed, one_of};
 use super::symbols::{
     LabelDecl, LabelKind, LabelNeed, LabelUse, ScriptHandles, Symbols, TaskDecl, TaskRole, TaskUse,
 };
-use crate::model::{Capacity, ExpectedResult, Keyword, PortRef, ResultName};
+use crate::model::labels;
+use crate::model::words::spellings;
+use crate::model::{ExpectedResult, PortRef, Word};
+use kernel::{QueueLimit, ReturnCode};
 
 /// A TOML value with its byte span.
 pub(super) type Value<'i> = Spanned<DeValue<'i>>;
@@ -97,9 +100,9 @@ pub(super) fn in_file_order<'v, 'i>(
     entries
 }
 
-/// The words `"a"`, `"b"`: string spellings of keywords, for `expected` texts.
-pub(super) fn quoted_words<K: Keyword>() -> String {
-    one_of(K::ALL.iter().map(|keyword| keyword.as_str()))
+/// The words of a table, `` `a`, `b` or `c` ``, for `expected` texts.
+pub(super) fn quoted_words<T>(table: &'static [(&'static str, T)]) -> String {
+    one_of(spellings(table))
 }
 
 impl<'t> Reader<'t> {
@@ -117,7 +120,7 @@ impl<'t> Reader<'t> {
     /// Whether the step being read says it may return `result` (with an `expect` that
     /// names it, or `"any"`), so a check that it would is not an error. A step whose
     /// `expect` could not be read tolerates everything: that problem is reported already.
-    pub(super) fn step_tolerates(&self, result: ResultName) -> bool {
+    pub(super) fn step_tolerates(&self, result: ReturnCode) -> bool {
         match &self.step_expect {
             Some(Some(expect)) => expect.allows(result),
             Some(None) => true,
@@ -183,6 +186,53 @@ impl<'t> Reader<'t> {
         value
     }
 
+    /// The value of an optional `key` as `read` reads it, or `default` when it is absent.
+    ///
+    /// `read` gets the key as the name of the value, for its diagnostics.
+    pub(super) fn optional<T>(
+        &mut self,
+        fields: &Fields<'_, '_>,
+        key: &str,
+        default: T,
+        read: impl FnOnce(&mut Self, &Value<'_>, &str) -> Option<T>,
+    ) -> Option<T> {
+        match fields.get(key) {
+            Some(value) => read(self, value, key),
+            None => Some(default),
+        }
+    }
+
+    /// The value of an optional `key` that has no default: `Some(None)` when it is absent.
+    pub(super) fn maybe<T>(
+        &mut self,
+        fields: &Fields<'_, '_>,
+        key: &str,
+        read: impl FnOnce(&mut Self, &Value<'_>, &str) -> Option<T>,
+    ) -> Option<Option<T>> {
+        self.optional(fields, key, None, |reader, value, key| {
+            read(reader, value, key).map(Some)
+        })
+    }
+
+    /// A required `key` that declares a new label of `kind`. When it is missing, the
+    /// label it would have declared is unknown, so uses of undeclared labels are not
+    /// reported: they may have meant it.
+    pub(super) fn required_new_label(
+        &mut self,
+        fields: &Fields<'_, '_>,
+        key: &str,
+        expected: &str,
+        kind: LabelKind,
+    ) -> Option<String> {
+        match self.required(fields, key, expected) {
+            Some(label) => self.new_label(label, key, kind),
+            None => {
+                self.symbols.labels_incomplete = true;
+                None
+            }
+        }
+    }
+
     /// Reports a value of the wrong type.
     pub(super) fn wrong_type(&mut self, value: &Value<'_>, what: &str, expected: &str) {
         let found = describe(value.get_ref());
@@ -241,6 +291,21 @@ impl<'t> Reader<'t> {
         T::try_from(number).ok()
     }
 
+    /// Reads an integer of type `T` in `min..=max`; `expected` words the range for the
+    /// diagnostic.
+    pub(super) fn integer_between<T: Integer + Into<i128>>(
+        &mut self,
+        value: &Value<'_>,
+        what: &str,
+        min: T,
+        max: T,
+        expected: &str,
+    ) -> Option<T> {
+        let number = self.integer_in(value, what, min.into(), max.into(), expected)?;
+        // `integer_in` checked the range, so the conversion cannot fail.
+        T::try_from(number).ok()
+    }
+
     /// Reads an integer in `min..=max`; `expected` words the range for the diagnostic.
     pub(super) fn integer_in(
         &mut self,
@@ -277,24 +342,34 @@ impl<'t> Reader<'t> {
         Some(number)
     }
 
-    /// Reads one word of a [`Keyword`] vocabulary, suggesting the nearest for a typo.
-    pub(super) fn keyword<K: Keyword>(&mut self, value: &Value<'_>, what: &str) -> Option<K> {
+    /// Reads one word of a [`Word`] vocabulary, suggesting the nearest for a typo.
+    pub(super) fn word<W: Word>(&mut self, value: &Value<'_>, what: &str) -> Option<W> {
+        self.word_in(value, what, W::NOUN, W::WORDS)
+    }
+
+    /// Reads one word of `table`, whose words are called `noun`s in messages, suggesting
+    /// the nearest for a typo.
+    pub(super) fn word_in<T: Copy>(
+        &mut self,
+        value: &Value<'_>,
+        what: &str,
+        noun: &str,
+        table: &'static [(&'static str, T)],
+    ) -> Option<T> {
         let word = match value.get_ref() {
             DeValue::String(word) => word.as_ref(),
             _ => {
-                self.wrong_type(value, &format!("`{what}`"), &quoted_words::<K>());
+                self.wrong_type(value, &format!("`{what}`"), &quoted_words(table));
                 return None;
             }
         };
-        if let Some(keyword) = K::ALL.iter().copied().find(|k| k.as_str() == word) {
-            return Some(keyword);
+        if let Some(found) = crate::model::words::lookup(table, word) {
+            return Some(found);
         }
-        let help = self
-            .suggester
-            .did_you_mean(word, K::ALL.iter().map(|k| k.as_str()));
+        let help = self.suggester.did_you_mean(word, spellings(table));
         self.sink
-            .error(value.span(), format!("unknown {} `{word}`", K::NOUN))
-            .expected(quoted_words::<K>())
+            .error(value.span(), format!("unknown {noun} `{word}`"))
+            .expected(quoted_words(table))
             .maybe_help(help);
         None
     }
@@ -314,12 +389,17 @@ impl<'t> Reader<'t> {
         }
     }
 
-    /// Reads a queue limit: an integer up to `max`, or `"unbounded"`.
-    pub(super) fn capacity(&mut self, value: &Value<'_>, what: &str, max: u32) -> Option<Capacity> {
+    /// Reads a queue limit (a `capacity`): an integer up to `max`, or `"unbounded"`.
+    pub(super) fn queue_limit(
+        &mut self,
+        value: &Value<'_>,
+        what: &str,
+        max: u32,
+    ) -> Option<QueueLimit> {
         let expected = format!("an integer from 0 to {max}, or \"unbounded\"");
         if let DeValue::String(word) = value.get_ref() {
             if word == "unbounded" {
-                return Some(Capacity::Unbounded);
+                return Some(QueueLimit::Unbounded);
             }
             let help = self.suggester.did_you_mean(word, ["unbounded"]);
             self.sink
@@ -328,8 +408,8 @@ impl<'t> Reader<'t> {
                 .maybe_help(help);
             return None;
         }
-        let number = self.integer_in(value, what, 0, i128::from(max), &expected)?;
-        u32::try_from(number).ok().map(Capacity::Bounded)
+        self.integer_between(value, what, 0, max, &expected)
+            .map(QueueLimit::Bounded)
     }
 
     /// Reads the name of a task used in `role`, recording the use for the checks.
@@ -451,19 +531,21 @@ impl<'t> Reader<'t> {
         }
         // Labels machsim makes itself (`task.kernel`, `task.notify`, `task.direct`,
         // `label#2` for a reused label) must not be taken by a file's own.
-        if name.contains('#')
-            || [".kernel", ".notify", ".direct"]
-                .iter()
-                .any(|suffix| name.ends_with(suffix))
-        {
+        if labels::is_kernel_made(name) {
             self.sink
                 .error(
                     value.span(),
                     format!("`{name}` is a label machsim makes itself"),
                 )
-                .expected(
-                    "a label without `#` that does not end in `.kernel`, `.notify` or `.direct`",
-                );
+                .expected(format!(
+                    "a label without `#` that does not end in {}",
+                    listed(
+                        labels::TASK_PORT_SUFFIXES
+                            .iter()
+                            .map(|suffix| format!("`{suffix}`"))
+                            .collect()
+                    )
+                ));
             return None;
         }
         if name.starts_with('@') {

@@ -24,7 +24,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::reader::Reader;
 use super::symbols::{HandleEvent, HandleKinds, HandleUse, PathNeed, ScriptHandles, Symbols};
-use crate::model::PipeMode;
+use kernel::PipeMode;
 
 /// How many handle names the inheritance through `spawn` steps may carry in all, before
 /// the check gives up on spawned tasks (a file with thousands of tasks in a spawn chain,

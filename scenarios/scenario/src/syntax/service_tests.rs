@@ -1,23 +1,21 @@
 //! Tests of the services' part of the format: `[[memory]]`, `[[semaphore]]`,
 //! `[[named_pipe]]`, the services' steps, and the handle and path checks.
 
+use kernel::services::DEFAULT_CAPACITY as DEFAULT_PIPE_CAPACITY;
+use kernel::{Access, PipeMode, ReceivePolicy, ReturnCode, Width};
+
 use crate::diagnostic::{Diagnostic, render};
 use crate::model::{
-    DEFAULT_PIPE_CAPACITY, DEFAULT_PIPE_READ_MAX, ExpectedData, ExpectedResult, MemorySpec,
-    MemoryWidth, NamedPipeSpec, Op, PipeAccess, PipeData, PipeMode, PipePolicy, ReceivePolicy,
-    ResultName, Scenario, SemaphoreSpec, Step, TaskBody,
+    DEFAULT_PIPE_READ_MAX, ExpectedData, ExpectedResult, MemorySpec, NamedPipeSpec, Op, PipeData,
+    PipePolicy, Scenario, SemaphoreSpec, ServiceOp, Step, TaskBody,
 };
 
-use super::parse;
+use super::{parse, test_programs};
 
 const SERVICES: &str = include_str!("testdata/services.toml");
 
-fn registered(name: &str) -> bool {
-    name == "echo_server"
-}
-
 fn valid(text: &str) -> Scenario {
-    let (scenario, diagnostics) = parse("test.toml", text.as_bytes(), &registered);
+    let (scenario, diagnostics) = parse("test.toml", text.as_bytes(), &test_programs());
     assert!(
         diagnostics.is_empty(),
         "unexpected diagnostics:\n{}",
@@ -27,7 +25,7 @@ fn valid(text: &str) -> Scenario {
 }
 
 fn diagnostics(text: &str) -> Vec<Diagnostic> {
-    let (scenario, diagnostics) = parse("test.toml", text.as_bytes(), &registered);
+    let (scenario, diagnostics) = parse("test.toml", text.as_bytes(), &test_programs());
     assert!(scenario.is_none(), "a file with problems gave a scenario");
     assert!(!diagnostics.is_empty(), "no scenario and no diagnostic");
     diagnostics
@@ -159,68 +157,68 @@ fn the_services_test_file_parses_into_the_expected_model() {
     let producer = steps_of(&scenario, "producer");
     assert_eq!(
         producer[1].op,
-        Op::SemaphoreWait {
+        Op::Service(ServiceOp::SemaphoreWait {
             semaphore: "empty".into(),
             on_empty: ReceivePolicy::Timeout(50)
-        }
+        })
     );
     assert_eq!(
         producer[2].op,
-        Op::MemoryWrite {
+        Op::Service(ServiceOp::MemoryWrite {
             mapping: "buf".into(),
             offset: 8,
-            width: MemoryWidth::U32,
+            width: Width::U32,
             value: 7
-        }
+        })
     );
     assert_eq!(
         producer[10].op,
-        Op::PipeWrite {
+        Op::Service(ServiceOp::PipeWrite {
             handle: "w".into(),
             data: PipeData::Str("hello".into()),
             on_full: PipePolicy::NoWait,
             expect_written: Some(5),
-        }
+        })
     );
     assert_eq!(
         producer[11].op,
-        Op::PipeWrite {
+        Op::Service(ServiceOp::PipeWrite {
             handle: "w".into(),
             data: PipeData::Bytes(vec![0x0a, 0x0b]),
             on_full: PipePolicy::Block,
             expect_written: None,
-        }
+        })
     );
     let child = steps_of(&scenario, "child");
     assert_eq!(
         child[3].op,
-        Op::PipeRead {
+        Op::Service(ServiceOp::PipeRead {
             handle: "r".into(),
             max: DEFAULT_PIPE_READ_MAX,
             on_empty: PipePolicy::Block,
             expect_data: Some(ExpectedData::Size(3)),
-        }
+        })
     );
     assert_eq!(
         child[4].expect,
-        ExpectedResult::AnyOf(vec![ResultName::WouldBlock, ResultName::Eof])
+        ExpectedResult::AnyOf(vec![ReturnCode::WouldBlock, ReturnCode::Eof])
     );
     let consumer = steps_of(&scenario, "consumer");
     assert_eq!(
         consumer[6].op,
-        Op::MemoryFromOol {
+        Op::Service(ServiceOp::MemoryFromOol {
             object: "copy".into(),
             item: Some(0)
-        }
+        })
     );
     assert_eq!(
         consumer[14].op,
-        Op::NamedPipeOpen {
+        Op::Service(ServiceOp::NamedPipeOpen {
             path: "/tmp/fifo".into(),
-            access: PipeAccess::Read,
+            access: Access::Read,
             handle: "in".into(),
             no_wait: false
-        }
+        })
     );
 }
 
@@ -266,74 +264,74 @@ steps = [
     assert_eq!(
         ops,
         [
-            Op::MemoryCreate {
+            Op::Service(ServiceOp::MemoryCreate {
                 object: "m".into(),
                 size: 8
-            },
-            Op::MemoryFromOol {
+            }),
+            Op::Service(ServiceOp::MemoryFromOol {
                 object: "o".into(),
                 item: None
-            },
-            Op::MemoryMap {
+            }),
+            Op::Service(ServiceOp::MemoryMap {
                 object: "m".into(),
                 mapping: "map".into()
-            },
-            Op::MemoryRead {
+            }),
+            Op::Service(ServiceOp::MemoryRead {
                 mapping: "map".into(),
                 offset: 0,
-                width: MemoryWidth::U64,
+                width: Width::U64,
                 expect_value: None
-            },
-            Op::MemoryWrite {
+            }),
+            Op::Service(ServiceOp::MemoryWrite {
                 mapping: "map".into(),
                 offset: 0,
-                width: MemoryWidth::U64,
+                width: Width::U64,
                 value: 1
-            },
-            Op::MemoryUnmap {
+            }),
+            Op::Service(ServiceOp::MemoryUnmap {
                 mapping: "map".into()
-            },
-            Op::SemaphoreCreate {
+            }),
+            Op::Service(ServiceOp::SemaphoreCreate {
                 semaphore: "t".into(),
                 value: 0
-            },
-            Op::SemaphoreWait {
+            }),
+            Op::Service(ServiceOp::SemaphoreWait {
                 semaphore: "t".into(),
                 on_empty: ReceivePolicy::Block
-            },
-            Op::Pipe {
+            }),
+            Op::Service(ServiceOp::Pipe {
                 read: "r".into(),
                 write: "w".into(),
                 capacity: 4096
-            },
-            Op::PipeWrite {
+            }),
+            Op::Service(ServiceOp::PipeWrite {
                 handle: "w".into(),
                 data: PipeData::Fill(2),
                 on_full: PipePolicy::Block,
                 expect_written: None
-            },
-            Op::PipeRead {
+            }),
+            Op::Service(ServiceOp::PipeRead {
                 handle: "r".into(),
                 max: 4096,
                 on_empty: PipePolicy::Block,
                 expect_data: None
-            },
-            Op::NamedPipeCreate {
+            }),
+            Op::Service(ServiceOp::NamedPipeCreate {
                 path: "q".into(),
                 mode: PipeMode::Fifo,
                 capacity: 4096
-            },
-            Op::NamedPipeOpen {
+            }),
+            Op::Service(ServiceOp::NamedPipeOpen {
                 path: "q".into(),
-                access: PipeAccess::ReadWrite,
+                access: Access::ReadWrite,
                 handle: "e".into(),
                 no_wait: false
-            },
-            Op::NamedPipeAccept {
+            }),
+            Op::Service(ServiceOp::NamedPipeAccept {
                 path: "q".into(),
                 handle: "f".into(),
                 no_wait: false
-            },
+            }),
         ]
     );
 }

@@ -14,9 +14,10 @@ use super::symbols::{
     HandleEvent, HandleKinds, HandleUse, LabelKind, LabelNeed, PathDecl, PathNeed, PathUse,
 };
 use crate::model::{
-    DEFAULT_PIPE_CAPACITY, DEFAULT_PIPE_READ_MAX, ExpectedData, MemoryWidth, Op, OpKind,
-    PipeAccess, PipeData, PipeMode, PipePolicy, ReceivePolicy, ResultName,
+    DEFAULT_PIPE_READ_MAX, ExpectedData, Op, OpKind, PipeData, PipePolicy, ServiceOp,
 };
+use kernel::services::DEFAULT_CAPACITY as DEFAULT_PIPE_CAPACITY;
+use kernel::{Access, PipeMode, ReceivePolicy, ReturnCode, Width};
 
 /// The keys that say what a `pipe_write` writes; exactly one is given.
 const DATA_KEYS: &[&str] = &["str", "bytes", "fill"];
@@ -27,182 +28,199 @@ const EXPECTED_DATA_KEYS: &[&str] = &["str", "bytes", "size"];
 const DATA_EXPECTED: &str = "`str = \"text\"`, `bytes = \"0a1b\"` or `fill = N`";
 const EXPECTED_DATA_EXPECTED: &str =
     "`{ str = \"text\" }`, `{ bytes = \"0a1b\" }` or `{ size = N }`";
-const PIPE_POLICY_EXPECTED: &str = "\"block\" or \"no_wait\"";
+
+/// A service's step, as an [`Op`].
+fn service(op: ServiceOp) -> Op {
+    Op::Service(op)
+}
 
 impl Reader<'_> {
-    /// A service step whose keys were already checked.
-    pub(super) fn service_op(&mut self, kind: OpKind, fields: &Fields<'_, '_>) -> Option<Op> {
-        match kind {
-            OpKind::MemoryCreate => {
-                let object = self.new_object(fields, "object", LabelKind::Memory);
-                let size = self
-                    .required(fields, "size", "the size in bytes, such as `size = 64`")
-                    .and_then(|size| self.integer(size, "size"));
-                Some(Op::MemoryCreate {
-                    object: object?,
-                    size: size?,
-                })
-            }
-            OpKind::MemoryFromOol => {
-                let object = self.new_object(fields, "object", LabelKind::Memory);
-                let item = match fields.get("item") {
-                    Some(item) => self.integer(item, "item").map(Some),
-                    None => Some(None),
-                };
-                Some(Op::MemoryFromOol {
-                    object: object?,
-                    item: item?,
-                })
-            }
-            OpKind::MemoryMap => {
-                let object = self
-                    .required(fields, "object", "the label of a memory object")
-                    .and_then(|object| self.label_ref(object, "object", LabelNeed::Memory));
-                let mapping = self.define_handle(fields, "mapping", HandleKinds::MAPPING);
-                Some(Op::MemoryMap {
-                    object: object?,
-                    mapping: mapping?,
-                })
-            }
-            OpKind::MemoryRead => {
-                let mapping = self.use_handle(fields, "mapping", HandleKinds::MAPPING, kind);
-                let offset = self.offset(fields);
-                let width = self.width(fields);
-                let expect_value = match fields.get("expect_value") {
-                    Some(value) => self.memory_value(value, "expect_value", width).map(Some),
-                    None => Some(None),
-                };
-                Some(Op::MemoryRead {
-                    mapping: mapping?,
-                    offset: offset?,
-                    width: width?,
-                    expect_value: expect_value?,
-                })
-            }
-            OpKind::MemoryWrite => {
-                let mapping = self.use_handle(fields, "mapping", HandleKinds::MAPPING, kind);
-                let offset = self.offset(fields);
-                let width = self.width(fields);
-                let value = self
-                    .required(fields, "value", "the value to write, such as `value = 7`")
-                    .and_then(|value| self.memory_value(value, "value", width));
-                Some(Op::MemoryWrite {
-                    mapping: mapping?,
-                    offset: offset?,
-                    width: width?,
-                    value: value?,
-                })
-            }
-            OpKind::MemoryUnmap => self
-                .use_handle(fields, "mapping", HandleKinds::MAPPING, kind)
-                .map(|mapping| Op::MemoryUnmap { mapping }),
-            OpKind::SemaphoreCreate => {
-                let semaphore = self.new_object(fields, "semaphore", LabelKind::Semaphore);
-                let value = match fields.get("value") {
-                    Some(value) => self.integer(value, "value"),
-                    None => Some(0),
-                };
-                Some(Op::SemaphoreCreate {
-                    semaphore: semaphore?,
-                    value: value?,
-                })
-            }
-            OpKind::SemaphoreWait => {
-                let semaphore = self.semaphore_ref(fields);
-                let on_empty = match fields.get("on_empty") {
-                    Some(policy) => self.receive_policy(policy),
-                    None => Some(ReceivePolicy::Block),
-                };
-                Some(Op::SemaphoreWait {
-                    semaphore: semaphore?,
-                    on_empty: on_empty?,
-                })
-            }
-            OpKind::SemaphoreSignal => self
-                .semaphore_ref(fields)
-                .map(|semaphore| Op::SemaphoreSignal { semaphore }),
-            OpKind::SemaphoreDestroy => self
-                .semaphore_ref(fields)
-                .map(|semaphore| Op::SemaphoreDestroy { semaphore }),
-            OpKind::Pipe => self.pipe(fields),
-            OpKind::PipeWrite => {
-                let handle = self.use_handle(fields, "handle", HandleKinds::WRITE, kind);
-                let data = self.pipe_data(fields);
-                let on_full = match fields.get("on_full") {
-                    Some(policy) => self.pipe_policy(policy, "on_full"),
-                    None => Some(PipePolicy::Block),
-                };
-                let expect_written = match fields.get("expect_written") {
-                    Some(written) => self.integer(written, "expect_written").map(Some),
-                    None => Some(None),
-                };
-                Some(Op::PipeWrite {
-                    handle: handle?,
-                    data: data?,
-                    on_full: on_full?,
-                    expect_written: expect_written?,
-                })
-            }
-            OpKind::PipeRead => self.pipe_read(fields),
-            OpKind::PipeClose => self
-                .use_handle(fields, "handle", HandleKinds::PIPE, kind)
-                .map(|handle| Op::PipeClose { handle }),
-            OpKind::NamedPipeCreate => {
-                let path = self.path(fields);
-                let mode = match fields.get("mode") {
-                    Some(mode) => self.keyword(mode, "mode"),
-                    None => Some(PipeMode::default()),
-                };
-                match &path {
-                    Some((path, _)) => self.symbols.paths.push(PathDecl {
-                        path: path.clone(),
-                        mode,
-                        section_span: None,
-                    }),
-                    None => self.symbols.paths_incomplete = true,
-                }
-                let capacity = self.optional_pipe_capacity(fields);
-                Some(Op::NamedPipeCreate {
-                    path: path?.0,
-                    mode: mode?,
-                    capacity: capacity?,
-                })
-            }
-            OpKind::NamedPipeOpen => {
-                let path = self.path_use(fields, PathNeed::Any);
-                let access = self
-                    .required(fields, "access", "\"read\", \"write\" or \"read_write\"")
-                    .and_then(|access| self.keyword::<PipeAccess>(access, "access"));
-                let kinds = match access {
-                    Some(PipeAccess::Read) => HandleKinds::READ,
-                    Some(PipeAccess::Write) => HandleKinds::WRITE,
-                    Some(PipeAccess::ReadWrite) | None => HandleKinds::PIPE,
-                };
-                let handle = self.define_handle(fields, "handle", kinds);
-                let no_wait = self.no_wait(fields);
-                Some(Op::NamedPipeOpen {
-                    path: path?,
-                    access: access?,
-                    handle: handle?,
-                    no_wait: no_wait?,
-                })
-            }
-            OpKind::NamedPipeAccept => {
-                let path = self.path_use(fields, PathNeed::Duplex);
-                let handle = self.define_handle(fields, "handle", HandleKinds::PIPE);
-                let no_wait = self.no_wait(fields);
-                Some(Op::NamedPipeAccept {
-                    path: path?,
-                    handle: handle?,
-                    no_wait: no_wait?,
-                })
-            }
-            OpKind::NamedPipeUnlink => self
-                .path_use(fields, PathNeed::Any)
-                .map(|path| Op::NamedPipeUnlink { path }),
-            // The ports' ops are read by `read_op`.
-            _ => None,
+    /// A `memory_create` step.
+    pub(super) fn memory_create(&mut self, fields: &Fields<'_, '_>) -> Option<Op> {
+        let object = self.new_object(fields, "object", LabelKind::Memory);
+        let size = self
+            .required(fields, "size", "the size in bytes, such as `size = 64`")
+            .and_then(|size| self.integer(size, "size"));
+        Some(service(ServiceOp::MemoryCreate {
+            object: object?,
+            size: size?,
+        }))
+    }
+
+    /// A `memory_from_ool` step.
+    pub(super) fn memory_from_ool(&mut self, fields: &Fields<'_, '_>) -> Option<Op> {
+        let object = self.new_object(fields, "object", LabelKind::Memory);
+        let item = self.maybe(fields, "item", Self::integer);
+        Some(service(ServiceOp::MemoryFromOol {
+            object: object?,
+            item: item?,
+        }))
+    }
+
+    /// A `memory_map` step.
+    pub(super) fn memory_map(&mut self, fields: &Fields<'_, '_>) -> Option<Op> {
+        let object = self
+            .required(fields, "object", "the label of a memory object")
+            .and_then(|object| self.label_ref(object, "object", LabelNeed::Memory));
+        let mapping = self.define_handle(fields, "mapping", HandleKinds::MAPPING);
+        Some(service(ServiceOp::MemoryMap {
+            object: object?,
+            mapping: mapping?,
+        }))
+    }
+
+    /// A `memory_read` step.
+    pub(super) fn memory_read(&mut self, fields: &Fields<'_, '_>) -> Option<Op> {
+        let mapping = self.use_handle(fields, "mapping", HandleKinds::MAPPING, OpKind::MemoryRead);
+        let offset = self.optional(fields, "offset", 0, Self::integer);
+        let width = self.optional(fields, "width", Width::U64, Self::word);
+        let expect_value = self.maybe(fields, "expect_value", |r, v, k| {
+            r.memory_value(v, k, width)
+        });
+        Some(service(ServiceOp::MemoryRead {
+            mapping: mapping?,
+            offset: offset?,
+            width: width?,
+            expect_value: expect_value?,
+        }))
+    }
+
+    /// A `memory_write` step.
+    pub(super) fn memory_write(&mut self, fields: &Fields<'_, '_>) -> Option<Op> {
+        let mapping = self.use_handle(fields, "mapping", HandleKinds::MAPPING, OpKind::MemoryWrite);
+        let offset = self.optional(fields, "offset", 0, Self::integer);
+        let width = self.optional(fields, "width", Width::U64, Self::word);
+        let value = self
+            .required(fields, "value", "the value to write, such as `value = 7`")
+            .and_then(|value| self.memory_value(value, "value", width));
+        Some(service(ServiceOp::MemoryWrite {
+            mapping: mapping?,
+            offset: offset?,
+            width: width?,
+            value: value?,
+        }))
+    }
+
+    /// A `memory_unmap` step.
+    pub(super) fn memory_unmap(&mut self, fields: &Fields<'_, '_>) -> Option<Op> {
+        let mapping = self.use_handle(fields, "mapping", HandleKinds::MAPPING, OpKind::MemoryUnmap);
+        Some(service(ServiceOp::MemoryUnmap { mapping: mapping? }))
+    }
+
+    /// A `semaphore_create` step.
+    pub(super) fn semaphore_create(&mut self, fields: &Fields<'_, '_>) -> Option<Op> {
+        let semaphore = self.new_object(fields, "semaphore", LabelKind::Semaphore);
+        let value = self.optional(fields, "value", 0, Self::integer);
+        Some(service(ServiceOp::SemaphoreCreate {
+            semaphore: semaphore?,
+            value: value?,
+        }))
+    }
+
+    /// A `semaphore_wait` step.
+    pub(super) fn semaphore_wait(&mut self, fields: &Fields<'_, '_>) -> Option<Op> {
+        let semaphore = self.semaphore_ref(fields);
+        let on_empty = self.optional(
+            fields,
+            "on_empty",
+            ReceivePolicy::Block,
+            Self::receive_policy,
+        );
+        Some(service(ServiceOp::SemaphoreWait {
+            semaphore: semaphore?,
+            on_empty: on_empty?,
+        }))
+    }
+
+    /// A `semaphore_signal` step.
+    pub(super) fn semaphore_signal(&mut self, fields: &Fields<'_, '_>) -> Option<Op> {
+        let semaphore = self.semaphore_ref(fields)?;
+        Some(service(ServiceOp::SemaphoreSignal { semaphore }))
+    }
+
+    /// A `semaphore_destroy` step.
+    pub(super) fn semaphore_destroy(&mut self, fields: &Fields<'_, '_>) -> Option<Op> {
+        let semaphore = self.semaphore_ref(fields)?;
+        Some(service(ServiceOp::SemaphoreDestroy { semaphore }))
+    }
+
+    /// A `pipe_write` step.
+    pub(super) fn pipe_write(&mut self, fields: &Fields<'_, '_>) -> Option<Op> {
+        let handle = self.use_handle(fields, "handle", HandleKinds::WRITE, OpKind::PipeWrite);
+        let data = self.pipe_data(fields);
+        let on_full = self.optional(fields, "on_full", PipePolicy::Block, Self::pipe_policy);
+        let expect_written = self.maybe(fields, "expect_written", Self::integer);
+        Some(service(ServiceOp::PipeWrite {
+            handle: handle?,
+            data: data?,
+            on_full: on_full?,
+            expect_written: expect_written?,
+        }))
+    }
+
+    /// A `pipe_close` step.
+    pub(super) fn pipe_close(&mut self, fields: &Fields<'_, '_>) -> Option<Op> {
+        let handle = self.use_handle(fields, "handle", HandleKinds::PIPE, OpKind::PipeClose)?;
+        Some(service(ServiceOp::PipeClose { handle }))
+    }
+
+    /// A `named_pipe_create` step.
+    pub(super) fn named_pipe_create(&mut self, fields: &Fields<'_, '_>) -> Option<Op> {
+        let path = self.path(fields);
+        let mode = self.optional(fields, "mode", PipeMode::Fifo, Self::word);
+        match &path {
+            Some((path, _)) => self.symbols.paths.push(PathDecl {
+                path: path.clone(),
+                mode,
+                section_span: None,
+            }),
+            None => self.symbols.paths_incomplete = true,
         }
+        let capacity = self.optional_pipe_capacity(fields);
+        Some(service(ServiceOp::NamedPipeCreate {
+            path: path?.0,
+            mode: mode?,
+            capacity: capacity?,
+        }))
+    }
+
+    /// A `named_pipe_open` step.
+    pub(super) fn named_pipe_open(&mut self, fields: &Fields<'_, '_>) -> Option<Op> {
+        let path = self.path_use(fields, PathNeed::Any);
+        let access = self
+            .required(fields, "access", "\"read\", \"write\" or \"read_write\"")
+            .and_then(|access| self.word::<Access>(access, "access"));
+        let kinds = match access {
+            Some(Access::Read) => HandleKinds::READ,
+            Some(Access::Write) => HandleKinds::WRITE,
+            Some(Access::ReadWrite) | None => HandleKinds::PIPE,
+        };
+        let handle = self.define_handle(fields, "handle", kinds);
+        let no_wait = self.no_wait(fields);
+        Some(service(ServiceOp::NamedPipeOpen {
+            path: path?,
+            access: access?,
+            handle: handle?,
+            no_wait: no_wait?,
+        }))
+    }
+
+    /// A `named_pipe_accept` step.
+    pub(super) fn named_pipe_accept(&mut self, fields: &Fields<'_, '_>) -> Option<Op> {
+        let path = self.path_use(fields, PathNeed::Duplex);
+        let handle = self.define_handle(fields, "handle", HandleKinds::PIPE);
+        let no_wait = self.no_wait(fields);
+        Some(service(ServiceOp::NamedPipeAccept {
+            path: path?,
+            handle: handle?,
+            no_wait: no_wait?,
+        }))
+    }
+
+    /// A `named_pipe_unlink` step.
+    pub(super) fn named_pipe_unlink(&mut self, fields: &Fields<'_, '_>) -> Option<Op> {
+        let path = self.path_use(fields, PathNeed::Any)?;
+        Some(service(ServiceOp::NamedPipeUnlink { path }))
     }
 
     /// Records a step's part in the handle names of the script being read.
@@ -223,13 +241,7 @@ impl Reader<'_> {
             LabelKind::Semaphore => "a new label, such as `semaphore = \"empty\"`",
             _ => "a new label, such as `object = \"buffer\"`",
         };
-        match self.required(fields, key, expected) {
-            Some(label) => self.new_label(label, key, kind),
-            None => {
-                self.symbols.labels_incomplete = true;
-                None
-            }
-        }
+        self.required_new_label(fields, key, expected, kind)
     }
 
     /// The `semaphore` of a step that uses one.
@@ -281,7 +293,7 @@ impl Reader<'_> {
         );
         let value = self.required(fields, key, &expected)?;
         let name = self.name(value, key)?.to_owned();
-        let tolerated = self.step_tolerates(ResultName::BadHandle);
+        let tolerated = self.step_tolerates(ReturnCode::BadHandle);
         self.handle_event(HandleEvent::Use(HandleUse {
             name: name.clone(),
             span: value.span(),
@@ -293,7 +305,7 @@ impl Reader<'_> {
     }
 
     /// A `pipe` step.
-    fn pipe(&mut self, fields: &Fields<'_, '_>) -> Option<Op> {
+    pub(super) fn pipe(&mut self, fields: &Fields<'_, '_>) -> Option<Op> {
         let read = self.define_handle(fields, "read", HandleKinds::READ);
         let write = self.define_handle(fields, "write", HandleKinds::WRITE);
         if let (Some(read), Some(write), Some(value)) = (&read, &write, fields.get("write"))
@@ -309,37 +321,25 @@ impl Reader<'_> {
             return None;
         }
         let capacity = self.optional_pipe_capacity(fields);
-        Some(Op::Pipe {
+        Some(service(ServiceOp::Pipe {
             read: read?,
             write: write?,
             capacity: capacity?,
-        })
+        }))
     }
 
     /// A `pipe` or `named_pipe_create` step's `capacity`: 4096 when absent. Any `u32` is
     /// valid here; the kernel refuses 0 and over 1 MiB with `invalid_value` when it runs.
     fn optional_pipe_capacity(&mut self, fields: &Fields<'_, '_>) -> Option<u32> {
-        match fields.get("capacity") {
-            Some(capacity) => self.integer(capacity, "capacity"),
-            None => Some(DEFAULT_PIPE_CAPACITY),
-        }
+        self.optional(fields, "capacity", DEFAULT_PIPE_CAPACITY, Self::integer)
     }
 
     /// A `pipe_read` step.
-    fn pipe_read(&mut self, fields: &Fields<'_, '_>) -> Option<Op> {
+    pub(super) fn pipe_read(&mut self, fields: &Fields<'_, '_>) -> Option<Op> {
         let handle = self.use_handle(fields, "handle", HandleKinds::READ, OpKind::PipeRead);
-        let max = match fields.get("max") {
-            Some(max) => self.integer(max, "max"),
-            None => Some(DEFAULT_PIPE_READ_MAX),
-        };
-        let on_empty = match fields.get("on_empty") {
-            Some(policy) => self.pipe_policy(policy, "on_empty"),
-            None => Some(PipePolicy::Block),
-        };
-        let expect_data = match fields.get("expect_data") {
-            Some(data) => self.expected_data(data).map(Some),
-            None => Some(None),
-        };
+        let max = self.optional(fields, "max", DEFAULT_PIPE_READ_MAX, Self::integer);
+        let on_empty = self.optional(fields, "on_empty", PipePolicy::Block, Self::pipe_policy);
+        let expect_data = self.maybe(fields, "expect_data", |r, v, _| r.expected_data(v));
         if let (Some(max), Some(Some(data)), Some(value)) =
             (max, &expect_data, fields.get("expect_data"))
             && data.len() > max as usize
@@ -356,12 +356,12 @@ impl Reader<'_> {
                 .help("raise `max`, or expect less");
             return None;
         }
-        Some(Op::PipeRead {
+        Some(service(ServiceOp::PipeRead {
             handle: handle?,
             max: max?,
             on_empty: on_empty?,
             expect_data: expect_data?,
-        })
+        }))
     }
 
     /// What a `pipe_write` writes: exactly one of `str`, `bytes` and `fill`.
@@ -448,69 +448,15 @@ impl Reader<'_> {
         found
     }
 
-    /// `on_full` of a `pipe_write` or `on_empty` of a `pipe_read`: `"block"` or `"no_wait"`.
-    fn pipe_policy(&mut self, value: &Value<'_>, what: &str) -> Option<PipePolicy> {
-        match value.get_ref() {
-            DeValue::String(word) if word == "block" => Some(PipePolicy::Block),
-            DeValue::String(word) if word == "no_wait" => Some(PipePolicy::NoWait),
-            DeValue::String(word) => {
-                let help = if word == "notify" {
-                    Some("`notify` is a `send` policy: a pipe has no kernel cache".to_owned())
-                } else {
-                    self.suggester.did_you_mean(word, ["block", "no_wait"])
-                };
-                self.sink
-                    .error(
-                        value.span(),
-                        format!("unknown pipe `{what}` policy `{word}`"),
-                    )
-                    .expected(PIPE_POLICY_EXPECTED)
-                    .maybe_help(help);
-                None
-            }
-            DeValue::Table(_) => {
-                self.sink
-                    .error(value.span(), format!("a pipe's `{what}` has no timeout"))
-                    .expected(PIPE_POLICY_EXPECTED)
-                    .help("pipe reads and writes wait as long as it takes, or not at all (POSIX `O_NONBLOCK`)");
-                None
-            }
-            _ => {
-                self.wrong_type(value, &format!("`{what}`"), PIPE_POLICY_EXPECTED);
-                None
-            }
-        }
-    }
-
-    /// A `memory_read`'s or `memory_write`'s `offset`: 0 when absent.
-    fn offset(&mut self, fields: &Fields<'_, '_>) -> Option<u32> {
-        match fields.get("offset") {
-            Some(offset) => self.integer(offset, "offset"),
-            None => Some(0),
-        }
-    }
-
-    /// A `memory_read`'s or `memory_write`'s `width`: `u64` when absent.
-    fn width(&mut self, fields: &Fields<'_, '_>) -> Option<MemoryWidth> {
-        match fields.get("width") {
-            Some(width) => self.keyword(width, "width"),
-            None => Some(MemoryWidth::U64),
-        }
-    }
-
     /// A value read or written in memory, which must fit `width` (when it is known).
-    fn memory_value(
-        &mut self,
-        value: &Value<'_>,
-        what: &str,
-        width: Option<MemoryWidth>,
-    ) -> Option<u64> {
+    fn memory_value(&mut self, value: &Value<'_>, what: &str, width: Option<Width>) -> Option<u64> {
         let Some(width) = width else {
             return self.integer::<u64>(value, what);
         };
-        let expected = format!("an integer from 0 to {} (a `{width}`)", width.max());
-        let number = self.integer_in(value, what, 0, i128::from(width.max()), &expected)?;
-        u64::try_from(number).ok()
+        let bits = width.bytes() * 8;
+        let largest = u64::MAX >> (64 - bits);
+        let expected = format!("an integer from 0 to {largest} (a `u{bits}`)");
+        self.integer_between(value, what, 0, largest, &expected)
     }
 
     /// A `named_pipe_create`'s `path` (required), with its span.
@@ -527,18 +473,15 @@ impl Reader<'_> {
             path: path.clone(),
             span,
             need,
-            tolerates_missing: self.step_tolerates(ResultName::NoSuchPath),
-            tolerates_wrong_mode: self.step_tolerates(ResultName::InvalidValue),
+            tolerates_missing: self.step_tolerates(ReturnCode::NoSuchPath),
+            tolerates_wrong_mode: self.step_tolerates(ReturnCode::InvalidValue),
         });
         Some(path)
     }
 
     /// A `named_pipe_open`'s or `named_pipe_accept`'s `no_wait`: false when absent.
     fn no_wait(&mut self, fields: &Fields<'_, '_>) -> Option<bool> {
-        match fields.get("no_wait") {
-            Some(no_wait) => self.boolean(no_wait, "no_wait"),
-            None => Some(false),
-        }
+        self.optional(fields, "no_wait", false, Self::boolean)
     }
 }
 

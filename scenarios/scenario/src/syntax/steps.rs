@@ -9,10 +9,14 @@ use toml::de::DeValue;
 use super::reader::{Fields, Reader, Value, quoted_words};
 use super::suggest::one_of;
 use super::symbols::{HandleEvent, LabelKind, LabelNeed, PathDecl, TaskRole};
-use crate::model::{
-    Capacity, Disposition, ExpectedResult, MAX_CAPACITY, MAX_REPEAT_DEPTH, Op, OpKind, PortRef,
-    ReceiveOp, ReceivePolicy, ReceiveSource, ResultName, SendOp, SendPolicy, SendTarget, Step,
+use crate::model::words::{
+    NOTIFICATION_REQUEST, REQUESTABLE_NOTIFICATIONS, SEND_RIGHTS, spellings,
 };
+use crate::model::{
+    ExpectedResult, MAX_REPEAT_DEPTH, Op, OpKind, PortRef, ReceiveOp, ReceiveSource, SendOp,
+    SendTarget, Step, Word,
+};
+use kernel::{Disposition, QueueLimit, ReceivePolicy, ReturnCode, SendPolicy};
 
 /// Keys every step may have, whatever its op.
 const COMMON_KEYS: &[&str] = &["op", "expect"];
@@ -80,22 +84,13 @@ fn op_keys(kind: OpKind) -> &'static [&'static str] {
 
 /// "`from` is a key of `receive` steps" when `key` belongs to other ops.
 fn key_of_other_ops(key: &str) -> Option<String> {
-    let owners: Vec<&str> = OpKind::ALL
+    let owners: Vec<&str> = OpKind::WORDS
         .iter()
-        .filter(|kind| op_keys(**kind).contains(&key))
-        .map(|kind| kind.as_str())
+        .filter(|(_, kind)| op_keys(*kind).contains(&key))
+        .map(|(word, _)| *word)
         .collect();
     (!owners.is_empty()).then(|| format!("`{key}` is a key of {} steps", one_of(owners)))
 }
-
-/// The dispositions a `send` step's `right` may have.
-const SEND_RIGHTS: &[Disposition] = &[
-    Disposition::CopySend,
-    Disposition::MoveSend,
-    Disposition::MakeSend,
-    Disposition::MoveSendOnce,
-    Disposition::MakeSendOnce,
-];
 
 impl Reader<'_> {
     /// A list of steps (`steps = [...]` or `[[...steps]]`), inside `depth` repeats.
@@ -133,10 +128,10 @@ impl Reader<'_> {
         let Some(op_value) = table.get("op") else {
             self.sink
                 .error(value.span(), "missing `op` in a step")
-                .expected(format!("`op = ...`, {}", quoted_words::<OpKind>()));
+                .expected(format!("`op = ...`, {}", quoted_words(OpKind::WORDS)));
             return None;
         };
-        let Some(kind) = self.keyword::<OpKind>(op_value, "op") else {
+        let Some(kind) = self.word::<OpKind>(op_value, "op") else {
             // It may have been a step that declares a label, a handle or a path, with a typo
             // in its op: uses of what it would have declared are not reported.
             for key in ["port", "object", "semaphore"] {
@@ -165,10 +160,9 @@ impl Reader<'_> {
         let context = format!("{article} `{kind}` step");
         let allowed: Vec<&str> = COMMON_KEYS.iter().chain(op_keys(kind)).copied().collect();
         let fields = self.fields(value, &context, &allowed, &key_of_other_ops)?;
-        let expect = match fields.get("expect") {
-            Some(expect) => self.expected_result(expect),
-            None => Some(ExpectedResult::Success),
-        };
+        let expect = self.optional(&fields, "expect", ExpectedResult::Success, |r, v, _| {
+            r.expected_result(v)
+        });
         let outer_expect = self.step_expect.replace(expect.clone());
         let op = self.read_op(kind, &fields, depth);
         self.step_expect = outer_expect;
@@ -185,7 +179,7 @@ impl Reader<'_> {
     fn expected_result(&mut self, value: &Value<'_>) -> Option<ExpectedResult> {
         let expected = format!(
             "a result, a list of results, or \"any\"; results are {}",
-            quoted_words::<ResultName>()
+            quoted_words(ReturnCode::WORDS)
         );
         match value.get_ref() {
             DeValue::String(word) if word == "any" => Some(ExpectedResult::Any),
@@ -223,22 +217,22 @@ impl Reader<'_> {
     }
 
     /// One result name; `"any"` is among the suggestions.
-    fn result_name(&mut self, value: &Value<'_>) -> Option<ResultName> {
+    fn result_name(&mut self, value: &Value<'_>) -> Option<ReturnCode> {
         let Some(word) = value.get_ref().as_str() else {
-            self.wrong_type(value, "a result", &quoted_words::<ResultName>());
+            self.wrong_type(value, "a result", &quoted_words(ReturnCode::WORDS));
             return None;
         };
-        if let Ok(result) = word.parse::<ResultName>() {
+        if let Some(result) = ReturnCode::from_word(word) {
             return Some(result);
         }
-        let candidates = ResultName::ALL
-            .iter()
-            .map(|result| result.as_str())
-            .chain(["any"]);
+        let candidates = spellings(ReturnCode::WORDS).chain(["any"]);
         let help = self.suggester.did_you_mean(word, candidates);
         self.sink
-            .error(value.span(), format!("unknown result `{word}`"))
-            .expected(quoted_words::<ResultName>())
+            .error(
+                value.span(),
+                format!("unknown {} `{word}`", ReturnCode::NOUN),
+            )
+            .expected(quoted_words(ReturnCode::WORDS))
             .maybe_help(help);
         None
     }
@@ -252,10 +246,13 @@ impl Reader<'_> {
                 let port = self
                     .required(fields, "port", "a new label, such as `port = \"reply\"`")
                     .and_then(|port| self.new_label(port, "port", LabelKind::Allocated));
-                let capacity = self.optional_capacity(fields, MAX_CAPACITY);
+                let queue_limit =
+                    self.optional(fields, "capacity", QueueLimit::DEFAULT, |r, v, k| {
+                        r.queue_limit(v, k, QueueLimit::MAX)
+                    });
                 Some(Op::Allocate {
                     port: port?,
-                    capacity: capacity?,
+                    queue_limit: queue_limit?,
                 })
             }
             OpKind::MakeSend => self.step_port(fields).map(|port| Op::MakeSend { port }),
@@ -263,13 +260,13 @@ impl Reader<'_> {
             OpKind::Destroy => self.step_port(fields).map(|port| Op::Destroy { port }),
             OpKind::SetCapacity => {
                 let port = self.step_port(fields);
-                // Over MAX_CAPACITY is the step's `invalid_value` when it runs, as in Mach.
-                let capacity = self
+                // Over QueueLimit::MAX is the step's `invalid_value` when it runs, as in Mach.
+                let queue_limit = self
                     .required(fields, "capacity", "the new queue limit")
-                    .and_then(|capacity| self.capacity(capacity, "capacity", u32::MAX));
-                Some(Op::SetCapacity {
+                    .and_then(|limit| self.queue_limit(limit, "capacity", u32::MAX));
+                Some(Op::SetQueueLimit {
                     port: port?,
-                    capacity: capacity?,
+                    queue_limit: queue_limit?,
                 })
             }
             OpKind::RequestNotification => {
@@ -280,15 +277,18 @@ impl Reader<'_> {
                         "kind",
                         "\"dead_name\", \"no_senders\" or \"port_destroyed\"",
                     )
-                    .and_then(|kind| self.keyword(kind, "kind"));
-                let notify = match fields.get("notify") {
-                    Some(notify) => self.port_ref(notify, "notify", LabelNeed::Any),
-                    None => Some(PortRef::Notify),
-                };
-                let sync = match fields.get("sync") {
-                    Some(sync) => self.integer(sync, "sync"),
-                    None => Some(0),
-                };
+                    .and_then(|kind| {
+                        self.word_in(
+                            kind,
+                            "kind",
+                            NOTIFICATION_REQUEST,
+                            REQUESTABLE_NOTIFICATIONS,
+                        )
+                    });
+                let notify = self.optional(fields, "notify", PortRef::Notify, |r, v, k| {
+                    r.port_ref(v, k, LabelNeed::Any)
+                });
+                let sync = self.optional(fields, "sync", 0, Self::integer);
                 Some(Op::RequestNotification {
                     port: port?,
                     kind: kind?,
@@ -312,11 +312,8 @@ impl Reader<'_> {
                 let port = self.step_port(fields);
                 let is = self
                     .required(fields, "is", "what the task holds, such as `is = \"send\"`")
-                    .and_then(|is| self.keyword(is, "is"));
-                let urefs = match fields.get("urefs") {
-                    Some(urefs) => self.integer(urefs, "urefs").map(Some),
-                    None => Some(None),
-                };
+                    .and_then(|is| self.word(is, "is"));
+                let urefs = self.maybe(fields, "urefs", Self::integer);
                 Some(Op::ExpectRight {
                     port: port?,
                     is: is?,
@@ -346,20 +343,33 @@ impl Reader<'_> {
                 Some(Op::Spawn { task: task? })
             }
             OpKind::Exit => {
-                let code = match fields.get("code") {
-                    Some(code) => self.integer(code, "code"),
-                    None => Some(0),
-                };
+                let code = self.optional(fields, "code", 0, Self::integer);
                 Some(Op::Exit { code: code? })
             }
             OpKind::Crash => {
-                let reason = match fields.get("reason") {
-                    Some(reason) => self.string(reason, "reason").map(|r| Some(r.to_owned())),
-                    None => Some(None),
-                };
+                let reason = self.maybe(fields, "reason", |r, v, k| {
+                    r.string(v, k).map(str::to_owned)
+                });
                 Some(Op::Crash { reason: reason? })
             }
-            _ => self.service_op(kind, fields),
+            OpKind::MemoryCreate => self.memory_create(fields),
+            OpKind::MemoryFromOol => self.memory_from_ool(fields),
+            OpKind::MemoryMap => self.memory_map(fields),
+            OpKind::MemoryRead => self.memory_read(fields),
+            OpKind::MemoryWrite => self.memory_write(fields),
+            OpKind::MemoryUnmap => self.memory_unmap(fields),
+            OpKind::SemaphoreCreate => self.semaphore_create(fields),
+            OpKind::SemaphoreWait => self.semaphore_wait(fields),
+            OpKind::SemaphoreSignal => self.semaphore_signal(fields),
+            OpKind::SemaphoreDestroy => self.semaphore_destroy(fields),
+            OpKind::Pipe => self.pipe(fields),
+            OpKind::PipeWrite => self.pipe_write(fields),
+            OpKind::PipeRead => self.pipe_read(fields),
+            OpKind::PipeClose => self.pipe_close(fields),
+            OpKind::NamedPipeCreate => self.named_pipe_create(fields),
+            OpKind::NamedPipeOpen => self.named_pipe_open(fields),
+            OpKind::NamedPipeAccept => self.named_pipe_accept(fields),
+            OpKind::NamedPipeUnlink => self.named_pipe_unlink(fields),
         }
     }
 
@@ -367,14 +377,6 @@ impl Reader<'_> {
     fn step_port(&mut self, fields: &Fields<'_, '_>) -> Option<PortRef> {
         let port = self.required(fields, "port", "a label, \"kernel\" or \"notify\"")?;
         self.port_ref(port, "port", LabelNeed::Any)
-    }
-
-    /// An optional `capacity`, 5 when absent.
-    fn optional_capacity(&mut self, fields: &Fields<'_, '_>, max: u32) -> Option<Capacity> {
-        match fields.get("capacity") {
-            Some(capacity) => self.capacity(capacity, "capacity", max),
-            None => Some(Capacity::DEFAULT),
-        }
     }
 
     /// A `repeat` step, refused past [`MAX_REPEAT_DEPTH`] nested repeats.
@@ -442,30 +444,13 @@ impl Reader<'_> {
                 .task_ref(task, "task", TaskRole::Correspondent)
                 .map(SendTarget::Task),
         };
-        let id = match fields.get("id") {
-            Some(id) => self.integer(id, "id"),
-            None => Some(0),
-        };
-        let body = match fields.get("body") {
-            Some(body) => self.read_body(body, "body", false),
-            None => Some(Vec::new()),
-        };
-        let reply = match fields.get("reply") {
-            Some(reply) => self.port_ref(reply, "reply", LabelNeed::Any).map(Some),
-            None => Some(None),
-        };
-        let reply_right = match fields.get("reply_right") {
-            Some(right) => self.keyword(right, "reply_right"),
-            None => Some(Disposition::MakeSendOnce),
-        };
-        let right = match fields.get("right") {
-            Some(right) => self.send_right(right).map(Some),
-            None => Some(None),
-        };
-        let on_full = match fields.get("on_full") {
-            Some(policy) => self.send_policy(policy),
-            None => Some(SendPolicy::Block),
-        };
+        let id = self.optional(fields, "id", 0, Self::integer);
+        let body = self.optional(fields, "body", Vec::new(), Self::send_body);
+        let reply = self.maybe(fields, "reply", |r, v, k| r.port_ref(v, k, LabelNeed::Any));
+        let reply_right =
+            self.optional(fields, "reply_right", Disposition::MakeSendOnce, Self::word);
+        let right = self.maybe(fields, "right", |r, v, _| r.send_right(v));
+        let on_full = self.optional(fields, "on_full", SendPolicy::Block, Self::send_policy);
         Some(SendOp {
             target: target?,
             id: id?,
@@ -479,8 +464,8 @@ impl Reader<'_> {
 
     /// A `send` step's `right`: one of the five send dispositions.
     fn send_right(&mut self, value: &Value<'_>) -> Option<Disposition> {
-        let right = self.keyword::<Disposition>(value, "right")?;
-        if !right.is_send() {
+        let right = self.word::<Disposition>(value, "right")?;
+        if !right.is_send_type() {
             self.sink
                 .error(value.span(), format!("`right` cannot be `{right}`: a message is sent with a send or send-once right"))
                 .expected(one_of(SEND_RIGHTS.iter().map(|right| right.as_str())));
@@ -520,30 +505,17 @@ impl Reader<'_> {
                 .task_ref(from, "from", TaskRole::Correspondent)
                 .map(ReceiveSource::Task),
         };
-        let on_empty = match fields.get("on_empty") {
-            Some(policy) => self.receive_policy(policy),
-            None => Some(ReceivePolicy::Block),
-        };
-        let max_bytes = match fields.get("max_bytes") {
-            Some(max) => self.integer(max, "max_bytes").map(Some),
-            None => Some(None),
-        };
-        let large = match fields.get("large") {
-            Some(large) => self.boolean(large, "large"),
-            None => Some(false),
-        };
-        let expect_id = match fields.get("expect_id") {
-            Some(id) => self.integer(id, "expect_id").map(Some),
-            None => Some(None),
-        };
-        let expect_body = match fields.get("expect_body") {
-            Some(body) => self.read_body(body, "expect_body", true).map(Some),
-            None => Some(None),
-        };
-        let expect_notification = match fields.get("expect_notification") {
-            Some(kind) => self.keyword(kind, "expect_notification").map(Some),
-            None => Some(None),
-        };
+        let on_empty = self.optional(
+            fields,
+            "on_empty",
+            ReceivePolicy::Block,
+            Self::receive_policy,
+        );
+        let max_bytes = self.maybe(fields, "max_bytes", Self::integer);
+        let large = self.optional(fields, "large", false, Self::boolean);
+        let expect_id = self.maybe(fields, "expect_id", Self::integer);
+        let expect_body = self.maybe(fields, "expect_body", Self::expected_body);
+        let expect_notification = self.maybe(fields, "expect_notification", Self::word);
         Some(ReceiveOp {
             source: source?,
             on_empty: on_empty?,

@@ -69,10 +69,19 @@ impl Suggester {
 /// text.
 pub(super) fn one_of<'w>(words: impl IntoIterator<Item = &'w str>) -> String {
     let words: Vec<String> = words.into_iter().map(|word| format!("`{word}`")).collect();
-    match words.split_last() {
+    if words.len() > 2 {
+        format!("one of {}", listed(words))
+    } else {
+        listed(words)
+    }
+}
+
+/// "a, b or c" (or "a or b", or "a"): written-out choices, each already quoted as it
+/// should appear.
+pub(super) fn listed(choices: Vec<String>) -> String {
+    match choices.split_last() {
         None => String::new(),
         Some((last, [])) => last.clone(),
-        Some((last, [first])) => format!("{first} or {last}"),
-        Some((last, rest)) => format!("one of {} or {last}", rest.join(", ")),
+        Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
     }
 }

@@ -7,7 +7,8 @@
 
 use std::ops::Range;
 
-use crate::model::{OpKind, PipeMode, PortRef};
+use crate::model::{OpKind, PortRef};
+use kernel::PipeMode;
 
 /// Everything the cross-reference checks need.
 #[derive(Default)]

@@ -3,25 +3,25 @@
 
 use std::collections::BTreeMap;
 
+use bytes::Bytes;
+use kernel::{
+    Disposition, Item, NotificationKind, QueueLimit, ReceivePolicy, ReturnCode, RightKind,
+    RightSet, ScheduleKind, SendPolicy,
+};
+use tasks::{ArgValue, Args};
+
 use crate::diagnostic::{Diagnostic, LineIndex, render};
 use crate::model::{
-    BodyItem, Capacity, DEFAULT_STEP_LIMIT, DEFAULT_TIME_LIMIT_MS, Disposition, ExitExpectation,
-    ExpectedResult, FaultAction, ItemKind, Keyword, Located, MemoryWidth, NotificationKind,
-    NotificationRequest, Op, OpKind, Outcome, PipeAccess, PipeMode, PortRef, ReceiveOp,
-    ReceivePolicy, ReceiveSource, ResultName, RightExpectation, Scenario, Schedule, SendOp,
-    SendPolicy, SendTarget, Step, TaskBody,
+    BodyItem, DEFAULT_STEP_LIMIT, DEFAULT_TIME_LIMIT_MS, ExitExpectation, ExpectedResult,
+    FaultAction, ItemKind, Located, Op, OpKind, Outcome, PortRef, ReceiveOp, ReceiveSource,
+    Scenario, SendOp, SendTarget, SetMember, Step, TaskBody, Word,
 };
 
-use super::parse;
-
-/// The one program the tests register.
-fn registered(name: &str) -> bool {
-    name == "echo_server"
-}
+use super::{parse, test_programs};
 
 /// Parses text that must be valid.
 fn valid(text: &str) -> Scenario {
-    let (scenario, diagnostics) = parse("test.toml", text.as_bytes(), &registered);
+    let (scenario, diagnostics) = parse("test.toml", text.as_bytes(), &test_programs());
     assert!(
         diagnostics.is_empty(),
         "unexpected diagnostics:\n{}",
@@ -32,7 +32,7 @@ fn valid(text: &str) -> Scenario {
 
 /// The diagnostics of invalid bytes, checking that no scenario came with them.
 fn problems_in_bytes(source: &[u8]) -> Vec<Diagnostic> {
-    let (scenario, diagnostics) = parse("test.toml", source, &registered);
+    let (scenario, diagnostics) = parse("test.toml", source, &test_programs());
     assert!(scenario.is_none(), "a file with problems gave a scenario");
     assert!(!diagnostics.is_empty(), "no scenario and no diagnostic");
     diagnostics
@@ -101,7 +101,7 @@ fn only_op(steps: &str) -> Op {
 #[test]
 fn a_fully_featured_scenario_parses_into_the_expected_model() {
     let text = include_str!("testdata/everything.toml");
-    let (scenario, diagnostics) = parse("everything.toml", text.as_bytes(), &registered);
+    let (scenario, diagnostics) = parse("everything.toml", text.as_bytes(), &test_programs());
     assert_eq!(diagnostics, []);
     let scenario = scenario.expect("the file is valid");
 
@@ -112,11 +112,11 @@ fn a_fully_featured_scenario_parses_into_the_expected_model() {
         Some("a server, a client, a helper, a program and two faults")
     );
     assert_eq!(scenario.seed, 7);
-    assert_eq!(scenario.schedule, Schedule::Pct);
+    assert_eq!(scenario.schedule, ScheduleKind::Pct { depth: 3 });
     assert_eq!(scenario.time_limit_ms, 5000);
     assert_eq!(scenario.step_limit, 10000);
 
-    let ports: Vec<(&str, &str, Capacity, Vec<&str>, u32)> = scenario
+    let ports: Vec<(&str, &str, QueueLimit, Vec<&str>, u32)> = scenario
         .ports
         .iter()
         .map(|port| {
@@ -124,7 +124,7 @@ fn a_fully_featured_scenario_parses_into_the_expected_model() {
             (
                 port.label.as_str(),
                 port.receiver.as_str(),
-                port.capacity,
+                port.queue_limit,
                 senders,
                 port.line,
             )
@@ -136,12 +136,12 @@ fn a_fully_featured_scenario_parses_into_the_expected_model() {
             (
                 "requests",
                 "server",
-                Capacity::Bounded(2),
+                QueueLimit::Bounded(2),
                 vec!["client", "helper"],
                 11
             ),
-            ("admin", "server", Capacity::Unbounded, vec![], 17),
-            ("log", "helper", Capacity::DEFAULT, vec![], 22)
+            ("admin", "server", QueueLimit::Unbounded, vec![], 17),
+            ("log", "helper", QueueLimit::DEFAULT, vec![], 22)
         ]
     );
     let set = &scenario.port_sets[0];
@@ -152,9 +152,9 @@ fn a_fully_featured_scenario_parses_into_the_expected_model() {
     assert_eq!(
         set.members,
         [
-            PortRef::Label("requests".into()),
-            PortRef::Label("admin".into()),
-            PortRef::Notify
+            SetMember::Label("requests".into()),
+            SetMember::Label("admin".into()),
+            SetMember::Notify
         ]
     );
 
@@ -188,7 +188,7 @@ fn a_fully_featured_scenario_parses_into_the_expected_model() {
             large: true,
             expect_id: Some(9),
             expect_body: Some(vec![
-                BodyItem::U32(7),
+                BodyItem::Value(Item::U32(7)),
                 BodyItem::Port {
                     port: PortRef::Label("reply".into()),
                     disposition: None
@@ -204,7 +204,7 @@ fn a_fully_featured_scenario_parses_into_the_expected_model() {
         Op::Send(SendOp {
             target: SendTarget::Reply,
             id: -3,
-            body: vec![BodyItem::Str("ok".into())],
+            body: vec![BodyItem::Value(Item::Str("ok".into()))],
             reply: None,
             reply_right: Disposition::MakeSendOnce,
             right: None,
@@ -213,7 +213,7 @@ fn a_fully_featured_scenario_parses_into_the_expected_model() {
     );
     assert_eq!(
         server[2].expect,
-        ExpectedResult::AnyOf(vec![ResultName::RcvTimedOut, ResultName::Success])
+        ExpectedResult::AnyOf(vec![ReturnCode::RcvTimedOut, ReturnCode::Success])
     );
     assert!(matches!(
         &server[2].op,
@@ -226,14 +226,14 @@ fn a_fully_featured_scenario_parses_into_the_expected_model() {
     ));
     assert_eq!(
         server[3].op,
-        Op::SetCapacity {
+        Op::SetQueueLimit {
             port: PortRef::Label("requests".into()),
-            capacity: Capacity::Bounded(2000)
+            queue_limit: QueueLimit::Bounded(2000)
         }
     );
     assert_eq!(
         server[3].expect,
-        ExpectedResult::One(ResultName::InvalidValue)
+        ExpectedResult::One(ReturnCode::InvalidValue)
     );
     assert_eq!(
         server[4].op,
@@ -283,7 +283,7 @@ fn a_fully_featured_scenario_parses_into_the_expected_model() {
         client[0].op,
         Op::Allocate {
             port: "reply".into(),
-            capacity: Capacity::Bounded(0)
+            queue_limit: QueueLimit::Bounded(0)
         }
     );
     assert_eq!((client[0].line, client[0].column), (49, 1));
@@ -302,33 +302,34 @@ fn a_fully_featured_scenario_parses_into_the_expected_model() {
     assert_eq!(
         send.body,
         [
-            BodyItem::U8(255),
-            BodyItem::U16(65535),
-            BodyItem::U32(7),
-            BodyItem::U64(u64::MAX),
-            BodyItem::I8(-128),
-            BodyItem::I16(-32768),
-            BodyItem::I32(-1),
-            BodyItem::I64(i64::MIN),
-            BodyItem::Bool(true),
-            BodyItem::F64(1.5),
-            BodyItem::Str("héllo".into()),
-            BodyItem::Bytes(vec![0x0a, 0x1b]),
+            BodyItem::Value(Item::U8(255)),
+            BodyItem::Value(Item::U16(65535)),
+            BodyItem::Value(Item::U32(7)),
+            BodyItem::Value(Item::U64(u64::MAX)),
+            BodyItem::Value(Item::I8(-128)),
+            BodyItem::Value(Item::I16(-32768)),
+            BodyItem::Value(Item::I32(-1)),
+            BodyItem::Value(Item::I64(i64::MIN)),
+            BodyItem::Value(Item::Bool(true)),
+            BodyItem::Value(Item::F64(1.5)),
+            BodyItem::Value(Item::Str("héllo".into())),
+            BodyItem::Value(Item::Bytes(Bytes::from_static(&[0x0a, 0x1b]))),
             BodyItem::Fill(16),
             BodyItem::Ool(65536),
             BodyItem::Port {
                 port: PortRef::Label("reply".into()),
-                disposition: Some(Disposition::MakeSend)
+                disposition: Disposition::MakeSend
             },
         ]
     );
     let items: Vec<ItemKind> = send.body.iter().map(BodyItem::kind).collect();
-    assert_eq!(items, ItemKind::ALL);
+    let every_kind: Vec<ItemKind> = ItemKind::WORDS.iter().map(|(_, kind)| *kind).collect();
+    assert_eq!(items, every_kind);
     assert_eq!(
         client[2].op,
         Op::RequestNotification {
             port: PortRef::Label("requests".into()),
-            kind: NotificationRequest::DeadName,
+            kind: NotificationKind::DeadName,
             notify: PortRef::Label("reply".into()),
             sync: 1
         }
@@ -372,7 +373,7 @@ fn a_fully_featured_scenario_parses_into_the_expected_model() {
         client[4].op,
         Op::ExpectRight {
             port: PortRef::Label("requests".into()),
-            is: RightExpectation::Send,
+            is: RightSet::of(RightKind::Send),
             urefs: Some(1)
         }
     );
@@ -401,7 +402,7 @@ fn a_fully_featured_scenario_parses_into_the_expected_model() {
         helper[1].op,
         Op::ExpectRight {
             port: PortRef::Kernel,
-            is: RightExpectation::ReceiveSend,
+            is: RightSet::of(RightKind::Receive).with(RightKind::Send),
             urefs: None
         }
     );
@@ -411,10 +412,15 @@ fn a_fully_featured_scenario_parses_into_the_expected_model() {
         panic!("echo is a program");
     };
     assert_eq!(name, "echo_server");
-    let expected_args: toml::Table = toml::from_str(
-        "port = 'log'\nlimit = 3\nratio = 0.5\ntags = ['a', 'b']\nnested = { on = true }",
-    )
-    .expect("valid TOML");
+    let expected_args = Args::new()
+        .with("port", "log")
+        .with("limit", 3)
+        .with("ratio", 0.5)
+        .with(
+            "tags",
+            ArgValue::List(vec![ArgValue::Str("a".into()), ArgValue::Str("b".into())]),
+        )
+        .with("nested", ArgValue::Table(Args::new().with("on", true)));
     assert_eq!(args, &expected_args);
 
     let faults: Vec<(u64, &FaultAction, u32)> = scenario
@@ -492,10 +498,10 @@ steps = [
     );
     assert_eq!(scenario.seed, 0);
     assert_eq!(scenario.description, None);
-    assert_eq!(scenario.schedule, Schedule::RoundRobin);
+    assert_eq!(scenario.schedule, ScheduleKind::RoundRobin);
     assert_eq!(scenario.time_limit_ms, DEFAULT_TIME_LIMIT_MS);
     assert_eq!(scenario.step_limit, DEFAULT_STEP_LIMIT);
-    assert_eq!(scenario.ports[0].capacity, Capacity::Bounded(5));
+    assert_eq!(scenario.ports[0].queue_limit, QueueLimit::Bounded(5));
     assert_eq!(scenario.ports[0].senders, Vec::<String>::new());
     assert_eq!(scenario.port_sets, []);
     assert_eq!(scenario.faults, []);
@@ -539,14 +545,14 @@ steps = [
         steps[2].op,
         Op::Allocate {
             port: "reply".into(),
-            capacity: Capacity::DEFAULT
+            queue_limit: QueueLimit::DEFAULT
         }
     );
     assert_eq!(
         steps[3].op,
         Op::RequestNotification {
             port: PortRef::Label("reply".into()),
-            kind: NotificationRequest::NoSenders,
+            kind: NotificationKind::NoSenders,
             notify: PortRef::Notify,
             sync: 0
         }
@@ -640,7 +646,7 @@ fn each_task_may_name_its_own_kernel_and_notify_ports() {
     assert!(matches!(
         only_op(r#"{ op = "send", port = "kernel", body = [{ port = "notify", disposition = "make_send" }] }"#),
         Op::Send(SendOp { target: SendTarget::Port(PortRef::Kernel), body, .. })
-            if body == [BodyItem::Port { port: PortRef::Notify, disposition: Some(Disposition::MakeSend) }]
+            if body == [BodyItem::Port { port: PortRef::Notify, disposition: Disposition::MakeSend }]
     ));
 }
 
@@ -672,7 +678,7 @@ fn floats_accept_integers_infinities_and_nan() {
         .body
         .iter()
         .map(|item| match item {
-            BodyItem::F64(number) => *number,
+            BodyItem::Value(Item::F64(number)) => *number,
             _ => panic!("f64 items"),
         })
         .collect();
@@ -682,68 +688,55 @@ fn floats_accept_integers_infinities_and_nan() {
 
 #[test]
 fn every_keyword_spells_back_to_itself() {
-    fn round_trip<K: Keyword + std::str::FromStr + PartialEq + std::fmt::Debug>() {
-        for keyword in K::ALL {
-            assert_eq!(keyword.as_str().parse::<K>().ok(), Some(*keyword));
+    fn round_trip<W: Word + std::fmt::Debug + std::fmt::Display>() {
+        for (word, value) in W::WORDS {
+            assert_eq!(W::from_word(word), Some(*value));
+            assert_eq!(value.to_string(), *word);
         }
-        assert!("no such word".parse::<K>().is_err());
+        assert_eq!(W::from_word("no such word"), None);
     }
     round_trip::<OpKind>();
-    round_trip::<Schedule>();
-    round_trip::<Disposition>();
-    round_trip::<NotificationKind>();
-    round_trip::<NotificationRequest>();
-    round_trip::<RightExpectation>();
-    round_trip::<ResultName>();
     round_trip::<Outcome>();
     round_trip::<ItemKind>();
-    round_trip::<MemoryWidth>();
-    round_trip::<PipeMode>();
-    round_trip::<PipeAccess>();
     // The contract's 24 Mach codes, `invalid_capability`, and the services' 8.
-    assert_eq!(ResultName::ALL.len(), 33);
-    assert_eq!(OpKind::ALL.len(), 34);
-    for code in kernel::ReturnCode::ALL {
+    assert_eq!(ReturnCode::WORDS.len(), 33);
+    assert_eq!(OpKind::WORDS.len(), 34);
+    for code in ReturnCode::ALL {
         assert_eq!(
-            code.as_str().parse::<ResultName>().map(ResultName::as_str),
-            Ok(code.as_str()),
+            ReturnCode::from_word(code.as_str()),
+            Some(*code),
             "every kernel return code can be expected"
         );
     }
-    assert_eq!(
-        "end_of_file"
-            .parse::<ResultName>()
-            .map_err(|error| error.to_string()),
-        Err("unknown result `end_of_file`".to_owned())
-    );
+    assert_eq!(ReturnCode::from_word("end_of_file"), None);
 }
 
 #[test]
 fn notification_kinds_carry_machs_message_ids() {
-    let ids: Vec<i32> = NotificationKind::ALL
-        .iter()
-        .map(|kind| kind.msg_id())
-        .collect();
+    let ids: Vec<i32> = NotificationKind::ALL.iter().map(|kind| kind.id()).collect();
     assert_eq!(ids, [65, 66, 69, 70, 71, 72]);
     for kind in NotificationKind::ALL {
-        assert_eq!(NotificationKind::from_msg_id(kind.msg_id()), Some(*kind));
+        assert_eq!(NotificationKind::from_id(kind.id()), Some(kind));
     }
-    assert_eq!(NotificationKind::from_msg_id(67), None);
+    assert_eq!(NotificationKind::from_id(67), None);
     assert_eq!(
-        NotificationRequest::PortDestroyed.kind(),
-        NotificationKind::PortDestroyed
+        crate::model::words::lookup(
+            crate::model::words::REQUESTABLE_NOTIFICATIONS,
+            "port_destroyed"
+        ),
+        Some(NotificationKind::PortDestroyed)
     );
 }
 
 #[test]
 fn an_expected_result_allows_exactly_what_it_names() {
-    assert!(ExpectedResult::Success.allows(ResultName::Success));
-    assert!(!ExpectedResult::Success.allows(ResultName::SendTimedOut));
-    let one = ExpectedResult::One(ResultName::SendTimedOut);
-    assert!(one.allows(ResultName::SendTimedOut) && !one.allows(ResultName::Success));
-    let any_of = ExpectedResult::AnyOf(vec![ResultName::NoSpace, ResultName::Success]);
-    assert!(any_of.allows(ResultName::Success) && !any_of.allows(ResultName::RcvInSet));
-    assert!(ExpectedResult::Any.allows(ResultName::RcvPortDied));
+    assert!(ExpectedResult::Success.allows(ReturnCode::Success));
+    assert!(!ExpectedResult::Success.allows(ReturnCode::SendTimedOut));
+    let one = ExpectedResult::One(ReturnCode::SendTimedOut);
+    assert!(one.allows(ReturnCode::SendTimedOut) && !one.allows(ReturnCode::Success));
+    let any_of = ExpectedResult::AnyOf(vec![ReturnCode::NoSpace, ReturnCode::Success]);
+    assert!(any_of.allows(ReturnCode::Success) && !any_of.allows(ReturnCode::RcvInSet));
+    assert!(ExpectedResult::Any.allows(ReturnCode::RcvPortDied));
 }
 
 // The text itself.
@@ -1006,8 +999,8 @@ steps = [
     );
     assert!(matches!(
         only_op(r#"{ op = "set_capacity", port = "requests", capacity = 4096 }"#),
-        Op::SetCapacity {
-            capacity: Capacity::Bounded(4096),
+        Op::SetQueueLimit {
+            queue_limit: QueueLimit::Bounded(4096),
             ..
         }
     ));
@@ -1349,6 +1342,43 @@ args = { n = 1 }
 }
 
 #[test]
+fn a_programs_arguments_are_checked_where_the_file_writes_them() {
+    let text = r#"[scenario]
+name = "x"
+
+[[task]]
+name = "a"
+program = "echo_server"
+args = { limit = "three" }
+
+[[task]]
+name = "b"
+program = "echo_server"
+args = { when = 1979-05-27 }
+
+[[task]]
+name = "c"
+program = "needs_port"
+"#;
+    assert_eq!(
+        problems(text),
+        [
+            "7:10: program `echo_server`: argument `limit` must be an integer, not a string",
+            "12:17: argument `when` is a date",
+            "16:11: program `needs_port`: missing argument `port` (a string)",
+        ]
+    );
+    let expected: Vec<Option<String>> = problems_in_bytes(text.as_bytes())
+        .into_iter()
+        .map(|d| d.expected)
+        .collect();
+    assert_eq!(
+        expected[0].as_deref(),
+        Some("arguments that `echo_server` accepts (see `docs/scenarios.md`)")
+    );
+}
+
+#[test]
 fn reserved_names_are_refused_where_they_cannot_mean_anything() {
     let text = r#"[scenario]
 name = "x"
@@ -1509,7 +1539,7 @@ fn sixty_four_levels_are_allowed_and_sixty_five_are_not() {
     let at_limit = format!("a = {}{}\n", "[".repeat(64), "]".repeat(64));
     let over_limit = format!("a = {}{}\n", "[".repeat(65), "]".repeat(65));
     let complaints = |text: &str| {
-        parse("t.toml", text.as_bytes(), &registered)
+        parse("t.toml", text.as_bytes(), &test_programs())
             .1
             .into_iter()
             .filter(|d| d.message.contains("nested"))
