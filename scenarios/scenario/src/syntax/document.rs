@@ -183,9 +183,11 @@ impl Reader<'_> {
         if let Some(name) = self.required(&fields, "name", "`name = \"...\"`") {
             scenario.name = self.name(name, "name").unwrap_or_default().to_owned();
         }
-        if let Some(description) = fields.get("description") {
-            scenario.description = self.string(description, "description").map(str::to_owned);
-        }
+        scenario.description = self
+            .maybe(&fields, "description", |reader, value, key| {
+                reader.string(value, key).map(str::to_owned)
+            })
+            .flatten();
         // A value that cannot be read is reported, so the scenario is not returned: the
         // defaults below only let reading go on to find the file's other problems.
         if let Some(seed) = self.optional(&fields, "seed", 0, Self::integer) {
@@ -222,11 +224,14 @@ impl Reader<'_> {
         let receiver = self
             .required(&fields, "receiver", "the task holding the receive right")
             .and_then(|receiver| self.task_ref(receiver, "receiver", TaskRole::Receiver));
-        let queue_limit = self.optional(&fields, "capacity", QueueLimit::DEFAULT, |r, v, k| {
-            r.queue_limit(v, k, QueueLimit::MAX)
-        });
-        let senders = self.optional(&fields, "senders", Vec::new(), |r, v, k| {
-            r.task_list(v, k, TaskRole::Sender)
+        let queue_limit = self.optional(
+            &fields,
+            "capacity",
+            QueueLimit::DEFAULT,
+            |reader, value, key| reader.queue_limit(value, key, QueueLimit::MAX),
+        );
+        let senders = self.optional(&fields, "senders", Vec::new(), |reader, value, key| {
+            reader.task_list(value, key, TaskRole::Sender)
         });
         let (line, column) = self.position(&fields.span);
         let (label, receiver) = (label?, receiver?);

@@ -90,10 +90,15 @@ impl Reader<'_> {
                     .map(|name| (name.to_owned(), path.span()))
             });
         let mode = self.optional(&fields, "mode", PipeMode::Fifo, Self::word);
-        let capacity = self.optional(&fields, "capacity", DEFAULT_CAPACITY, |r, v, k| {
-            let expected = format!("an integer from 1 to {MAX_CAPACITY} (1 MiB)");
-            r.integer_between(v, k, 1, MAX_CAPACITY, &expected)
-        });
+        let capacity = self.optional(
+            &fields,
+            "capacity",
+            DEFAULT_CAPACITY,
+            |reader, value, key| {
+                let expected = format!("an integer from 1 to {MAX_CAPACITY} (1 MiB)");
+                reader.integer_between(value, key, 1, MAX_CAPACITY, &expected)
+            },
+        );
         match &path {
             Some((path, span)) => self.symbols.paths.push(PathDecl {
                 path: path.clone(),

@@ -69,13 +69,24 @@ impl Reader<'_> {
         }))
     }
 
-    /// A `memory_read` step.
-    pub(super) fn memory_read(&mut self, fields: &Fields<'_, '_>) -> Option<Op> {
-        let mapping = self.use_handle(fields, "mapping", HandleKinds::MAPPING, OpKind::MemoryRead);
+    /// The `mapping`, `offset` (0 when absent) and `width` (`u64` when absent) of a
+    /// `memory_read` or `memory_write` step.
+    fn memory_access(
+        &mut self,
+        fields: &Fields<'_, '_>,
+        op: OpKind,
+    ) -> (Option<String>, Option<u32>, Option<Width>) {
+        let mapping = self.use_handle(fields, "mapping", HandleKinds::MAPPING, op);
         let offset = self.optional(fields, "offset", 0, Self::integer);
         let width = self.optional(fields, "width", Width::U64, Self::word);
-        let expect_value = self.maybe(fields, "expect_value", |r, v, k| {
-            r.memory_value(v, k, width)
+        (mapping, offset, width)
+    }
+
+    /// A `memory_read` step.
+    pub(super) fn memory_read(&mut self, fields: &Fields<'_, '_>) -> Option<Op> {
+        let (mapping, offset, width) = self.memory_access(fields, OpKind::MemoryRead);
+        let expect_value = self.maybe(fields, "expect_value", |reader, value, key| {
+            reader.memory_value(value, key, width)
         });
         Some(service(ServiceOp::MemoryRead {
             mapping: mapping?,
@@ -87,9 +98,7 @@ impl Reader<'_> {
 
     /// A `memory_write` step.
     pub(super) fn memory_write(&mut self, fields: &Fields<'_, '_>) -> Option<Op> {
-        let mapping = self.use_handle(fields, "mapping", HandleKinds::MAPPING, OpKind::MemoryWrite);
-        let offset = self.optional(fields, "offset", 0, Self::integer);
-        let width = self.optional(fields, "width", Width::U64, Self::word);
+        let (mapping, offset, width) = self.memory_access(fields, OpKind::MemoryWrite);
         let value = self
             .required(fields, "value", "the value to write, such as `value = 7`")
             .and_then(|value| self.memory_value(value, "value", width));
@@ -339,7 +348,9 @@ impl Reader<'_> {
         let handle = self.use_handle(fields, "handle", HandleKinds::READ, OpKind::PipeRead);
         let max = self.optional(fields, "max", DEFAULT_PIPE_READ_MAX, Self::integer);
         let on_empty = self.optional(fields, "on_empty", PipePolicy::Block, Self::pipe_policy);
-        let expect_data = self.maybe(fields, "expect_data", |r, v, _| r.expected_data(v));
+        let expect_data = self.maybe(fields, "expect_data", |reader, value, _| {
+            reader.expected_data(value)
+        });
         if let (Some(max), Some(Some(data)), Some(value)) =
             (max, &expect_data, fields.get("expect_data"))
             && data.len() > max as usize

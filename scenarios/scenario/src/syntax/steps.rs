@@ -160,9 +160,12 @@ impl Reader<'_> {
         let context = format!("{article} `{kind}` step");
         let allowed: Vec<&str> = COMMON_KEYS.iter().chain(op_keys(kind)).copied().collect();
         let fields = self.fields(value, &context, &allowed, &key_of_other_ops)?;
-        let expect = self.optional(&fields, "expect", ExpectedResult::Success, |r, v, _| {
-            r.expected_result(v)
-        });
+        let expect = self.optional(
+            &fields,
+            "expect",
+            ExpectedResult::Success,
+            |reader, value, _| reader.expected_result(value),
+        );
         let outer_expect = self.step_expect.replace(expect.clone());
         let op = self.read_op(kind, &fields, depth);
         self.step_expect = outer_expect;
@@ -246,10 +249,12 @@ impl Reader<'_> {
                 let port = self
                     .required(fields, "port", "a new label, such as `port = \"reply\"`")
                     .and_then(|port| self.new_label(port, "port", LabelKind::Allocated));
-                let queue_limit =
-                    self.optional(fields, "capacity", QueueLimit::DEFAULT, |r, v, k| {
-                        r.queue_limit(v, k, QueueLimit::MAX)
-                    });
+                let queue_limit = self.optional(
+                    fields,
+                    "capacity",
+                    QueueLimit::DEFAULT,
+                    |reader, value, key| reader.queue_limit(value, key, QueueLimit::MAX),
+                );
                 Some(Op::Allocate {
                     port: port?,
                     queue_limit: queue_limit?,
@@ -285,9 +290,10 @@ impl Reader<'_> {
                             REQUESTABLE_NOTIFICATIONS,
                         )
                     });
-                let notify = self.optional(fields, "notify", PortRef::Notify, |r, v, k| {
-                    r.port_ref(v, k, LabelNeed::Any)
-                });
+                let notify =
+                    self.optional(fields, "notify", PortRef::Notify, |reader, value, key| {
+                        reader.port_ref(value, key, LabelNeed::Any)
+                    });
                 let sync = self.optional(fields, "sync", 0, Self::integer);
                 Some(Op::RequestNotification {
                     port: port?,
@@ -347,8 +353,8 @@ impl Reader<'_> {
                 Some(Op::Exit { code: code? })
             }
             OpKind::Crash => {
-                let reason = self.maybe(fields, "reason", |r, v, k| {
-                    r.string(v, k).map(str::to_owned)
+                let reason = self.maybe(fields, "reason", |reader, value, key| {
+                    reader.string(value, key).map(str::to_owned)
                 });
                 Some(Op::Crash { reason: reason? })
             }
@@ -446,10 +452,12 @@ impl Reader<'_> {
         };
         let id = self.optional(fields, "id", 0, Self::integer);
         let body = self.optional(fields, "body", Vec::new(), Self::send_body);
-        let reply = self.maybe(fields, "reply", |r, v, k| r.port_ref(v, k, LabelNeed::Any));
+        let reply = self.maybe(fields, "reply", |reader, value, key| {
+            reader.port_ref(value, key, LabelNeed::Any)
+        });
         let reply_right =
             self.optional(fields, "reply_right", Disposition::MakeSendOnce, Self::word);
-        let right = self.maybe(fields, "right", |r, v, _| r.send_right(v));
+        let right = self.maybe(fields, "right", |reader, value, _| reader.send_right(value));
         let on_full = self.optional(fields, "on_full", SendPolicy::Block, Self::send_policy);
         Some(SendOp {
             target: target?,

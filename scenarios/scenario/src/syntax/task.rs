@@ -35,19 +35,17 @@ impl Reader<'_> {
                 None
             }
         };
-        let start_ms = match fields.get("start_ms") {
-            Some(start) => {
-                let start_ms = self.integer::<u64>(start, "start_ms");
-                if spawned == Some(true) && start_ms.is_some_and(|ms| ms != 0) {
-                    self.sink
-                        .error(start.span(), "`start_ms` does not apply to a spawned task")
-                        .expected("no `start_ms` with `spawned = true`")
-                        .help("a spawned task starts when another task's `spawn` step runs");
-                }
-                start_ms
+        let start_ms = self.optional(&fields, "start_ms", 0, |reader, start, key| {
+            let start_ms = reader.integer::<u64>(start, key);
+            if spawned == Some(true) && start_ms.is_some_and(|ms| ms != 0) {
+                reader
+                    .sink
+                    .error(start.span(), "`start_ms` does not apply to a spawned task")
+                    .expected("no `start_ms` with `spawned = true`")
+                    .help("a spawned task starts when another task's `spawn` step runs");
             }
-            None => Some(0),
-        };
+            start_ms
+        });
         let described = match &name {
             Some(name) => format!("task `{name}`"),
             None => "this task".to_owned(),
