@@ -285,10 +285,7 @@ impl<'t> Reader<'t> {
         } else {
             format!("an integer from {} to {}", T::MIN, T::MAX)
         };
-        let number = self.integer_in(value, what, T::MIN, T::MAX, &expected)?;
-        // `integer_in` checked the range, so the conversion cannot fail; a failure would
-        // still only be reported, never a panic.
-        T::try_from(number).ok()
+        self.integer_in(value, what, T::MIN, T::MAX, &expected)
     }
 
     /// Reads an integer of type `T` in `min..=max`; `expected` words the range for the
@@ -301,20 +298,19 @@ impl<'t> Reader<'t> {
         max: T,
         expected: &str,
     ) -> Option<T> {
-        let number = self.integer_in(value, what, min.into(), max.into(), expected)?;
-        // `integer_in` checked the range, so the conversion cannot fail.
-        T::try_from(number).ok()
+        self.integer_in(value, what, min.into(), max.into(), expected)
     }
 
-    /// Reads an integer in `min..=max`; `expected` words the range for the diagnostic.
-    pub(super) fn integer_in(
+    /// Reads an integer of type `T` in `min..=max` (a range within `T`'s); `expected`
+    /// words the range for the diagnostic.
+    fn integer_in<T: Integer>(
         &mut self,
         value: &Value<'_>,
         what: &str,
         min: i128,
         max: i128,
         expected: &str,
-    ) -> Option<i128> {
+    ) -> Option<T> {
         let DeValue::Integer(integer) = value.get_ref() else {
             self.wrong_type(value, &format!("`{what}`"), expected);
             return None;
@@ -339,7 +335,9 @@ impl<'t> Reader<'t> {
                 .expected(expected.to_owned());
             return None;
         }
-        Some(number)
+        // The range was checked and lies within `T`'s, so the conversion cannot fail; a
+        // failure would still only be a `None`, never a panic.
+        T::try_from(number).ok()
     }
 
     /// Reads one word of a [`Word`] vocabulary, suggesting the nearest for a typo.
