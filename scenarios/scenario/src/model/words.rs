@@ -235,7 +235,12 @@ impl Word for ScheduleKind {
         ("random", ScheduleKind::Random),
         // The depth `--schedule pct` gives too (the kernel's `FromStr`); a test holds them
         // together.
-        ("pct", ScheduleKind::Pct { depth: 3 }),
+        (
+            "pct",
+            ScheduleKind::Pct {
+                depth: ScheduleKind::DEFAULT_PCT_DEPTH,
+            },
+        ),
     ];
 }
 

@@ -129,7 +129,10 @@ pub(super) fn judge(
                     .get(msg)
                     .and_then(|id| NotificationKind::from_id(*id))
                 {
-                    notifications.entry(receiver.as_str()).or_default().push(kind);
+                    notifications
+                        .entry(receiver.as_str())
+                        .or_default()
+                        .push(kind);
                 }
             }
             _ => {}
