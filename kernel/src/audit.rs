@@ -7,6 +7,7 @@ use crate::envelope::Envelope;
 use crate::port::Receiver;
 use crate::state::KernelState;
 use crate::task::{TaskState, Wait};
+use crate::violation::{Violation, ViolationKind};
 use ports::{PortId, RightKind};
 use rustc_hash::FxHashMap;
 
@@ -19,12 +20,12 @@ struct Counted {
 
 impl KernelState {
     /// Checks conservation and the rights invariants; returns every violation.
-    pub(crate) fn audit(&self) -> Vec<String> {
+    pub(crate) fn audit(&self) -> Vec<Violation> {
         let mut problems = Vec::new();
         let c = self.counts;
         let in_flight = self.in_flight();
         if c.sent != c.received + c.returned + c.destroyed + in_flight {
-            problems.push(format!(
+            problems.push(Violation::new(ViolationKind::MessageConservation, format!(
                 "message conservation: {} sent, but {} received + {} returned + {} destroyed + {} still queued or held = {}",
                 c.sent,
                 c.received,
@@ -32,7 +33,7 @@ impl KernelState {
                 c.destroyed,
                 in_flight,
                 c.received + c.returned + c.destroyed + in_flight
-            ));
+            )));
         }
         let mut counted: FxHashMap<PortId, Counted> = FxHashMap::default();
         for (_, _, task) in self.tasks.iter() {
@@ -41,16 +42,16 @@ impl KernelState {
                     || entry.rights.contains(RightKind::DeadName)
                 {
                     if entry.urefs == 0 || entry.urefs > ports::UREFS_MAX {
-                        problems.push(format!(
+                        problems.push(rights_violation(format!(
                             "{}: name {name} has {} user references",
                             task.name, entry.urefs
-                        ));
+                        )));
                     }
                 } else if entry.urefs != 0 {
-                    problems.push(format!(
+                    problems.push(rights_violation(format!(
                         "{}: name {name} has user references but no send right",
                         task.name
-                    ));
+                    )));
                 }
                 let Some(port) = entry.port() else { continue };
                 if self.port(port).is_none() {
@@ -90,22 +91,22 @@ impl KernelState {
                 0
             };
             if counts.receive != expected_receive + receive_in_transit {
-                problems.push(format!(
+                problems.push(rights_violation(format!(
                     "{}: {} receive rights found (one expected)",
                     label, counts.receive
-                ));
+                )));
             }
             if counts.send != port.srights {
-                problems.push(format!(
+                problems.push(rights_violation(format!(
                     "{}: {} send rights found, the port counts {}",
                     label, counts.send, port.srights
-                ));
+                )));
             }
             if counts.send_once != port.sorights {
-                problems.push(format!(
+                problems.push(rights_violation(format!(
                     "{}: {} send-once rights found, the port counts {}",
                     label, counts.send_once, port.sorights
-                ));
+                )));
             }
         }
         problems.extend(self.audit_carriers());
@@ -114,17 +115,17 @@ impl KernelState {
 
     /// Every `carried_by` belongs to a receive right in transit, and every port's
     /// `carrying` count is the number of rights whose `carried_by` names it.
-    fn audit_carriers(&self) -> Vec<String> {
+    fn audit_carriers(&self) -> Vec<Violation> {
         let mut problems = Vec::new();
         let mut carrying: FxHashMap<PortId, u32> = FxHashMap::default();
         for (index, generation, port) in self.ports.iter() {
             let id = PortId::new(index, generation);
             if let Some(carrier) = port.extra.as_ref().and_then(|e| e.carried_by) {
                 if port.receiver != Receiver::InTransit {
-                    problems.push(format!(
+                    problems.push(rights_violation(format!(
                         "{}: has a carrier but its receive right is not in transit",
                         self.port_label(id)
-                    ));
+                    )));
                 }
                 *carrying.entry(carrier).or_default() += 1;
             }
@@ -134,14 +135,18 @@ impl KernelState {
             let counted = carrying.get(&id).copied().unwrap_or(0);
             let claimed = port.extra.as_ref().map_or(0, |e| e.carrying);
             if counted != claimed {
-                problems.push(format!(
+                problems.push(rights_violation(format!(
                     "{}: carries {counted} receive rights in transit, the port counts {claimed}",
                     self.port_label(id)
-                ));
+                )));
             }
         }
         problems
     }
+}
+
+fn rights_violation(message: String) -> Violation {
+    Violation::new(ViolationKind::Rights, message)
 }
 
 fn count_envelope(envelope: &Envelope, counted: &mut FxHashMap<PortId, Counted>) {

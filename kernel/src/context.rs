@@ -9,6 +9,7 @@ use crate::kernel_port::KernelOp;
 use crate::state::KernelState;
 use crate::syscall::Call;
 use crate::task::{KernReply, ReceiveOptions, Reply};
+use crate::violation::Site;
 use ports::NotificationKind;
 use ports::{
     Message, PortName, QueueLimit, ReceivePolicy, RightKind, RightSet, SendPolicy, TaskId,
@@ -57,47 +58,14 @@ impl Future for Trap<'_> {
 
     fn poll(mut self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<Reply> {
         let me = self.cx.id;
+        let call = self.call.take();
         let mut state = lock(&self.cx.state);
-        let Some(call) = self.call.take() else {
-            return match state.task_mut(me).reply.take() {
-                Some(reply) => Poll::Ready(reply),
-                None => Poll::Pending,
-            };
-        };
-        if state.halted.is_some() {
-            return Poll::Pending;
-        }
-        // A call while another is still pending (a future polled once and dropped,
-        // or two calls raced with `join!`) breaks the one-call-at-a-time contract:
-        // the task is ended as crashed, and the pending call's message is not lost
-        // (the clean-up destroys it with a reason).
-        if matches!(state.task(me).state, crate::task::TaskState::Waiting(_))
-            || state.task(me).reply.is_some()
-        {
-            state.end_task(
-                me,
-                crate::error::TaskExit::Crashed(
-                    "a kernel call while another was still pending".into(),
-                ),
-            );
-            return Poll::Pending;
-        }
-        if state.steps >= state.config.step_limit {
-            state.halted = Some(crate::state::Halt::StepLimit);
-            return Poll::Pending;
-        }
-        match state.execute(me, call) {
-            Some(reply) => {
-                if state.continue_inline(me) {
-                    Poll::Ready(reply)
-                } else {
-                    state.task_mut(me).reply = Some(reply);
-                    state.make_ready(me);
-                    Poll::Pending
-                }
-            }
-            None => Poll::Pending,
-        }
+        // A panic in the kernel's code is the kernel's bug, caught here so that it
+        // does not unwind into the task's poll and get blamed on the task: the run
+        // stops, and this call never returns.
+        state
+            .guarded(Site::Call, |state| state.trap(me, call))
+            .unwrap_or(Poll::Pending)
     }
 }
 
@@ -108,6 +76,21 @@ impl TaskContext {
         Trap {
             cx: self,
             call: Some(call),
+        }
+    }
+
+    /// Runs kernel code for this task outside a trap (a lookup, a handle label). A
+    /// panic in it is a kernel bug as in a trap: recorded, and the run halted; the
+    /// task's code does not go on (its poll unwinds, and the runtime, seeing the
+    /// kernel halted by a bug, does not blame the task).
+    pub(crate) fn with_state<R>(&self, f: impl FnOnce(&mut KernelState) -> R) -> R {
+        let mut state = lock(&self.state);
+        match state.guarded(Site::Call, f) {
+            Some(result) => result,
+            None => {
+                drop(state);
+                std::panic::resume_unwind(Box::new("kernel bug"))
+            }
         }
     }
 
@@ -142,22 +125,22 @@ impl TaskContext {
 
     /// The current virtual time in nanoseconds (no scheduling point).
     pub fn now_ns(&self) -> u64 {
-        lock(&self.state).now
+        self.with_state(|state| state.now)
     }
 
     /// The name under which this task holds a right for the port labelled `label`,
     /// if it holds any. Labels are trace metadata: this finds rights the task already
     /// has and grants none (scenario scripts name ports by label this way).
     pub fn lookup(&self, label: &str) -> Option<PortName> {
-        let state = lock(&self.state);
-        state.lookup_label(self.id, label)
+        self.with_state(|state| state.lookup_label(self.id, label))
     }
 
     /// The label of the port or set `name` denotes, if any.
     pub fn label_of(&self, name: PortName) -> Option<String> {
-        let state = lock(&self.state);
-        let entry = state.task(self.id).space.get(name)?;
-        Some(state.object_label(entry.object).to_string())
+        self.with_state(|state| {
+            let entry = state.task(self.id).space.get(name)?;
+            Some(state.object_label(entry.object).to_string())
+        })
     }
 
     /// Sends `message` under `policy`.
@@ -568,27 +551,30 @@ impl TaskContext {
     /// Gives a handle (a mapping or a pipe end) a label, so scripts and children
     /// can find it with [`TaskContext::handle`]. Metadata only: not a kernel call.
     pub fn label_handle(&self, handle: u32, label: &str) {
-        let mut state = lock(&self.state);
-        state
-            .task_mut(self.id)
-            .handle_labels
-            .insert(label.to_string(), handle);
+        self.with_state(|state| {
+            state
+                .task_mut(self.id)
+                .handle_labels
+                .insert(label.to_string(), handle);
+        });
     }
 
     /// Forgets a handle label (the handle itself stays open).
     pub fn forget_handle(&self, label: &str) {
-        let mut state = lock(&self.state);
-        state.task_mut(self.id).handle_labels.remove(label);
+        self.with_state(|state| {
+            state.task_mut(self.id).handle_labels.remove(label);
+        });
     }
 
     /// The handle labelled `label`, if this task still has it open.
     pub fn handle(&self, label: &str) -> Option<u32> {
-        let state = lock(&self.state);
-        let task = state.task(self.id);
-        task.handle_labels
-            .get(label)
-            .copied()
-            .filter(|h| task.handles.contains_key(h))
+        self.with_state(|state| {
+            let task = state.task(self.id);
+            task.handle_labels
+                .get(label)
+                .copied()
+                .filter(|h| task.handles.contains_key(h))
+        })
     }
 
     /// Makes a zeroed memory object of `size` bytes; returns a send right naming

@@ -3,7 +3,8 @@
 //! Three outcome classes are kept apart (as Hubris does): recoverable errors are
 //! returned to the task as `Err`; a task that breaks the kernel's contract (panics,
 //! awaits something the kernel does not drive) is a *fault* and is ended as crashed;
-//! a broken kernel invariant is a kernel bug, found by the run's audit and reported.
+//! a broken kernel invariant or a panic in kernel code is a kernel bug, reported as
+//! a [`Violation`](crate::Violation) in the run report and never blamed on a task.
 
 use ports::{Message, ReturnCode, SpaceError};
 use std::fmt;

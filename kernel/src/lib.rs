@@ -39,6 +39,7 @@ mod state;
 mod syscall;
 mod task;
 pub mod trace;
+mod violation;
 
 pub use clock::{NS_PER_MS, Ticks};
 pub use config::{Config, DEFAULT_MAX_MEMORY_OBJECT_BYTES};
@@ -46,11 +47,13 @@ pub use context::TaskContext;
 pub use error::{ApiError, Error, KernError, ReceiveError, SendError, SendStatus, TaskExit};
 pub use kernel_port::KernelOp;
 pub use runtime::{
-    DeadlockReport, Kernel, KernelBuilder, Outcome, RunReport, TaskFactory, TaskOutput,
+    DeadlockReport, Kernel, KernelBuilder, Outcome, RunReport, TaskEnd, TaskFactory, TaskOutput,
+    TaskReport,
 };
 pub use services::{Access, PipeMode, ServiceError, ServiceOp, ServiceReply, Width};
 pub use state::{Fault, MessageCounts};
 pub use task::ReceiveOptions;
+pub use violation::{Violation, ViolationKind};
 
 pub use ports::{
     Disposition, Header, Item, Message, MessageId, NotificationKind, Ool, PortId, PortItem,

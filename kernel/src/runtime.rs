@@ -8,6 +8,7 @@ use crate::port::Receiver;
 use crate::state::{Fault, Halt, KernelState, MessageCounts};
 use crate::task::{ReceiveSource, TaskEntry, TaskState, Wait};
 use crate::trace::{Event, FaultKind, PortDestroyReason, TraceRecord, WakeReason};
+use crate::violation::{Site, Violation, panic_message};
 use ports::{PortId, PortName, PortSpace, QueueLimit, ScheduleKind, TaskId};
 use std::future::Future;
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -75,6 +76,9 @@ pub enum Outcome {
     TimeLimit,
     /// The kernel-call limit was reached.
     StepLimit,
+    /// Kernel code panicked (or answered a call wrongly) and the run stopped there;
+    /// the report's violations say where.
+    KernelBug,
 }
 
 impl Outcome {
@@ -85,6 +89,7 @@ impl Outcome {
             Outcome::Deadlock(_) => "deadlock",
             Outcome::TimeLimit => "time_limit",
             Outcome::StepLimit => "step_limit",
+            Outcome::KernelBug => "kernel_bug",
         }
     }
 }
@@ -111,8 +116,54 @@ pub struct RunReport {
     pub messages: MessageCounts,
     /// Messages still queued and held by blocked senders at the end.
     pub in_flight: u64,
-    /// Broken invariants (conservation, rights); empty in a correct run.
-    pub violations: Vec<String>,
+    /// Kernel bugs: broken invariants (conservation, rights) and panics in kernel
+    /// code; empty in a correct run.
+    pub violations: Vec<Violation>,
+    /// How each task stood at the end, in creation order.
+    pub tasks: Vec<TaskReport>,
+}
+
+impl RunReport {
+    /// How the task named `name` stood at the end, if there is such a task.
+    pub fn task_end(&self, name: &str) -> Option<&TaskEnd> {
+        self.tasks.iter().find(|t| t.name == name).map(|t| &t.end)
+    }
+
+    /// The tasks that crashed, with their messages, in creation order.
+    pub fn crashed(&self) -> Vec<(&str, &str)> {
+        self.tasks
+            .iter()
+            .filter_map(|t| match &t.end {
+                TaskEnd::Ended(TaskExit::Crashed(reason)) => {
+                    Some((t.name.as_str(), reason.as_str()))
+                }
+                _ => None,
+            })
+            .collect()
+    }
+}
+
+/// One task in a [`RunReport`]: its name and how it stood at the end.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TaskReport {
+    /// Its name (unique in the run).
+    pub name: String,
+    /// How it ended, or what it was doing when the run did.
+    pub end: TaskEnd,
+}
+
+/// How a task stood when the run ended.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum TaskEnd {
+    /// It ended: exited with a code, crashed with a message, or was killed.
+    Ended(TaskExit),
+    /// It was waiting in the kernel; on what, as the deadlock report says it
+    /// (`receiving on inbox`, `sending to buffer (full)`, `sleeping`, …).
+    Waiting(String),
+    /// It was runnable: the run stopped at a limit, or at a kernel bug.
+    Runnable,
+    /// It never started: declared and never spawned, or its start time never came.
+    NotStarted,
 }
 
 /// Builds a [`Kernel`].
@@ -189,7 +240,9 @@ impl KernelBuilder {
 ///
 /// # Examples
 /// ```
-/// use kernel::{Kernel, Message, QueueLimit, ReceivePolicy, ReceiveOptions, SendPolicy};
+/// use kernel::{
+///     Kernel, Message, QueueLimit, ReceiveOptions, ReceivePolicy, SendPolicy, TaskEnd, TaskExit,
+/// };
 ///
 /// let mut kernel = Kernel::builder().seed(7).trace(true).build();
 /// kernel.spawn("echo", |cx| async move {
@@ -203,6 +256,9 @@ impl KernelBuilder {
 /// let report = kernel.run();
 /// assert_eq!(report.outcome.as_str(), "completed");
 /// assert!(report.violations.is_empty());
+/// // A failed assertion inside the task crashes the task, not this example: how
+/// // the task ended is what says its assertion held.
+/// assert_eq!(report.task_end("echo"), Some(&TaskEnd::Ended(TaskExit::Exited(0))));
 /// ```
 pub struct Kernel {
     state: Arc<Mutex<KernelState>>,
@@ -386,35 +442,23 @@ impl Kernel {
     fn step_once(&mut self) -> bool {
         let mut state = lock(&self.state);
         if let Some(polled) = self.polled.take() {
-            Self::settle(&mut state, &mut self.futures, polled);
+            state.guarded(Site::RunLoop, |state| state.settle(polled));
         }
-        if !state.to_start.is_empty() || !state.to_drop.is_empty() {
+        if state.has_programs_to_instantiate() {
             drop(state);
             self.instantiate();
             state = lock(&self.state);
         }
-        if state.halted.is_some() || state.final_outcome().is_some() {
-            return false;
-        }
-        // Timers due now (a fault at the current instant, say) come before any task
-        // step at that instant.
-        if state.fire_due() {
-            drop(state);
-            self.instantiate();
-            return true;
-        }
-        let next = match state.switch_to.take() {
-            Some(task) if state.ready.contains(&task) => {
-                state.ready.retain(|t| *t != task);
-                Some(task)
+        let (task, steps_before) = match state.guarded(Site::RunLoop, KernelState::choose) {
+            None | Some(Choice::Over) => return false,
+            Some(Choice::Fired) => {
+                drop(state);
+                self.instantiate();
+                return true;
             }
-            _ => state.pick_next(),
+            Some(Choice::Idle { more }) => return more,
+            Some(Choice::Run { task, steps_before }) => (task, steps_before),
         };
-        let Some(task) = next else {
-            return state.advance_clock();
-        };
-        state.current = Some(task);
-        let steps_before = state.task(task).steps;
         drop(state);
         let Some(mut future) = self
             .futures
@@ -422,7 +466,9 @@ impl Kernel {
             .and_then(Option::take)
         else {
             let mut state = lock(&self.state);
-            state.end_task(task, TaskExit::Crashed("task has no program".into()));
+            state.guarded(Site::RunLoop, |state| {
+                state.end_task(task, TaskExit::Crashed("task has no program".into()));
+            });
             return true;
         };
         let mut cx = Context::from_waker(Waker::noop());
@@ -432,14 +478,14 @@ impl Kernel {
                 self.futures[task.index as usize] = Some(future);
                 Polled::Pending
             }
-            Err(panic) => {
-                let reason = panic
-                    .downcast_ref::<&str>()
-                    .map(|s| (*s).to_string())
-                    .or_else(|| panic.downcast_ref::<String>().cloned())
-                    .unwrap_or_else(|| "panicked".into());
-                Polled::Ended(TaskExit::Crashed(format!("panicked: {reason}")))
-            }
+            // Kernel code the task called into panicked: the bug is recorded where it
+            // happened and the run has stopped; the task is not to blame.
+            Err(_) if lock(&self.state).has_kernel_bug() => Polled::Pending,
+            // The task's own code panicked: a task fault.
+            Err(panic) => Polled::Ended(TaskExit::Crashed(format!(
+                "panicked: {}",
+                panic_message(panic.as_ref())
+            ))),
         };
         // What the poll did is settled under the next iteration's lock, saving one
         // lock per task switch on the hot path.
@@ -447,48 +493,12 @@ impl Kernel {
         true
     }
 
-    /// Applies the result of polling a task: an ended program ends its task; a task
-    /// that returned `Pending` without a kernel call awaited something the kernel does
-    /// not drive, a fault.
-    fn settle(
-        state: &mut KernelState,
-        futures: &mut [Option<TaskFuture>],
-        (task, steps_before, outcome): (TaskId, u64, Polled),
-    ) {
-        state.current = None;
-        match outcome {
-            Polled::Ended(exit) => state.end_task(task, exit),
-            Polled::Pending => {
-                let made_call = state.task(task).steps != steps_before;
-                // A task that returns `Pending` must be waiting in the kernel, or
-                // runnable with the answer to its last call parked; anything else
-                // awaited a future the kernel does not drive.
-                let entry = state.task(task);
-                let fine = entry.is_ended()
-                    || matches!(entry.state, TaskState::Waiting(_))
-                    || (matches!(entry.state, TaskState::Ready) && entry.reply.is_some());
-                if state.halted.is_none() && (!made_call || !fine) {
-                    state.end_task(
-                        task,
-                        TaskExit::Crashed("awaited a future the kernel does not drive".into()),
-                    );
-                }
-                if state.task(task).is_ended()
-                    && let Some(slot) = futures.get_mut(task.index as usize)
-                    && let Some(future) = slot.take()
-                {
-                    let _ = catch_unwind(AssertUnwindSafe(move || drop(future)));
-                }
-            }
-        }
-    }
-
     /// Settles the last poll now, so the state can be inspected between steps.
     fn settle_now(&mut self) {
         if let Some(polled) = self.polled.take() {
             let mut state = lock(&self.state);
-            Self::settle(&mut state, &mut self.futures, polled);
-            let pending = !state.to_start.is_empty() || !state.to_drop.is_empty();
+            state.guarded(Site::RunLoop, |state| state.settle(polled));
+            let pending = state.has_programs_to_instantiate();
             drop(state);
             if pending {
                 self.instantiate();
@@ -527,7 +537,17 @@ impl Kernel {
             if self.futures.len() <= index {
                 self.futures.resize_with(index + 1, || None);
             }
-            self.futures[index] = Some(factory(cx));
+            // Making the future runs the program's own code (its closure): a panic
+            // there is the task's fault, as in any poll.
+            match catch_unwind(AssertUnwindSafe(move || factory(cx))) {
+                Ok(future) => self.futures[index] = Some(future),
+                Err(panic) => {
+                    let exit =
+                        TaskExit::Crashed(format!("panicked: {}", panic_message(panic.as_ref())));
+                    let mut state = lock(&self.state);
+                    state.guarded(Site::RunLoop, |state| state.end_task(task, exit));
+                }
+            }
         }
     }
 
@@ -535,8 +555,10 @@ impl Kernel {
         let state = lock(&self.state);
         let outcome = state.final_outcome().unwrap_or(Outcome::Completed);
         let in_flight = state.in_flight();
-        let mut violations = state.audit();
-        violations.extend(state.violations.iter().cloned());
+        // Bugs caught while running come first: a panic explains what the audit
+        // then finds broken.
+        let mut violations = state.violations.clone();
+        violations.extend(state.audit());
         RunReport {
             outcome,
             end_ns: state.now,
@@ -544,6 +566,7 @@ impl Kernel {
             messages: state.counts,
             in_flight,
             violations,
+            tasks: state.task_reports(),
         }
     }
 
@@ -584,6 +607,82 @@ impl Kernel {
     pub fn inspect<R>(&self, f: impl FnOnce(&crate::inspect::Inspector<'_>) -> R) -> R {
         let state = lock(&self.state);
         f(&crate::inspect::Inspector { state: &state })
+    }
+}
+
+/// What the run loop does next, decided under the lock.
+enum Choice {
+    /// The run is over.
+    Over,
+    /// Timers fired (tasks may have started): look again.
+    Fired,
+    /// No task could run and the clock moved on (`more` is false at the time limit).
+    Idle { more: bool },
+    /// Poll this task, which has made `steps_before` calls so far.
+    Run { task: TaskId, steps_before: u64 },
+}
+
+impl KernelState {
+    /// Whether tasks were started or ended whose futures the runtime must make or drop.
+    fn has_programs_to_instantiate(&self) -> bool {
+        !self.to_start.is_empty() || !self.to_drop.is_empty()
+    }
+
+    /// Decides the next step: the run is over, timers due now fire (a fault at the
+    /// current instant, say, comes before any task step at that instant), a task
+    /// runs, or the clock moves to the next timer.
+    fn choose(&mut self) -> Choice {
+        if self.halted.is_some() || self.final_outcome().is_some() {
+            return Choice::Over;
+        }
+        if self.fire_due() {
+            return Choice::Fired;
+        }
+        let next = match self.switch_to.take() {
+            Some(task) if self.ready.contains(&task) => {
+                self.ready.retain(|t| *t != task);
+                Some(task)
+            }
+            _ => self.pick_next(),
+        };
+        match next {
+            Some(task) => {
+                self.current = Some(task);
+                Choice::Run {
+                    task,
+                    steps_before: self.task(task).steps,
+                }
+            }
+            None => Choice::Idle {
+                more: self.advance_clock(),
+            },
+        }
+    }
+
+    /// Applies the result of polling a task: an ended program ends its task; a task
+    /// that returned `Pending` without a kernel call awaited something the kernel does
+    /// not drive, a fault. (An ended task's future is dropped through `to_drop`.)
+    fn settle(&mut self, (task, steps_before, outcome): (TaskId, u64, Polled)) {
+        self.current = None;
+        match outcome {
+            Polled::Ended(exit) => self.end_task(task, exit),
+            Polled::Pending => {
+                let made_call = self.task(task).steps != steps_before;
+                // A task that returns `Pending` must be waiting in the kernel, or
+                // runnable with the answer to its last call parked; anything else
+                // awaited a future the kernel does not drive.
+                let entry = self.task(task);
+                let fine = entry.is_ended()
+                    || matches!(entry.state, TaskState::Waiting(_))
+                    || (matches!(entry.state, TaskState::Ready) && entry.reply.is_some());
+                if self.halted.is_none() && (!made_call || !fine) {
+                    self.end_task(
+                        task,
+                        TaskExit::Crashed("awaited a future the kernel does not drive".into()),
+                    );
+                }
+            }
+        }
     }
 }
 
@@ -860,6 +959,7 @@ impl KernelState {
         match self.halted {
             Some(Halt::TimeLimit) => return Some(Outcome::TimeLimit),
             Some(Halt::StepLimit) => return Some(Outcome::StepLimit),
+            Some(Halt::KernelBug) => return Some(Outcome::KernelBug),
             None => {}
         }
         if !self.ready.is_empty() {
@@ -887,9 +987,26 @@ impl KernelState {
         (queued + held) as u64
     }
 
-    /// What each blocked task waits on, and a wait-for cycle if one exists: a task
-    /// receiving waits for every other holder of a send right to its port; a task
-    /// sending to a full port waits for the port's receiver.
+    /// How every task stands now, in creation order, for the run report.
+    pub(crate) fn task_reports(&self) -> Vec<TaskReport> {
+        self.tasks
+            .iter()
+            .map(|(index, generation, task)| TaskReport {
+                name: task.name.to_string(),
+                end: match &task.state {
+                    TaskState::Ended(exit) => TaskEnd::Ended(exit.clone()),
+                    TaskState::Waiting(wait) => {
+                        let (what, _) = self.wait_for(TaskId::new(index, generation), wait);
+                        TaskEnd::Waiting(what)
+                    }
+                    TaskState::Ready => TaskEnd::Runnable,
+                    TaskState::NotStarted => TaskEnd::NotStarted,
+                },
+            })
+            .collect()
+    }
+
+    /// What each blocked task waits on, and a wait-for cycle if one exists.
     pub(crate) fn deadlock_report(&self) -> DeadlockReport {
         let mut blocked = Vec::new();
         let mut edges: Vec<(TaskId, Vec<TaskId>)> = Vec::new();
@@ -898,35 +1015,7 @@ impl KernelState {
             let TaskState::Waiting(wait) = &task.state else {
                 continue;
             };
-            let (what, waits_for) = match wait {
-                Wait::Send { port, .. } => (
-                    format!("sending to {} (full)", self.port_label(*port)),
-                    self.port(*port)
-                        .and_then(|p| p.receiver_task())
-                        .into_iter()
-                        .collect(),
-                ),
-                Wait::Receive { source, .. } => {
-                    let ports: Vec<PortId> = match source {
-                        ReceiveSource::Port(p) | ReceiveSource::Direct { mailbox: p, .. } => {
-                            vec![*p]
-                        }
-                        ReceiveSource::Set(s) => {
-                            self.set(*s).map(|s| s.members.clone()).unwrap_or_default()
-                        }
-                    };
-                    let label = match source {
-                        ReceiveSource::Set(s) => self.set_label(*s),
-                        ReceiveSource::Port(p) | ReceiveSource::Direct { mailbox: p, .. } => {
-                            self.port_label(*p)
-                        }
-                    };
-                    let senders = self.send_right_holders(&ports, id);
-                    (format!("receiving on {label}"), senders)
-                }
-                Wait::Sleep { .. } => ("sleeping".to_string(), Vec::new()),
-                Wait::Service { wait, .. } => self.service_wait_report(id, wait),
-            };
+            let (what, waits_for) = self.wait_for(id, wait);
             blocked.push((task.name.to_string(), what));
             edges.push((id, waits_for));
         }
@@ -935,6 +1024,41 @@ impl KernelState {
             .map(|t| self.task(t).name.to_string())
             .collect();
         DeadlockReport { blocked, cycle }
+    }
+
+    /// What `id`'s wait is, in words, and the tasks that could end it: a task
+    /// receiving waits for every other holder of a send right to its port; a task
+    /// sending to a full port waits for the port's receiver.
+    fn wait_for(&self, id: TaskId, wait: &Wait) -> (String, Vec<TaskId>) {
+        match wait {
+            Wait::Send { port, .. } => (
+                format!("sending to {} (full)", self.port_label(*port)),
+                self.port(*port)
+                    .and_then(|p| p.receiver_task())
+                    .into_iter()
+                    .collect(),
+            ),
+            Wait::Receive { source, .. } => {
+                let ports: Vec<PortId> = match source {
+                    ReceiveSource::Port(p) | ReceiveSource::Direct { mailbox: p, .. } => {
+                        vec![*p]
+                    }
+                    ReceiveSource::Set(s) => {
+                        self.set(*s).map(|s| s.members.clone()).unwrap_or_default()
+                    }
+                };
+                let label = match source {
+                    ReceiveSource::Set(s) => self.set_label(*s),
+                    ReceiveSource::Port(p) | ReceiveSource::Direct { mailbox: p, .. } => {
+                        self.port_label(*p)
+                    }
+                };
+                let senders = self.send_right_holders(&ports, id);
+                (format!("receiving on {label}"), senders)
+            }
+            Wait::Sleep { .. } => ("sleeping".to_string(), Vec::new()),
+            Wait::Service { wait, .. } => self.service_wait_report(id, wait),
+        }
     }
 
     fn send_right_holders(&self, ports: &[PortId], except: TaskId) -> Vec<TaskId> {
@@ -1106,3 +1230,6 @@ fn service_to_kern(e: &crate::services::ServiceError) -> crate::error::KernError
         _ => KernError::InvalidValue,
     }
 }
+
+#[cfg(test)]
+mod tests;

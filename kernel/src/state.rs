@@ -26,6 +26,8 @@ use std::sync::Arc;
 pub(crate) enum Halt {
     TimeLimit,
     StepLimit,
+    /// Kernel code panicked or answered a call wrongly (see `violation.rs`).
+    KernelBug,
 }
 
 /// Counters for message conservation: every message made is received (or handed
@@ -92,7 +94,8 @@ pub(crate) struct KernelState {
     pub(crate) declared: BTreeMap<Label, (TaskId, TaskFactory)>,
     /// Ended tasks whose futures the runtime must drop.
     pub(crate) to_drop: Vec<TaskId>,
-    pub(crate) violations: Vec<String>,
+    /// Kernel bugs caught while running (the audit adds its own at the end).
+    pub(crate) violations: Vec<crate::violation::Violation>,
     /// Tasks started and not yet ended, kept as a count so that deciding whether
     /// the run is over costs nothing per step.
     pub(crate) live_tasks: usize,

@@ -10,6 +10,7 @@ use crate::state::KernelState;
 use crate::task::{KernReply, ReceiveOptions, ReceiveSource, Reply, TaskState, Wait};
 use crate::trace::{CallName, Event};
 use ports::{Message, PortName, QueueLimit, ReceivePolicy, SendPolicy, TaskId};
+use std::task::Poll;
 
 /// One trap into the kernel.
 pub(crate) enum Call {
@@ -54,6 +55,49 @@ pub(crate) enum Call {
 }
 
 impl KernelState {
+    /// The kernel's entry point for a task's trap (Hubris's `safe_syscall_entry`):
+    /// polled with the call the first time, and with `None` while the task waits,
+    /// until its reply is parked. A call that finishes at once returns its reply
+    /// straight away when the scheduler would let the task go on anyway.
+    pub(crate) fn trap(&mut self, me: TaskId, call: Option<Call>) -> Poll<Reply> {
+        let Some(call) = call else {
+            return match self.task_mut(me).reply.take() {
+                Some(reply) => Poll::Ready(reply),
+                None => Poll::Pending,
+            };
+        };
+        if self.halted.is_some() {
+            return Poll::Pending;
+        }
+        // A call while another is still pending (a future polled once and dropped,
+        // or two calls raced with `join!`) breaks the one-call-at-a-time contract:
+        // the task is ended as crashed, and the pending call's message is not lost
+        // (the clean-up destroys it with a reason).
+        if matches!(self.task(me).state, TaskState::Waiting(_)) || self.task(me).reply.is_some() {
+            self.end_task(
+                me,
+                TaskExit::Crashed("a kernel call while another was still pending".into()),
+            );
+            return Poll::Pending;
+        }
+        if self.steps >= self.config.step_limit {
+            self.halted = Some(crate::state::Halt::StepLimit);
+            return Poll::Pending;
+        }
+        match self.execute(me, call) {
+            Some(reply) => {
+                if self.continue_inline(me) {
+                    Poll::Ready(reply)
+                } else {
+                    self.task_mut(me).reply = Some(reply);
+                    self.make_ready(me);
+                    Poll::Pending
+                }
+            }
+            None => Poll::Pending,
+        }
+    }
+
     /// Runs one call for `task`: `Some(reply)` when it finished at once, `None` when
     /// the task now waits (or ended).
     pub(crate) fn execute(&mut self, task: TaskId, call: Call) -> Option<Reply> {

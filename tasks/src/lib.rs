@@ -35,6 +35,7 @@
 //! let report = kernel.run();
 //! assert_eq!(report.outcome.as_str(), "completed");
 //! assert!(report.violations.is_empty());
+//! assert_eq!(report.crashed(), []);
 //! ```
 
 #![warn(missing_docs)]

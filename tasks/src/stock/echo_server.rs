@@ -29,7 +29,10 @@ use kernel::{ReceivePolicy, TaskContext, TaskExit};
 ///
 /// # Examples
 /// ```
-/// use kernel::{Disposition, Kernel, Message, QueueLimit, ReceiveOptions, ReceivePolicy, SendPolicy};
+/// use kernel::{
+///     Disposition, Kernel, Message, QueueLimit, ReceiveOptions, ReceivePolicy, SendPolicy,
+///     TaskEnd, TaskExit,
+/// };
 /// use tasks::stock::EchoServer;
 ///
 /// let mut kernel = Kernel::builder().build();
@@ -50,6 +53,8 @@ use kernel::{ReceivePolicy, TaskContext, TaskExit};
 /// kernel.give_send_right("client", "requests").unwrap();
 /// let report = kernel.run();
 /// assert_eq!(report.outcome.as_str(), "completed");
+/// // The client's assertion held only if it exited cleanly.
+/// assert_eq!(report.task_end("client"), Some(&TaskEnd::Ended(TaskExit::Exited(0))));
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct EchoServer {

@@ -107,6 +107,8 @@ pub const BAD_ID: i32 = -303;
 /// let report = kernel.run();
 /// assert_eq!(report.outcome.as_str(), "completed");
 /// assert!(report.violations.is_empty());
+/// // The tasks' own assertions held only if none of them crashed.
+/// assert_eq!(report.crashed(), []);
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct NameServer {

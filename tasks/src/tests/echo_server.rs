@@ -1,6 +1,6 @@
 //! `echo_server` in a real kernel.
 
-use super::{call, exit_of, lines, log, push, right, run_clean};
+use super::{call, exit_of, lines, log, push, right, run_allowing_crashes, run_clean};
 use crate::stock::EchoServer;
 use kernel::{
     Disposition, Item, Kernel, Message, PortItem, QueueLimit, ReceiveOptions, ReceivePolicy,
@@ -270,7 +270,7 @@ fn an_echo_server_without_its_receive_right_crashes_saying_why() {
         .allocate_port("owner", "requests", QueueLimit::DEFAULT)
         .unwrap();
     kernel.give_send_right("echo", "requests").unwrap();
-    run_clean(&mut kernel);
+    run_allowing_crashes(&mut kernel);
     let Some(TaskExit::Crashed(reason)) = exit_of(&kernel, "echo") else {
         panic!("echo should have crashed");
     };
@@ -281,7 +281,7 @@ fn an_echo_server_without_its_receive_right_crashes_saying_why() {
 
     let mut kernel = Kernel::builder().build();
     kernel.spawn("echo", |cx| EchoServer::default().run(cx));
-    run_clean(&mut kernel);
+    run_allowing_crashes(&mut kernel);
     let Some(TaskExit::Crashed(reason)) = exit_of(&kernel, "echo") else {
         panic!("echo should have crashed");
     };

@@ -8,9 +8,10 @@ mod producer_consumer;
 mod registry;
 mod shm;
 
+use harness::{run_allowing_crashes, run_clean};
 use kernel::{
-    Disposition, Kernel, Message, PortName, QueueLimit, ReceiveOptions, ReceivePolicy, RunReport,
-    SendPolicy, TaskContext, TaskExit,
+    Disposition, Kernel, Message, PortName, QueueLimit, ReceiveOptions, ReceivePolicy, SendPolicy,
+    TaskContext, TaskExit,
 };
 use std::sync::{Arc, Mutex};
 
@@ -27,17 +28,6 @@ fn push(log: &Log, line: impl Into<String>) {
 
 fn lines(log: &Log) -> Vec<String> {
     log.lock().unwrap().clone()
-}
-
-/// Runs to the end and checks the kernel's audit found nothing.
-fn run_clean(kernel: &mut Kernel) -> RunReport {
-    let report = kernel.run();
-    assert!(
-        report.violations.is_empty(),
-        "audit violations: {:#?}",
-        report.violations
-    );
-    report
 }
 
 /// How the task `name` ended.

@@ -1,7 +1,7 @@
 //! `shm_producer` and `shm_consumer` over a buffer in shared memory: with and
 //! without semaphores, one pair and several, bounded and unbounded.
 
-use super::{exit_of, run_clean};
+use super::{exit_of, run_allowing_crashes, run_clean};
 use crate::stock::shm_buffer::{BufferArgs, BufferKind, Synchronisation};
 use crate::stock::{ShmConsumer, ShmProducer};
 use crate::{ArgValue, Args, Registry};
@@ -321,7 +321,7 @@ fn an_unbounded_buffer_that_runs_out_of_object_crashes_its_producer() {
         .create_memory_object("buffer", 16 + 8 * 2, &["producer"])
         .unwrap();
     kernel.create_semaphore("full", 0, &["producer"]).unwrap();
-    run_clean(&mut kernel);
+    run_allowing_crashes(&mut kernel);
     assert_eq!(
         exit_of(&kernel, "producer"),
         Some(TaskExit::Crashed(
@@ -341,7 +341,7 @@ fn a_bounded_buffer_too_small_for_its_slots_is_named_with_the_size_it_needs() {
         .unwrap();
     kernel.create_semaphore("empty", 4, &["producer"]).unwrap();
     kernel.create_semaphore("full", 0, &["producer"]).unwrap();
-    run_clean(&mut kernel);
+    run_allowing_crashes(&mut kernel);
     assert_eq!(
         exit_of(&kernel, "producer"),
         Some(TaskExit::Crashed(
@@ -417,7 +417,7 @@ fn a_missing_right_is_a_crash_naming_the_section_that_gives_it() {
     kernel
         .create_memory_object("buffer", 48, &["consumer"])
         .unwrap();
-    run_clean(&mut kernel);
+    run_allowing_crashes(&mut kernel);
     assert_eq!(
         exit_of(&kernel, "consumer"),
         Some(TaskExit::Crashed(

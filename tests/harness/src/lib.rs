@@ -4,30 +4,26 @@
 //! The integration tests (`tests/it`) and the unit tests of `tasks`, `views` and
 //! `machsim` use it as a dev-dependency, so every crate judges a run the same way.
 
-use kernel::{Kernel, RunReport, TaskExit};
+use kernel::{Kernel, RunReport};
 
 /// Runs a kernel to the end and asserts the audit found nothing and no task
 /// crashed: a failed `?` or `assert!` inside a task ends it as `Crashed`, and would
 /// otherwise pass unseen.
 pub fn run_clean(kernel: &mut Kernel) -> RunReport {
     let report = run_allowing_crashes(kernel);
-    let crashed: Vec<_> = kernel
-        .inspect(|i| i.tasks())
-        .into_iter()
-        .filter(|t| matches!(t.exit, Some(TaskExit::Crashed(_))))
-        .map(|t| format!("{}: {:?}", t.name, t.exit))
-        .collect();
+    let crashed = report.crashed();
     assert!(crashed.is_empty(), "tasks crashed: {crashed:#?}");
     report
 }
 
-/// Runs a kernel to the end and asserts the audit found nothing; for tests in
-/// which a task is meant to crash (they check its end themselves).
+/// Runs a kernel to the end and asserts the run found no kernel bug (the audit's
+/// violations, a panic in kernel code); for tests in which a task is meant to
+/// crash (they check its end themselves).
 pub fn run_allowing_crashes(kernel: &mut Kernel) -> RunReport {
     let report = kernel.run();
     assert!(
         report.violations.is_empty(),
-        "audit violations: {:#?}",
+        "kernel bugs: {:#?}",
         report.violations
     );
     report

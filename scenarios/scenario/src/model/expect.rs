@@ -42,13 +42,15 @@ words! {
 }
 
 impl Outcome {
-    /// Which way a run that ended in `outcome` ended.
-    pub fn of(outcome: &kernel::Outcome) -> Self {
+    /// Which way a run that ended in `outcome` ended; `None` for a run a kernel bug
+    /// stopped, which no expectation can name (it fails every one).
+    pub fn of(outcome: &kernel::Outcome) -> Option<Self> {
         match outcome {
-            kernel::Outcome::Completed => Self::Completed,
-            kernel::Outcome::Deadlock(_) => Self::Deadlock,
-            kernel::Outcome::TimeLimit => Self::TimeLimit,
-            kernel::Outcome::StepLimit => Self::StepLimit,
+            kernel::Outcome::Completed => Some(Self::Completed),
+            kernel::Outcome::Deadlock(_) => Some(Self::Deadlock),
+            kernel::Outcome::TimeLimit => Some(Self::TimeLimit),
+            kernel::Outcome::StepLimit => Some(Self::StepLimit),
+            kernel::Outcome::KernelBug => None,
         }
     }
 }
@@ -108,8 +110,12 @@ mod tests {
             kernel::Outcome::StepLimit,
         ];
         for outcome in &kernel_outcomes {
-            assert_eq!(Outcome::of(outcome).as_str(), outcome.as_str());
+            assert_eq!(
+                Outcome::of(outcome).map(Outcome::as_str),
+                Some(outcome.as_str())
+            );
         }
         assert_eq!(Outcome::WORDS.len(), kernel_outcomes.len());
+        assert_eq!(Outcome::of(&kernel::Outcome::KernelBug), None);
     }
 }

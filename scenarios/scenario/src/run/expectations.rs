@@ -96,12 +96,12 @@ pub(super) fn judge(
         ));
     }
     // Both sides spelled by the expectation's words, so the texts agree exactly when
-    // the outcomes do.
+    // the outcomes do (a kernel bug, which no expectation names, says `kernel_bug`).
     checks.push(Check::new(
         "outcome",
         scenario.expect.outcome_line,
         scenario.expect.outcome.as_str(),
-        Outcome::of(&report.outcome).as_str(),
+        Outcome::of(&report.outcome).map_or(report.outcome.as_str(), Outcome::as_str),
     ));
 
     let mut delivered: BTreeMap<&str, u64> = BTreeMap::new();
@@ -211,7 +211,8 @@ pub(super) fn judge(
     let invariants = if report.violations.is_empty() {
         "hold".to_string()
     } else {
-        report.violations.join("; ")
+        let violations: Vec<String> = report.violations.iter().map(ToString::to_string).collect();
+        violations.join("; ")
     };
     checks.push(Check::new("rights invariants", None, "hold", invariants));
     checks
