@@ -32,6 +32,7 @@ mod kernel_port;
 mod notify;
 mod port;
 mod pset;
+mod rights;
 mod runtime;
 mod sched;
 pub mod services;

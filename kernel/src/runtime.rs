@@ -384,16 +384,7 @@ impl Kernel {
             {
                 return Err(ApiError::Kern(crate::error::KernError::InvalidRight));
             }
-            if let Some(p) = state.port_mut(port) {
-                p.set = Some(set);
-            }
-            if let Some(s) = state.set_mut(set) {
-                s.members.push(port);
-            }
-            state.record(None, |k| Event::MemberAdded {
-                port: k.port_label(port),
-                set: k.set_label(set),
-            });
+            state.add_member(None, port, set);
         }
         Ok(name)
     }

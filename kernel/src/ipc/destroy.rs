@@ -210,20 +210,6 @@ impl KernelState {
         }
     }
 
-    /// Takes a port out of its set.
-    pub(crate) fn remove_member(&mut self, cause: Option<TaskId>, port: PortId, set: PortSetId) {
-        if let Some(p) = self.port_mut(port) {
-            p.set = None;
-        }
-        if let Some(s) = self.set_mut(set) {
-            s.members.retain(|m| *m != port);
-        }
-        self.record(cause, |k| Event::MemberRemoved {
-            port: k.port_label(port),
-            set: k.set_label(set),
-        });
-    }
-
     /// Destroys a port set: members leave it (keeping their messages) and a task
     /// waiting on it gets `rcv_port_died`.
     pub(crate) fn destroy_set(&mut self, set: PortSetId, cause: Option<TaskId>) {

@@ -12,7 +12,7 @@ use crate::port::Receiver;
 use crate::state::KernelState;
 use crate::trace::{Event, Label, PortDestroyReason};
 use bytes::Bytes;
-use ports::{PortId, PortName, QueueLimit, RightKind, TaskId};
+use ports::{PortId, PortName, QueueLimit, TaskId};
 
 /// How many bytes a memory read or write moves (little-endian).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -153,16 +153,10 @@ impl KernelState {
         task: TaskId,
         name: PortName,
     ) -> Result<ObjectRef, ServiceError> {
-        self.refresh_name(task, name);
-        let entry = *self
-            .task(task)
-            .space
-            .get(name)
-            .ok_or(ServiceError::InvalidName)?;
-        if !entry.rights.contains(RightKind::Send) {
-            return Err(ServiceError::InvalidRight);
-        }
-        let port = entry.port().ok_or(ServiceError::InvalidRight)?;
+        let port = self.send_right(task, name).map_err(|e| match e {
+            crate::error::KernError::InvalidName => ServiceError::InvalidName,
+            _ => ServiceError::InvalidRight,
+        })?;
         match self.port(port).map(|p| p.receiver) {
             Some(Receiver::Object(object)) => Ok(object),
             _ => Err(ServiceError::InvalidRight),
