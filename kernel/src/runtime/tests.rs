@@ -4,6 +4,8 @@
 use super::Kernel;
 use crate::context::lock;
 use crate::state::{Fault, KernelState};
+use crate::syscall::Call;
+use crate::{KernError, PortName};
 use crate::{Message, Outcome, QueueLimit, SendPolicy, TaskEnd, TaskExit, ViolationKind};
 use ports::TaskId;
 
@@ -80,6 +82,27 @@ fn a_panic_in_kernel_code_a_task_reaches_outside_a_call_is_a_kernel_bug_too() {
     assert_eq!(report.outcome, Outcome::KernelBug);
     assert_eq!(report.violations[0].kind, ViolationKind::KernelPanic);
     assert!(report.crashed().is_empty(), "{:?}", report.tasks);
+}
+
+#[test]
+fn a_reply_of_another_kind_than_the_call_awaits_is_a_kernel_bug() {
+    let mut kernel = Kernel::builder().build();
+    kernel.spawn("asker", |cx| async move {
+        // A yield is answered with a kernel-port success that carries no name: a
+        // call awaiting a name from it stands for a kernel answering wrongly.
+        let _: Result<PortName, KernError> = cx.call(Call::Yield).await;
+    });
+    let report = kernel.run();
+    assert_eq!(report.outcome, Outcome::KernelBug);
+    assert_eq!(report.violations[0].kind, ViolationKind::WrongReply);
+    assert!(
+        report.violations[0]
+            .message
+            .contains("answered with Kern(Ok(Done))"),
+        "{}",
+        report.violations[0]
+    );
+    assert_eq!(report.task_end("asker"), Some(&TaskEnd::Runnable));
 }
 
 #[test]
