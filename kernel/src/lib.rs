@@ -23,7 +23,6 @@ mod audit;
 mod clock;
 mod config;
 mod context;
-mod death;
 mod envelope;
 mod error;
 pub mod inspect;

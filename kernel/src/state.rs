@@ -207,6 +207,34 @@ impl KernelState {
         }
     }
 
+    /// Finds the name of a right `task` holds for the port or set labelled `label`
+    /// (the most recent one when a label was reused).
+    pub(crate) fn lookup_label(&self, task: TaskId, label: &str) -> Option<PortName> {
+        let space = &self.task(task).space;
+        let mut found: Option<(u32, PortName)> = None;
+        for (name, entry) in space.iter() {
+            let (object_label, index) = match entry.object {
+                ports::EntryObject::Port(p) => (self.port(p).map(|_| self.port_label(p)), p.index),
+                ports::EntryObject::PortSet(s) => (self.set(s).map(|s| s.label.clone()), s.index),
+            };
+            let matches = object_label
+                .as_deref()
+                .is_some_and(|l| l == label || l.split('#').next() == Some(label));
+            if matches && found.is_none_or(|(i, _)| index >= i) {
+                found = Some((index, name));
+            }
+        }
+        // Rights whose port died are still found by the label the task knew.
+        found.map(|(_, n)| n).or_else(|| {
+            space.iter().find_map(|(name, entry)| {
+                let port = entry.port()?;
+                (self.port(port).is_none()
+                    && self.dead_labels.get(&port).is_some_and(|l| &**l == label))
+                .then_some(name)
+            })
+        })
+    }
+
     // ----- ids, serials, labels --------------------------------------------------
 
     pub(crate) fn next_serial(&mut self) -> MessageSerial {

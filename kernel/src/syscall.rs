@@ -1,14 +1,14 @@
 //! Kernel calls: the traps a task makes, and their dispatch (Hubris's `syscalls.rs`).
 
 use crate::TaskFactory;
-use crate::error::{KernError, ReceiveError, SendError, TaskExit};
+use crate::error::{ReceiveError, SendError, TaskExit};
 use crate::ipc::receive::ReceiveNow;
 use crate::ipc::send::SendNow;
 use crate::kernel_port::KernelOp;
 use crate::port::Receiver;
 use crate::state::KernelState;
 use crate::task::{KernReply, ReceiveOptions, ReceiveSource, Reply, TaskState, Wait};
-use crate::trace::{CallName, Event};
+use crate::trace::Event;
 use ports::{Message, PortName, QueueLimit, ReceivePolicy, SendPolicy, TaskId};
 use std::task::Poll;
 
@@ -268,58 +268,6 @@ impl KernelState {
         match self.send_envelope(task, envelope, policy) {
             SendNow::Done(result) => Some(result),
             SendNow::Blocked => None,
-        }
-    }
-
-    /// Starts a declared task (`spawn` step) or a new one (a Rust closure) as a child.
-    fn spawn_child(
-        &mut self,
-        parent: TaskId,
-        name: &str,
-        factory: Option<TaskFactory>,
-    ) -> Result<KernReply, KernError> {
-        // The parent gets a send right to the child's kernel port: make sure it can,
-        // before anything starts.
-        if self.task(parent).space.is_full() {
-            return Err(KernError::NoSpace);
-        }
-        let (child, factory) = match factory {
-            Some(factory) => (self.create_task(name, Some(parent), None), factory),
-            None => {
-                let Some((child, factory)) = self.declared.remove(name) else {
-                    self.record(Some(parent), |_| Event::KernelCall {
-                        call: CallName::Spawn,
-                        code: ports::ReturnCode::InvalidArgument,
-                    });
-                    return Err(KernError::InvalidArgument);
-                };
-                (child, factory)
-            }
-        };
-        self.to_start.push((child, factory));
-        // Pipe ends made before the spawn are the child's too (fork's descriptors).
-        self.inherit_pipe_ends(parent, child);
-        self.start_task_by(child, Some(parent));
-        let kernel_port = self.task(child).kernel_port;
-        let name = self.grant_send(Some(parent), parent, kernel_port)?;
-        Ok(KernReply::Name(name))
-    }
-
-    /// Makes a created task runnable.
-    pub(crate) fn start_task(&mut self, task: TaskId) {
-        self.start_task_by(task, None);
-    }
-
-    /// Makes a created task runnable; `by` is the task whose `spawn` started it
-    /// (the event is its action), `None` for a start time or the embedding API.
-    pub(crate) fn start_task_by(&mut self, task: TaskId, by: Option<TaskId>) {
-        if matches!(self.task(task).state, TaskState::NotStarted) {
-            self.record(by, |k| Event::TaskStarted {
-                name: k.task_label(task),
-                by: by.map(|b| k.task_label(b)),
-            });
-            self.live_tasks += 1;
-            self.make_ready(task);
         }
     }
 }

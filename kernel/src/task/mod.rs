@@ -1,4 +1,8 @@
-//! Tasks as the kernel sees them: name space, state, and what each waits on.
+//! Tasks as the kernel sees them: name space, state, and what each waits on;
+//! their creation (`create.rs`) and their death (`death.rs`).
+
+mod create;
+mod death;
 
 use crate::clock::{Ticks, TimerKey};
 use crate::envelope::Envelope;
