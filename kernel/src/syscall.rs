@@ -1,15 +1,13 @@
 //! Kernel calls: the traps a task makes, and their dispatch (Hubris's `syscalls.rs`).
 
 use crate::TaskFactory;
-use crate::error::{ReceiveError, SendError, TaskExit};
-use crate::ipc::receive::ReceiveNow;
-use crate::ipc::send::SendNow;
+use crate::error::{ReceiveError, SendError, SendStatus, TaskExit};
 use crate::kernel_port::KernelOp;
-use crate::port::Receiver;
+use crate::services::{ServiceError, ServiceReply};
 use crate::state::KernelState;
-use crate::task::{KernReply, ReceiveOptions, ReceiveSource, Reply, TaskState, Wait};
+use crate::task::{KernReply, ReceiveOptions, Reply, TaskState, Wait};
 use crate::trace::Event;
-use ports::{Message, PortName, QueueLimit, ReceivePolicy, SendPolicy, TaskId};
+use ports::{Message, PortName, ReceivePolicy, SendPolicy, TaskId};
 use std::task::Poll;
 
 /// One trap into the kernel.
@@ -53,6 +51,32 @@ pub(crate) enum Call {
         factory: Option<TaskFactory>,
     },
 }
+
+/// What a call did at once: finished with its result, or left the task waiting,
+/// its reply to come when the wait ends (another task's call, or a timer).
+pub(crate) enum Now<T> {
+    /// It finished, with its result (success or failure).
+    Done(T),
+    /// The task waits; it holds whatever the call still needs (a message to send).
+    Blocked,
+}
+
+impl<T> Now<T> {
+    /// The reply to park for a call that finished; `None` for one that waits.
+    pub(crate) fn reply(self, wrap: impl FnOnce(T) -> Reply) -> Option<Reply> {
+        match self {
+            Now::Done(result) => Some(wrap(result)),
+            Now::Blocked => None,
+        }
+    }
+}
+
+/// What a send did at once.
+pub(crate) type SendNow = Now<Result<SendStatus, SendError>>;
+/// What a receive did at once.
+pub(crate) type ReceiveNow = Now<Result<Message, ReceiveError>>;
+/// What a service call did at once.
+pub(crate) type ServiceNow = Now<Result<ServiceReply, ServiceError>>;
 
 impl KernelState {
     /// The kernel's entry point for a task's trap (Hubris's `safe_syscall_entry`):
@@ -99,99 +123,48 @@ impl KernelState {
     }
 
     /// Runs one call for `task`: `Some(reply)` when it finished at once, `None` when
-    /// the task now waits (or ended).
+    /// the task now waits (or ended). One function per call, each in the file of
+    /// its concept (Hubris's `syscalls.rs`).
     pub(crate) fn execute(&mut self, task: TaskId, call: Call) -> Option<Reply> {
         self.steps += 1;
         self.task_mut(task).steps += 1;
         self.scheduler.stepped(task);
         match call {
-            Call::Send { message, policy } => match self.sys_send(task, message, policy) {
-                SendNow::Done(result) => Some(Reply::Send(result)),
-                SendNow::Blocked => None,
-            },
+            Call::Send { message, policy } => {
+                self.sys_send(task, message, policy).reply(Reply::Send)
+            }
             Call::SendToTask {
                 task: target,
                 message,
                 policy,
-            } => Some(Reply::Send(
-                self.send_direct(task, &target, message, policy)?,
-            )),
+            } => self
+                .sys_send_to_task(task, &target, message, policy)
+                .reply(Reply::Send),
             Call::Receive {
                 name,
                 policy,
                 options,
-            } => match self.sys_receive(task, name, policy, options) {
-                ReceiveNow::Done(result) => Some(Reply::Receive(result)),
-                ReceiveNow::Blocked => None,
-            },
+            } => self
+                .sys_receive(task, name, policy, options)
+                .reply(Reply::Receive),
             Call::ReceiveDirect {
                 from,
                 policy,
                 options,
-            } => {
-                let from = match from {
-                    None => None,
-                    Some(name) => match self.task_names.get(name.as_str()) {
-                        Some(id) => Some(*id),
-                        None => {
-                            self.record(Some(task), |_| Event::ReceiveFailed {
-                                port: None,
-                                code: ports::ReturnCode::RcvInvalidName,
-                            });
-                            return Some(Reply::Receive(Err(ReceiveError::InvalidName)));
-                        }
-                    },
-                };
-                let mailbox = self.direct_mailbox(task);
-                match self.receive_from(
-                    task,
-                    ReceiveSource::Direct { mailbox, from },
-                    policy,
-                    options,
-                ) {
-                    ReceiveNow::Done(result) => Some(Reply::Receive(result)),
-                    ReceiveNow::Blocked => None,
-                }
-            }
+            } => self
+                .sys_receive_from_task(task, from.as_deref(), policy, options)
+                .reply(Reply::Receive),
             Call::SendReceive {
                 message,
                 policy,
                 name,
                 receive_policy,
                 options,
-            } => {
-                match self.sys_send(task, message, policy) {
-                    // A send that completes goes straight on to the receive, as
-                    // `mach_msg` does; a send error returns without receiving.
-                    SendNow::Done(Ok(_)) => {
-                        match self.sys_receive(task, name, receive_policy, options) {
-                            ReceiveNow::Done(result) => Some(Reply::Receive(result)),
-                            ReceiveNow::Blocked => None,
-                        }
-                    }
-                    SendNow::Done(Err(e)) => Some(Reply::Send(Err(e))),
-                    SendNow::Blocked => None,
-                }
-            }
+            } => self.sys_send_receive(task, message, policy, name, receive_policy, options),
             Call::Kernel(op) => Some(Reply::Kern(self.sys_kernel(task, op))),
-            Call::Service(op) => self.sys_service(task, op).map(Reply::Service),
-            Call::Sleep { ms } => {
-                let until = self.now.saturating_add(crate::clock::ms(ms));
-                self.record(Some(task), |_| Event::SleepStarted { until_ns: until });
-                if ms == 0 {
-                    return Some(Reply::Kern(Ok(KernReply::Done)));
-                }
-                self.begin_wait(task, Some(ms), |timer| Wait::Sleep {
-                    timer: timer.expect("a sleep has a timer"),
-                });
-                None
-            }
-            Call::Yield => {
-                // A yield is a sleep that ends now: one kernel step, shown as one.
-                let now = self.now;
-                self.record(Some(task), |_| Event::SleepStarted { until_ns: now });
-                Some(Reply::Kern(Ok(KernReply::Done)))
-            }
+            Call::Service(op) => self.sys_service(task, op).reply(Reply::Service),
+            Call::Sleep { ms } => self.sys_sleep(task, ms),
+            Call::Yield => Some(self.sys_yield(task)),
             Call::Exit(exit) => {
                 self.end_task(task, exit);
                 None
@@ -202,72 +175,45 @@ impl KernelState {
         }
     }
 
-    /// The task's direct mailbox, made on first use: a port of capacity 5 that the
-    /// task holds no name for, which only direct sends reach.
-    pub(crate) fn direct_mailbox(&mut self, task: TaskId) -> ports::PortId {
-        if let Some(mailbox) = self.task(task).direct_mailbox
-            && self.port(mailbox).is_some()
-        {
-            return mailbox;
-        }
-        let label = format!("{}.direct", self.task(task).name);
-        let mailbox = self.create_port(None, &label, QueueLimit::DEFAULT, Receiver::Task(task));
-        self.task_mut(task).direct_mailbox = Some(mailbox);
-        mailbox
-    }
-
-    /// Direct naming: a send to a task by name, into its direct mailbox.
-    fn send_direct(
+    /// `mach_msg` with `MACH_SEND_MSG | MACH_RCV_MSG`. A send that completes goes
+    /// straight on to the receive, as `mach_msg` does; a send error returns
+    /// without receiving; a send that waits answers when it goes in, and the task
+    /// then makes the receive (`TaskContext::send_receive`).
+    fn sys_send_receive(
         &mut self,
         task: TaskId,
-        target: &str,
         message: Message,
         policy: SendPolicy,
-    ) -> Option<Result<crate::error::SendStatus, SendError>> {
-        let receiver = self
-            .task_names
-            .get(target)
-            .copied()
-            .filter(|r| !self.task(*r).is_ended());
-        let Some(receiver) = receiver else {
-            self.record(Some(task), |_| Event::SendFailed {
-                port: None,
-                code: ports::ReturnCode::SendInvalidDest,
-            });
-            return Some(Err(SendError::InvalidDest(message)));
-        };
-        let mailbox = self.direct_mailbox(receiver);
-        // The body's rights are checked as for any send; the destination is the
-        // mailbox, reached through a send right the kernel makes for this message.
-        for item in &message.body {
-            if let ports::Item::Port(p) = item {
-                self.refresh_name(task, p.name);
-            }
+        name: PortName,
+        receive_policy: ReceivePolicy,
+        options: ReceiveOptions,
+    ) -> Option<Reply> {
+        match self.sys_send(task, message, policy) {
+            Now::Done(Ok(_)) => self
+                .sys_receive(task, name, receive_policy, options)
+                .reply(Reply::Receive),
+            Now::Done(Err(e)) => Some(Reply::Send(Err(e))),
+            Now::Blocked => None,
         }
-        let size = message.size();
-        let refused = if size > self.config.max_message_bytes {
-            Some(ports::ReturnCode::SendTooLarge)
-        } else {
-            self.check_body_only(task, &message).err()
-        };
-        if let Some(code) = refused {
-            self.record(Some(task), |k| Event::SendFailed {
-                port: Some(k.port_label(mailbox)),
-                code,
-            });
-            return Some(Err(match code {
-                ports::ReturnCode::SendTooLarge => SendError::TooLarge(message),
-                ports::ReturnCode::SendInvalidReply => SendError::InvalidReply(message),
-                _ => SendError::InvalidRight(message),
-            }));
+    }
+
+    /// Sleeps `ms` of virtual time (`Wait::Sleep` until its timer); 0 only yields.
+    fn sys_sleep(&mut self, task: TaskId, ms: u64) -> Option<Reply> {
+        let until = self.now.saturating_add(crate::clock::ms(ms));
+        self.record(Some(task), |_| Event::SleepStarted { until_ns: until });
+        if ms == 0 {
+            return Some(Reply::Kern(Ok(KernReply::Done)));
         }
-        if let Some(p) = self.port_mut(mailbox) {
-            p.srights += 1;
-        }
-        let envelope = self.copyin_message_with_dest(task, message, mailbox, size);
-        match self.send_envelope(task, envelope, policy) {
-            SendNow::Done(result) => Some(result),
-            SendNow::Blocked => None,
-        }
+        self.begin_wait(task, Some(ms), |timer| Wait::Sleep {
+            timer: timer.expect("a sleep has a timer"),
+        });
+        None
+    }
+
+    /// A yield is a sleep that ends now: one kernel step, shown as one.
+    fn sys_yield(&mut self, task: TaskId) -> Reply {
+        let now = self.now;
+        self.record(Some(task), |_| Event::SleepStarted { until_ns: now });
+        Reply::Kern(Ok(KernReply::Done))
     }
 }

@@ -3,15 +3,10 @@
 use crate::envelope::Envelope;
 use crate::error::{ReceiveError, SendStatus};
 use crate::state::KernelState;
+use crate::syscall::ReceiveNow;
 use crate::task::{ReceiveOptions, ReceiveSource, Reply, Wait};
 use crate::trace::{Event, MessageDestroyReason, WakeReason};
 use ports::{EntryObject, Message, PortId, PortName, ReceivePolicy, ReturnCode, RightKind, TaskId};
-
-/// What became of a receive at once.
-pub(crate) enum ReceiveNow {
-    Done(Result<Message, ReceiveError>),
-    Blocked,
-}
 
 impl KernelState {
     /// `mach_msg` with `MACH_RCV_MSG` on `name` (a receive right or a port set).

@@ -4,19 +4,12 @@ use crate::envelope::{Carried, Envelope, ForcedBy, KItem, Origin};
 use crate::error::{SendError, SendStatus};
 use crate::port::Receiver;
 use crate::state::KernelState;
+use crate::syscall::SendNow;
 use crate::task::{ReceiveSource, Reply, TaskState, Wait};
 use crate::trace::{
     self, CarriedRight, Event, MessageDestroyReason, MessageOrigin, TraceItem, WakeReason,
 };
 use ports::{Item, Message, PortId, ReturnCode, RightKind, SendPolicy, TaskId};
-
-/// What became of a send at once.
-pub(crate) enum SendNow {
-    /// It finished: sent, will notify, or failed (message handed back).
-    Done(Result<SendStatus, SendError>),
-    /// The sender waits, holding its message.
-    Blocked,
-}
 
 impl KernelState {
     /// `mach_msg` with `MACH_SEND_MSG`: checks and copies the message in, then

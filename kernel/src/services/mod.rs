@@ -21,6 +21,7 @@ pub use memory::Width;
 pub use pipe::{DEFAULT_CAPACITY, MAX_CAPACITY, PIPE_BUF};
 pub use ports::service::{Access, PipeMode};
 
+use crate::syscall::ServiceNow;
 use crate::trace::CallName;
 use ports::{PortName, ReturnCode};
 use std::collections::BTreeMap;
@@ -447,11 +448,7 @@ impl ServiceWait {
 impl crate::state::KernelState {
     /// Serves one service request for `task`: `Some(result)` when it finished at
     /// once (its `kernel_call` recorded), `None` when the task now waits.
-    pub(crate) fn sys_service(
-        &mut self,
-        task: ports::TaskId,
-        op: ServiceOp,
-    ) -> Option<Result<ServiceReply, ServiceError>> {
+    pub(crate) fn sys_service(&mut self, task: ports::TaskId, op: ServiceOp) -> ServiceNow {
         self.kernel_request(task, op.id(), || op.arguments());
         let call = op.name();
         let result = match op {
@@ -486,8 +483,8 @@ impl crate::state::KernelState {
                 semaphore,
                 timeout_ms,
             } => match self.semaphore_wait(task, semaphore, timeout_ms) {
-                semaphore::SemaphoreNow::Done(result) => result,
-                semaphore::SemaphoreNow::Blocked => return None,
+                ServiceNow::Done(result) => result,
+                ServiceNow::Blocked => return ServiceNow::Blocked,
             },
             ServiceOp::SemaphoreSignal { semaphore } => self.semaphore_signal(task, semaphore),
             ServiceOp::SemaphoreDestroy { semaphore } => self.semaphore_destroy(task, semaphore),
@@ -497,16 +494,16 @@ impl crate::state::KernelState {
                 max,
                 no_wait,
             } => match self.pipe_read(task, handle, max, no_wait) {
-                pipe::PipeNow::Done(result) => result,
-                pipe::PipeNow::Blocked => return None,
+                ServiceNow::Done(result) => result,
+                ServiceNow::Blocked => return ServiceNow::Blocked,
             },
             ServiceOp::PipeWrite {
                 handle,
                 data,
                 no_wait,
             } => match self.pipe_write(task, handle, data, no_wait) {
-                pipe::PipeNow::Done(result) => result,
-                pipe::PipeNow::Blocked => return None,
+                ServiceNow::Done(result) => result,
+                ServiceNow::Blocked => return ServiceNow::Blocked,
             },
             ServiceOp::PipeClose { handle } => self.pipe_close(task, handle),
             ServiceOp::NamedPipeCreate {
@@ -519,13 +516,13 @@ impl crate::state::KernelState {
                 access,
                 no_wait,
             } => match self.named_pipe_open(task, &path, access, no_wait) {
-                named_pipe::OpenNow::Done(result) => result,
-                named_pipe::OpenNow::Blocked => return None,
+                ServiceNow::Done(result) => result,
+                ServiceNow::Blocked => return ServiceNow::Blocked,
             },
             ServiceOp::NamedPipeAccept { path, no_wait } => {
                 match self.named_pipe_accept(task, &path, no_wait) {
-                    named_pipe::OpenNow::Done(result) => result,
-                    named_pipe::OpenNow::Blocked => return None,
+                    ServiceNow::Done(result) => result,
+                    ServiceNow::Blocked => return ServiceNow::Blocked,
                 }
             }
             ServiceOp::NamedPipeUnlink { path } => self.named_pipe_unlink(task, &path),
@@ -538,7 +535,7 @@ impl crate::state::KernelState {
             call,
             code,
         });
-        Some(result)
+        ServiceNow::Done(result)
     }
 
     /// A task leaves a service wait without its call finishing (it ended): it is

@@ -11,6 +11,7 @@
 
 use super::{PipeEnd, ServiceError, ServiceReply, ServiceWait};
 use crate::state::KernelState;
+use crate::syscall::ServiceNow;
 use crate::task::{Reply, Wait};
 use crate::trace::{Event, NamedPipeWait, WakeReason};
 use ports::TaskId;
@@ -29,12 +30,6 @@ pub(crate) struct NamedPipe {
     pub(crate) openers: VecDeque<(TaskId, Access)>,
     /// Servers waiting in `accept` for a client (duplex).
     pub(crate) acceptors: VecDeque<TaskId>,
-}
-
-/// What a named-pipe call did at once.
-pub(crate) enum OpenNow {
-    Done(Result<ServiceReply, ServiceError>),
-    Blocked,
 }
 
 impl KernelState {
@@ -107,9 +102,9 @@ impl KernelState {
         path: &str,
         access: Access,
         no_wait: bool,
-    ) -> OpenNow {
+    ) -> ServiceNow {
         let Some(named) = self.services.named.get(path) else {
-            return OpenNow::Done(Err(ServiceError::NoSuchPath));
+            return ServiceNow::Done(Err(ServiceError::NoSuchPath));
         };
         match named.mode {
             PipeMode::Fifo => self.fifo_open(task, path, access, no_wait),
@@ -121,7 +116,7 @@ impl KernelState {
                     .and_then(|n| n.acceptors.pop_front())
                 {
                     // A server waits in accept: connect, wake it with its end.
-                    return OpenNow::Done(match self.connect_instance(task, server, path) {
+                    return ServiceNow::Done(match self.connect_instance(task, server, path) {
                         Ok((client_end, server_end)) => {
                             self.wake(
                                 server,
@@ -141,10 +136,10 @@ impl KernelState {
                     });
                 }
                 if no_wait {
-                    return OpenNow::Done(Err(ServiceError::WouldBlock));
+                    return ServiceNow::Done(Err(ServiceError::WouldBlock));
                 }
                 self.wait_to_open(task, path, access);
-                OpenNow::Blocked
+                ServiceNow::Blocked
             }
         }
     }
@@ -190,7 +185,7 @@ impl KernelState {
         }
     }
 
-    fn fifo_open(&mut self, task: TaskId, path: &str, access: Access, no_wait: bool) -> OpenNow {
+    fn fifo_open(&mut self, task: TaskId, path: &str, access: Access, no_wait: bool) -> ServiceNow {
         let current = self
             .services
             .named
@@ -216,14 +211,14 @@ impl KernelState {
         let proceed = other_open || other_waiting || (no_wait && access == Access::Read);
         if !proceed {
             if no_wait {
-                return OpenNow::Done(Err(ServiceError::WouldBlock));
+                return ServiceNow::Done(Err(ServiceError::WouldBlock));
             }
             self.wait_to_open(task, path, access);
-            return OpenNow::Blocked;
+            return ServiceNow::Blocked;
         }
         let pipe = match self.fifo_stream(path) {
             Ok(pipe) => pipe,
-            Err(e) => return OpenNow::Done(Err(e)),
+            Err(e) => return ServiceNow::Done(Err(e)),
         };
         let result = self
             .attach_end(task, Self::fifo_end(pipe, access))
@@ -258,15 +253,20 @@ impl KernelState {
             });
             self.wake(waiter, Reply::Service(reply), WakeReason::Opened);
         }
-        OpenNow::Done(result)
+        ServiceNow::Done(result)
     }
 
-    pub(crate) fn named_pipe_accept(&mut self, task: TaskId, path: &str, no_wait: bool) -> OpenNow {
+    pub(crate) fn named_pipe_accept(
+        &mut self,
+        task: TaskId,
+        path: &str,
+        no_wait: bool,
+    ) -> ServiceNow {
         let Some(named) = self.services.named.get_mut(path) else {
-            return OpenNow::Done(Err(ServiceError::NoSuchPath));
+            return ServiceNow::Done(Err(ServiceError::NoSuchPath));
         };
         if named.mode != PipeMode::Duplex {
-            return OpenNow::Done(Err(ServiceError::InvalidValue));
+            return ServiceNow::Done(Err(ServiceError::InvalidValue));
         }
         if let Some((client, _)) = named.openers.pop_front() {
             // A client waits in open: connect, wake it with its end.
@@ -277,7 +277,7 @@ impl KernelState {
                         Reply::Service(Ok(ServiceReply::Handle(client_end))),
                         WakeReason::Connected,
                     );
-                    OpenNow::Done(Ok(ServiceReply::Handle(server_end)))
+                    ServiceNow::Done(Ok(ServiceReply::Handle(server_end)))
                 }
                 Err(e) => {
                     self.wake(
@@ -285,12 +285,12 @@ impl KernelState {
                         Reply::Service(Err(e.clone())),
                         WakeReason::Connected,
                     );
-                    OpenNow::Done(Err(e))
+                    ServiceNow::Done(Err(e))
                 }
             };
         }
         if no_wait {
-            return OpenNow::Done(Err(ServiceError::WouldBlock));
+            return ServiceNow::Done(Err(ServiceError::WouldBlock));
         }
         named.acceptors.push_back(task);
         self.record(Some(task), |_| Event::NamedPipeWaiting {
@@ -302,7 +302,7 @@ impl KernelState {
             wait: ServiceWait::Accept { path },
             timer,
         });
-        OpenNow::Blocked
+        ServiceNow::Blocked
     }
 
     /// Makes a duplex instance, a stream each way between `client` and `server`;

@@ -10,6 +10,7 @@
 
 use super::{Handle, PipeEnd, ServiceError, ServiceReply, ServiceWait};
 use crate::state::KernelState;
+use crate::syscall::ServiceNow;
 use crate::task::{Reply, TaskState, Wait};
 use crate::trace::{Event, HexBytes, Label, PipeSide, WakeReason};
 use bytes::Bytes;
@@ -42,12 +43,6 @@ impl Pipe {
     fn free(&self) -> u32 {
         self.capacity.saturating_sub(self.buffer.len() as u32)
     }
-}
-
-/// What a pipe call did at once.
-pub(crate) enum PipeNow {
-    Done(Result<ServiceReply, ServiceError>),
-    Blocked,
 }
 
 impl KernelState {
@@ -191,16 +186,16 @@ impl KernelState {
         handle: u32,
         data: Bytes,
         no_wait: bool,
-    ) -> PipeNow {
+    ) -> ServiceNow {
         let pipe = match self.end_of(task, handle).map(|e| e.write) {
             Ok(Some(pipe)) => pipe,
-            Ok(None) | Err(_) => return PipeNow::Done(Err(ServiceError::BadHandle)),
+            Ok(None) | Err(_) => return ServiceNow::Done(Err(ServiceError::BadHandle)),
         };
         let Some(p) = self.services.pipes.get(&pipe) else {
-            return PipeNow::Done(Err(ServiceError::BadHandle));
+            return ServiceNow::Done(Err(ServiceError::BadHandle));
         };
         if p.readers == 0 {
-            return PipeNow::Done(Err(ServiceError::BrokenPipe));
+            return ServiceNow::Done(Err(ServiceError::BrokenPipe));
         }
         let total = data.len() as u32;
         // Writers already waiting go first: a newcomer never overtakes them.
@@ -212,10 +207,10 @@ impl KernelState {
         };
         self.pump(pipe);
         if written == total {
-            return PipeNow::Done(Ok(ServiceReply::Written(total)));
+            return ServiceNow::Done(Ok(ServiceReply::Written(total)));
         }
         if no_wait {
-            return PipeNow::Done(if written > 0 {
+            return ServiceNow::Done(if written > 0 {
                 Ok(ServiceReply::Written(written))
             } else {
                 Err(ServiceError::WouldBlock)
@@ -239,7 +234,7 @@ impl KernelState {
             },
             timer,
         });
-        PipeNow::Blocked
+        ServiceNow::Blocked
     }
 
     /// Puts as much of `data[from..]` as the rules allow; returns the new total written.
@@ -279,27 +274,27 @@ impl KernelState {
         handle: u32,
         max: u32,
         no_wait: bool,
-    ) -> PipeNow {
+    ) -> ServiceNow {
         let pipe = match self.end_of(task, handle).map(|e| e.read) {
             Ok(Some(pipe)) => pipe,
-            Ok(None) | Err(_) => return PipeNow::Done(Err(ServiceError::BadHandle)),
+            Ok(None) | Err(_) => return ServiceNow::Done(Err(ServiceError::BadHandle)),
         };
         let Some(p) = self.services.pipes.get(&pipe) else {
-            return PipeNow::Done(Err(ServiceError::BadHandle));
+            return ServiceNow::Done(Err(ServiceError::BadHandle));
         };
         if max == 0 {
-            return PipeNow::Done(Ok(ServiceReply::Data(Bytes::new())));
+            return ServiceNow::Done(Ok(ServiceReply::Data(Bytes::new())));
         }
         if !p.buffer.is_empty() && p.waiting_readers.is_empty() {
             let data = self.take(task, pipe, max);
             self.pump(pipe);
-            return PipeNow::Done(Ok(ServiceReply::Data(data)));
+            return ServiceNow::Done(Ok(ServiceReply::Data(data)));
         }
         if p.writers == 0 && p.buffer.is_empty() {
-            return PipeNow::Done(Err(ServiceError::Eof));
+            return ServiceNow::Done(Err(ServiceError::Eof));
         }
         if no_wait {
-            return PipeNow::Done(Err(ServiceError::WouldBlock));
+            return ServiceNow::Done(Err(ServiceError::WouldBlock));
         }
         let label = p.label.clone();
         if let Some(p) = self.services.pipes.get_mut(&pipe) {
@@ -313,7 +308,7 @@ impl KernelState {
             wait: ServiceWait::PipeRead { pipe, max },
             timer,
         });
-        PipeNow::Blocked
+        ServiceNow::Blocked
     }
 
     fn take(&mut self, task: TaskId, pipe: u32, max: u32) -> Bytes {

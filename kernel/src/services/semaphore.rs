@@ -8,6 +8,7 @@
 use super::{ObjectRef, ServiceError, ServiceReply, ServiceWait};
 use crate::port::Receiver;
 use crate::state::KernelState;
+use crate::syscall::ServiceNow;
 use crate::task::{Reply, TaskState, Wait};
 use crate::trace::{Event, Label, PortDestroyReason, WakeReason};
 use ports::{PortId, PortName, QueueLimit, TaskId};
@@ -20,12 +21,6 @@ pub(crate) struct Semaphore {
     pub(crate) port: PortId,
     pub(crate) value: u32,
     pub(crate) waiters: VecDeque<TaskId>,
-}
-
-/// What a semaphore call did at once.
-pub(crate) enum SemaphoreNow {
-    Done(Result<ServiceReply, ServiceError>),
-    Blocked,
 }
 
 impl KernelState {
@@ -87,13 +82,13 @@ impl KernelState {
         task: TaskId,
         name: PortName,
         timeout_ms: Option<u64>,
-    ) -> SemaphoreNow {
+    ) -> ServiceNow {
         let id = match self.semaphore_of(task, name) {
             Ok(id) => id,
-            Err(e) => return SemaphoreNow::Done(Err(e)),
+            Err(e) => return ServiceNow::Done(Err(e)),
         };
         let Some(semaphore) = self.services.semaphores.get_mut(&id) else {
-            return SemaphoreNow::Done(Err(ServiceError::InvalidRight));
+            return ServiceNow::Done(Err(ServiceError::InvalidRight));
         };
         let label = semaphore.label.clone();
         if semaphore.value > 0 {
@@ -103,10 +98,10 @@ impl KernelState {
                 semaphore: label.clone(),
                 value,
             });
-            return SemaphoreNow::Done(Ok(ServiceReply::Done));
+            return ServiceNow::Done(Ok(ServiceReply::Done));
         }
         if timeout_ms == Some(0) {
-            return SemaphoreNow::Done(Err(ServiceError::OperationTimedOut));
+            return ServiceNow::Done(Err(ServiceError::OperationTimedOut));
         }
         semaphore.waiters.push_back(task);
         self.record(Some(task), |_| Event::SemaphoreBlocked {
@@ -116,7 +111,7 @@ impl KernelState {
             wait: ServiceWait::Semaphore { semaphore: id },
             timer,
         });
-        SemaphoreNow::Blocked
+        ServiceNow::Blocked
     }
 
     pub(crate) fn semaphore_signal(
