@@ -6,6 +6,7 @@
 //! never block and ignore queue limits.
 
 use crate::envelope::{Carried, Envelope, KItem, Origin};
+use crate::services::hooks as services;
 use crate::state::KernelState;
 use crate::trace::{Event, MessageDestroyReason};
 use ports::{MessageId, NotificationKind, PortId, RightKind};
@@ -62,10 +63,8 @@ impl KernelState {
             };
             self.check_no_senders(port, false);
             // A service object's last send right gone: the object may go too.
-            match object {
-                Some(crate::services::ObjectRef::Memory(id)) => self.free_memory_if_unused(id),
-                Some(crate::services::ObjectRef::Semaphore(id)) => self.destroy_semaphore(id),
-                None => {}
+            if let Some(object) = object {
+                services::on_no_senders(self, object);
             }
         }
     }

@@ -6,6 +6,8 @@
 
 use crate::envelope::{Envelope, KItem};
 use crate::error::{ReceiveError, SendStatus};
+use crate::port::Receiver;
+use crate::services::hooks as services;
 use crate::state::KernelState;
 use crate::task::{Reply, TaskState, Wait};
 use crate::trace::{Event, MessageDestroyReason, PortDestroyReason, WakeReason};
@@ -131,17 +133,9 @@ impl KernelState {
         let Some(mut dead) = self.ports.remove(port.index, port.generation) else {
             return;
         };
-        // A service object's port died (a fault, say): the object goes with it — a
-        // semaphore at once (its waiters get `terminated`), a memory object once
-        // nothing maps it.
-        match dead.receiver {
-            crate::port::Receiver::Object(crate::services::ObjectRef::Semaphore(id)) => {
-                self.destroy_semaphore(id)
-            }
-            crate::port::Receiver::Object(crate::services::ObjectRef::Memory(id)) => {
-                self.free_memory_if_unused(id)
-            }
-            _ => {}
+        // A service object's port died (a fault, say): the object goes with it.
+        if let Receiver::Object(object) = dead.receiver {
+            services::on_port_died(self, object);
         }
         if !dead.label.is_empty() {
             if self.port_labels.get(&dead.label) == Some(&port) {

@@ -1,5 +1,6 @@
 //! The deadlock report: who is stuck, on what, and the wait-for cycle.
 
+use crate::services::hooks as services;
 use crate::state::KernelState;
 use crate::task::{ReceiveSource, TaskState, Wait};
 use ports::{PortId, TaskId};
@@ -65,7 +66,7 @@ impl KernelState {
                 (format!("receiving on {label}"), senders)
             }
             Wait::Sleep { .. } => ("sleeping".to_string(), Vec::new()),
-            Wait::Service { wait, .. } => self.service_wait_report(id, wait),
+            Wait::Service { wait, .. } => services::wait_for(self, id, wait),
         }
     }
 

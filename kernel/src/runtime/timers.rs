@@ -3,6 +3,7 @@
 
 use crate::clock::TimerKind;
 use crate::error::TaskExit;
+use crate::services::hooks as services;
 use crate::state::{Fault, Halt, KernelState};
 use crate::task::{TaskState, Wait};
 use crate::trace::{Event, FaultKind, PortDestroyReason, WakeReason};
@@ -84,12 +85,8 @@ impl KernelState {
                             WakeReason::Timeout,
                         );
                     }
-                    TaskState::Waiting(Wait::Service {
-                        wait: crate::services::ServiceWait::Semaphore { semaphore },
-                        ..
-                    }) => {
-                        let semaphore = *semaphore;
-                        self.semaphore_wait_expired(task, semaphore);
+                    TaskState::Waiting(Wait::Service { .. }) => {
+                        services::on_wait_expired(self, task)
                     }
                     _ => {}
                 }

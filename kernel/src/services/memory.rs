@@ -271,7 +271,7 @@ impl KernelState {
     }
 
     /// A mapping went away (unmapped, or its task ended).
-    pub(crate) fn drop_mapping(
+    pub(super) fn drop_mapping(
         &mut self,
         cause: Option<TaskId>,
         holder: TaskId,
@@ -292,7 +292,7 @@ impl KernelState {
     }
 
     /// Frees a memory object that nothing maps or names (its port has no senders).
-    pub(crate) fn free_memory_if_unused(&mut self, id: u32) {
+    pub(super) fn free_memory_if_unused(&mut self, id: u32) {
         let Some(object) = self.services.memory.get(&id) else {
             return;
         };

@@ -454,7 +454,7 @@ impl KernelState {
     /// An end was closed (by `close`, or its task ended): waiting readers see end
     /// of file when the last writer goes, waiting writers `broken_pipe` when the last
     /// reader goes, and a pipe nobody holds is gone.
-    pub(crate) fn close_end(&mut self, task: TaskId, handle: u32, end: PipeEnd) {
+    pub(super) fn close_end(&mut self, task: TaskId, handle: u32, end: PipeEnd) {
         self.count_end(task, handle, end, false);
         for pipe in [end.read, end.write].into_iter().flatten() {
             self.pump(pipe);
@@ -480,7 +480,7 @@ impl KernelState {
 
     /// A child spawned by `parent` gets a copy of each of its pipe ends, as a
     /// forked UNIX process does.
-    pub(crate) fn inherit_pipe_ends(&mut self, parent: TaskId, child: TaskId) {
+    pub(super) fn inherit_pipe_ends(&mut self, parent: TaskId, child: TaskId) {
         let ends: Vec<(u32, PipeEnd)> = self
             .task(parent)
             .handles

@@ -168,7 +168,7 @@ impl KernelState {
     }
 
     /// A timed semaphore wait ran out.
-    pub(crate) fn semaphore_wait_expired(&mut self, task: TaskId, id: u32) {
+    pub(super) fn semaphore_wait_expired(&mut self, task: TaskId, id: u32) {
         if let Some(semaphore) = self.services.semaphores.get_mut(&id) {
             semaphore.waiters.retain(|t| *t != task);
         }
@@ -184,7 +184,7 @@ impl KernelState {
     /// A semaphore is destroyed (explicitly, or its last send right went): its
     /// waiters get `terminated` and its port dies, so other rights to it become dead
     /// names.
-    pub(crate) fn destroy_semaphore(&mut self, id: u32) {
+    pub(super) fn destroy_semaphore(&mut self, id: u32) {
         self.destroy_semaphore_by(id, None);
     }
 

@@ -4,6 +4,7 @@ use crate::TaskFactory;
 use crate::clock::Ticks;
 use crate::error::KernError;
 use crate::port::Receiver;
+use crate::services::hooks as services;
 use crate::state::KernelState;
 use crate::task::{KernReply, TaskEntry, TaskState};
 use crate::trace::{CallName, Event};
@@ -135,7 +136,7 @@ impl KernelState {
         };
         self.to_start.push((child, factory));
         // Pipe ends made before the spawn are the child's too (fork's descriptors).
-        self.inherit_pipe_ends(parent, child);
+        services::on_task_spawned(self, parent, child);
         self.start_task_by(child, Some(parent));
         let kernel_port = self.task(child).kernel_port;
         let name = self.grant_send(Some(parent), parent, kernel_port)?;

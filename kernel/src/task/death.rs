@@ -7,6 +7,7 @@
 //! destroyed; its kernel port dies, so its task port becomes a dead name elsewhere.
 
 use crate::error::TaskExit;
+use crate::services::hooks as services;
 use crate::state::KernelState;
 use crate::task::{TaskState, Wait};
 use crate::trace::{Event, MessageDestroyReason, PortDestroyReason};
@@ -60,7 +61,7 @@ impl KernelState {
                 if let Some(timer) = timer {
                     self.timers.cancel(timer);
                 }
-                self.leave_service_wait(task, &wait);
+                services::on_wait_abandoned(self, task, &wait);
             }
             _ => {}
         }
@@ -96,7 +97,7 @@ impl KernelState {
             };
             self.destroy_name(task, name, entry, reason, cause);
         }
-        self.close_handles(task, cause);
+        services::on_task_ended(self, task, cause);
         if let Some(mailbox) = self.task_mut(task).direct_mailbox.take() {
             self.destroy_port(mailbox, PortDestroyReason::ReceiverEnded, None);
         }
