@@ -4,9 +4,11 @@
 use super::{Kernel, TaskOutput, factory};
 use crate::clock::TimerKind;
 use crate::context::{TaskContext, lock};
-use crate::error::ApiError;
+use crate::error::{ApiError, KernError};
 use crate::port::Receiver;
+use crate::services::{PipeMode, ServiceError};
 use crate::state::{Fault, KernelState};
+use bytes::Bytes;
 use ports::{PortId, PortName, QueueLimit, TaskId};
 use std::future::Future;
 
@@ -150,32 +152,9 @@ impl Kernel {
         size: u32,
         holders: &[&str],
     ) -> Result<(), ApiError> {
-        let mut state = lock(&self.state);
-        let tasks = holders
-            .iter()
-            .map(|h| state.task_by_name(h))
-            .collect::<Result<Vec<_>, _>>()?;
-        let Some((&first, rest)) = tasks.split_first() else {
-            return Err(ApiError::Kern(crate::error::KernError::InvalidArgument));
-        };
-        let reply = state
-            .memory_create_by(None, first, bytes::Bytes::new(), size, Some(label))
-            .map_err(|e| ApiError::Kern(service_to_kern(&e)))?;
-        let crate::services::ServiceReply::Name(name) = reply else {
-            return Err(ApiError::Kern(crate::error::KernError::InvalidArgument));
-        };
-        let port = state
-            .task(first)
-            .space
-            .get(name)
-            .and_then(|e| e.port())
-            .ok_or(ApiError::NoSuchPort(label.into()))?;
-        for task in rest {
-            state
-                .give_object_send_right(None, *task, port)
-                .map_err(|e| ApiError::Kern(service_to_kern(&e)))?;
-        }
-        Ok(())
+        self.create_object(label, holders, |state, first| {
+            state.memory_create(None, first, Bytes::new(), size, Some(label))
+        })
     }
 
     /// Before the run: a semaphore with count `value` labelled `label`, with one
@@ -189,20 +168,28 @@ impl Kernel {
         value: u32,
         holders: &[&str],
     ) -> Result<(), ApiError> {
+        self.create_object(label, holders, |state, first| {
+            state.semaphore_create(None, first, value, Some(label))
+        })
+    }
+
+    /// A service object made by the kernel (`create`, for the first holder, as
+    /// that holder's own call would), then one send right for each other holder.
+    fn create_object(
+        &mut self,
+        label: &str,
+        holders: &[&str],
+        create: impl FnOnce(&mut KernelState, TaskId) -> Result<PortName, ServiceError>,
+    ) -> Result<(), ApiError> {
         let mut state = lock(&self.state);
         let tasks = holders
             .iter()
             .map(|h| state.task_by_name(h))
             .collect::<Result<Vec<_>, _>>()?;
         let Some((&first, rest)) = tasks.split_first() else {
-            return Err(ApiError::Kern(crate::error::KernError::InvalidArgument));
+            return Err(ApiError::Kern(KernError::InvalidArgument));
         };
-        let reply = state
-            .semaphore_create_by(None, first, value, Some(label))
-            .map_err(|e| ApiError::Kern(service_to_kern(&e)))?;
-        let crate::services::ServiceReply::Name(name) = reply else {
-            return Err(ApiError::Kern(crate::error::KernError::InvalidArgument));
-        };
+        let name = create(&mut state, first).map_err(refused)?;
         let port = state
             .task(first)
             .space
@@ -212,7 +199,7 @@ impl Kernel {
         for task in rest {
             state
                 .give_object_send_right(None, *task, port)
-                .map_err(|e| ApiError::Kern(service_to_kern(&e)))?;
+                .map_err(refused)?;
         }
         Ok(())
     }
@@ -225,28 +212,26 @@ impl Kernel {
     pub fn create_named_pipe(
         &mut self,
         path: &str,
-        mode: crate::services::PipeMode,
+        mode: PipeMode,
         capacity: Option<u32>,
     ) -> Result<(), ApiError> {
         let mut state = lock(&self.state);
         state
             .named_pipe_create(None, path, mode, capacity)
             .map(drop)
-            .map_err(|e| ApiError::Kern(service_to_kern(&e)))
+            .map_err(refused)
     }
 }
 
-/// The kernel error an embedding call reports for a service refusal.
-fn service_to_kern(e: &crate::services::ServiceError) -> crate::error::KernError {
-    use crate::error::KernError;
-    use crate::services::ServiceError;
-    match e {
+/// A service's refusal of an embedding call, as the kernel error it reports.
+fn refused(e: ServiceError) -> ApiError {
+    ApiError::Kern(match e {
         ServiceError::InvalidName => KernError::InvalidName,
         ServiceError::InvalidRight => KernError::InvalidRight,
         ServiceError::NameExists => KernError::NameExists,
         ServiceError::NoSpace => KernError::NoSpace,
         _ => KernError::InvalidValue,
-    }
+    })
 }
 
 impl KernelState {

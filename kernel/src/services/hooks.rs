@@ -28,7 +28,7 @@ pub(crate) fn on_port_died(k: &mut KernelState, object: ObjectRef) {
 fn object_unnamed(k: &mut KernelState, object: ObjectRef) {
     match object {
         ObjectRef::Memory(id) => k.free_memory_if_unused(id),
-        ObjectRef::Semaphore(id) => k.destroy_semaphore(id),
+        ObjectRef::Semaphore(id) => k.destroy_semaphore(id, None),
     }
 }
 

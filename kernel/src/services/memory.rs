@@ -8,11 +8,10 @@
 //! first write, when it takes its own copy: Mach's virtual copy.
 
 use super::{ObjectRef, ServiceError, ServiceReply};
-use crate::port::Receiver;
 use crate::state::KernelState;
 use crate::trace::{Event, Label, PortDestroyReason};
 use bytes::Bytes;
-use ports::{PortId, PortName, QueueLimit, TaskId};
+use ports::{PortId, PortName, TaskId};
 
 /// How many bytes a memory read or write moves (little-endian).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -72,42 +71,21 @@ impl MemoryObject {
 }
 
 impl KernelState {
-    /// Makes a memory object with `data` (shared) and gives `task` a send right.
+    /// Makes a memory object with `data` (shared; zeroed when empty) and gives
+    /// `task` a send right naming it; `cause` is the task whose call made it, or
+    /// `None` for the kernel (an object a scenario declares before the run).
     pub(crate) fn memory_create(
-        &mut self,
-        task: TaskId,
-        data: Bytes,
-        size: u32,
-        label: Option<&str>,
-    ) -> Result<ServiceReply, ServiceError> {
-        self.memory_create_by(Some(task), task, data, size, label)
-    }
-
-    /// As `memory_create`, recorded as caused by `cause` (`None`: the kernel, for
-    /// objects a scenario declares before the run).
-    pub(crate) fn memory_create_by(
         &mut self,
         cause: Option<TaskId>,
         task: TaskId,
         data: Bytes,
         size: u32,
         label: Option<&str>,
-    ) -> Result<ServiceReply, ServiceError> {
+    ) -> Result<PortName, ServiceError> {
         if size == 0 || size > self.config.max_memory_object_bytes {
             return Err(ServiceError::InvalidValue);
         }
-        if self.task(task).space.is_full() {
-            return Err(ServiceError::NoSpace);
-        }
-        let id = self.services.next_id();
-        let wanted = label.map_or_else(|| format!("memory{id}"), str::to_string);
-        let port = self.create_port(
-            cause,
-            &wanted,
-            QueueLimit::Unbounded,
-            Receiver::Object(ObjectRef::Memory(id)),
-        );
-        let label = self.port_label(port);
+        let (id, port, label) = self.object_port(cause, task, ObjectRef::Memory, label)?;
         let shared = if data.is_empty() {
             Bytes::from(vec![0u8; size as usize])
         } else {
@@ -132,35 +110,7 @@ impl KernelState {
             size,
             initial,
         });
-        let name = self.give_object_send_right(cause, task, port)?;
-        Ok(ServiceReply::Name(name))
-    }
-
-    /// Gives `task` a send right (one reference) to an object's port.
-    pub(crate) fn give_object_send_right(
-        &mut self,
-        cause: Option<TaskId>,
-        task: TaskId,
-        port: PortId,
-    ) -> Result<PortName, ServiceError> {
-        self.grant_send(cause, task, port)
-            .map_err(|_| ServiceError::NoSpace)
-    }
-
-    /// The object a send right in `task`'s space names.
-    pub(crate) fn object_of(
-        &mut self,
-        task: TaskId,
-        name: PortName,
-    ) -> Result<ObjectRef, ServiceError> {
-        let port = self.send_right(task, name).map_err(|e| match e {
-            crate::error::KernError::InvalidName => ServiceError::InvalidName,
-            _ => ServiceError::InvalidRight,
-        })?;
-        match self.port(port).map(|p| p.receiver) {
-            Some(Receiver::Object(object)) => Ok(object),
-            _ => Err(ServiceError::InvalidRight),
-        }
+        self.give_object_send_right(cause, task, port)
     }
 
     pub(crate) fn memory_map(

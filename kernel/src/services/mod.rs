@@ -23,8 +23,10 @@ pub use memory::Width;
 pub use pipe::{DEFAULT_CAPACITY, MAX_CAPACITY, PIPE_BUF};
 pub use ports::service::{Access, PipeMode};
 
-use crate::trace::CallName;
-use ports::{PortName, ReturnCode};
+use crate::port::Receiver;
+use crate::state::KernelState;
+use crate::trace::{CallName, Label};
+use ports::{PortId, PortName, QueueLimit, ReturnCode, TaskId};
 use std::collections::BTreeMap;
 
 pub use op::ServiceOp;
@@ -126,6 +128,16 @@ pub(crate) enum ObjectRef {
     Semaphore(u32),
 }
 
+impl ObjectRef {
+    /// The label of an object made without one: `memory3`, `semaphore4`.
+    fn default_label(self) -> String {
+        match self {
+            ObjectRef::Memory(id) => format!("memory{id}"),
+            ObjectRef::Semaphore(id) => format!("semaphore{id}"),
+        }
+    }
+}
+
 /// What a task waits for inside a service.
 #[derive(Debug)]
 pub(crate) enum ServiceWait {
@@ -192,6 +204,62 @@ impl ServiceWait {
             ServiceWait::PipeWrite { .. } => CallName::PipeWrite,
             ServiceWait::Open { .. } => CallName::NamedPipeOpen,
             ServiceWait::Accept { .. } => CallName::NamedPipeAccept,
+        }
+    }
+}
+
+impl KernelState {
+    /// The port of a new service object, which the kernel receives from, labelled
+    /// `label` or after the object (`memory3`); refused before anything is made if
+    /// `task`, which gets the send right naming it, has no room for the name.
+    /// Returns the object's id (made by `object` from the next service id), its
+    /// port and its label.
+    fn object_port(
+        &mut self,
+        cause: Option<TaskId>,
+        task: TaskId,
+        object: fn(u32) -> ObjectRef,
+        label: Option<&str>,
+    ) -> Result<(u32, PortId, Label), ServiceError> {
+        if self.task(task).space.is_full() {
+            return Err(ServiceError::NoSpace);
+        }
+        let id = self.services.next_id();
+        let object = object(id);
+        let wanted = label.map_or_else(|| object.default_label(), str::to_string);
+        let port = self.create_port(
+            cause,
+            &wanted,
+            QueueLimit::Unbounded,
+            Receiver::Object(object),
+        );
+        Ok((id, port, self.port_label(port)))
+    }
+
+    /// Gives `task` a send right (one reference) to an object's port.
+    pub(crate) fn give_object_send_right(
+        &mut self,
+        cause: Option<TaskId>,
+        task: TaskId,
+        port: PortId,
+    ) -> Result<PortName, ServiceError> {
+        self.grant_send(cause, task, port)
+            .map_err(|_| ServiceError::NoSpace)
+    }
+
+    /// The object a send right in `task`'s space names.
+    pub(crate) fn object_of(
+        &mut self,
+        task: TaskId,
+        name: PortName,
+    ) -> Result<ObjectRef, ServiceError> {
+        let port = self.send_right(task, name).map_err(|e| match e {
+            crate::error::KernError::InvalidName => ServiceError::InvalidName,
+            _ => ServiceError::InvalidRight,
+        })?;
+        match self.port(port).map(|p| p.receiver) {
+            Some(Receiver::Object(object)) => Ok(object),
+            _ => Err(ServiceError::InvalidRight),
         }
     }
 }

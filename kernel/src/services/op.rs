@@ -1,7 +1,7 @@
 //! A service request: the decoded message (`ServiceOp`), its id and name, its
 //! arguments as the trace shows them, and the dispatch to the service that serves it.
 
-use super::{Access, PipeMode, ServiceError, Width, pipe};
+use super::{Access, PipeMode, ServiceError, ServiceReply, Width, pipe};
 use crate::state::KernelState;
 use crate::syscall::ServiceNow;
 use crate::trace::CallName;
@@ -266,9 +266,15 @@ impl KernelState {
         self.kernel_request(task, op.id(), || op.arguments());
         let call = op.name();
         let result = match op {
-            ServiceOp::MemoryCreate { size, label } => {
-                self.memory_create(task, bytes::Bytes::new(), size, label.as_deref())
-            }
+            ServiceOp::MemoryCreate { size, label } => self
+                .memory_create(
+                    Some(task),
+                    task,
+                    bytes::Bytes::new(),
+                    size,
+                    label.as_deref(),
+                )
+                .map(ServiceReply::Name),
             ServiceOp::MemoryMap { object } => self.memory_map(task, object),
             ServiceOp::MemoryRead {
                 mapping,
@@ -287,12 +293,13 @@ impl KernelState {
                 if data.is_empty() {
                     Err(ServiceError::InvalidValue)
                 } else {
-                    self.memory_create(task, data, size, label.as_deref())
+                    self.memory_create(Some(task), task, data, size, label.as_deref())
+                        .map(ServiceReply::Name)
                 }
             }
-            ServiceOp::SemaphoreCreate { value, label } => {
-                self.semaphore_create(task, value, label.as_deref())
-            }
+            ServiceOp::SemaphoreCreate { value, label } => self
+                .semaphore_create(Some(task), task, value, label.as_deref())
+                .map(ServiceReply::Name),
             ServiceOp::SemaphoreWait {
                 semaphore,
                 timeout_ms,

@@ -6,12 +6,11 @@
 //! first served.
 
 use super::{ObjectRef, ServiceError, ServiceReply, ServiceWait};
-use crate::port::Receiver;
 use crate::state::KernelState;
 use crate::syscall::ServiceNow;
 use crate::task::{Reply, TaskState, Wait};
 use crate::trace::{Event, Label, PortDestroyReason, WakeReason};
-use ports::{PortId, PortName, QueueLimit, TaskId};
+use ports::{PortId, PortName, TaskId};
 use std::collections::VecDeque;
 
 /// A counting semaphore.
@@ -24,35 +23,17 @@ pub(crate) struct Semaphore {
 }
 
 impl KernelState {
+    /// `semaphore_create`: a semaphore with count `value`, and a send right naming
+    /// it for `task`; `cause` is the task whose call made it, or `None` for the
+    /// kernel (a semaphore a scenario declares before the run).
     pub(crate) fn semaphore_create(
-        &mut self,
-        task: TaskId,
-        value: u32,
-        label: Option<&str>,
-    ) -> Result<ServiceReply, ServiceError> {
-        self.semaphore_create_by(Some(task), task, value, label)
-    }
-
-    /// As `semaphore_create`, recorded as caused by `cause` (`None`: the kernel).
-    pub(crate) fn semaphore_create_by(
         &mut self,
         cause: Option<TaskId>,
         task: TaskId,
         value: u32,
         label: Option<&str>,
-    ) -> Result<ServiceReply, ServiceError> {
-        if self.task(task).space.is_full() {
-            return Err(ServiceError::NoSpace);
-        }
-        let id = self.services.next_id();
-        let wanted = label.map_or_else(|| format!("semaphore{id}"), str::to_string);
-        let port = self.create_port(
-            cause,
-            &wanted,
-            QueueLimit::Unbounded,
-            Receiver::Object(ObjectRef::Semaphore(id)),
-        );
-        let label = self.port_label(port);
+    ) -> Result<PortName, ServiceError> {
+        let (id, port, label) = self.object_port(cause, task, ObjectRef::Semaphore, label)?;
         self.services.semaphores.insert(
             id,
             Semaphore {
@@ -66,8 +47,7 @@ impl KernelState {
             semaphore: label.clone(),
             value,
         });
-        let name = self.give_object_send_right(cause, task, port)?;
-        Ok(ServiceReply::Name(name))
+        self.give_object_send_right(cause, task, port)
     }
 
     fn semaphore_of(&mut self, task: TaskId, name: PortName) -> Result<u32, ServiceError> {
@@ -163,7 +143,7 @@ impl KernelState {
         name: PortName,
     ) -> Result<ServiceReply, ServiceError> {
         let id = self.semaphore_of(task, name)?;
-        self.destroy_semaphore_by(id, Some(task));
+        self.destroy_semaphore(id, Some(task));
         Ok(ServiceReply::Done)
     }
 
@@ -181,15 +161,10 @@ impl KernelState {
         );
     }
 
-    /// A semaphore is destroyed (explicitly, or its last send right went): its
-    /// waiters get `terminated` and its port dies, so other rights to it become dead
-    /// names.
-    pub(super) fn destroy_semaphore(&mut self, id: u32) {
-        self.destroy_semaphore_by(id, None);
-    }
-
-    /// As `destroy_semaphore`, caused by `cause` (a task's `semaphore_destroy`).
-    pub(crate) fn destroy_semaphore_by(&mut self, id: u32, cause: Option<TaskId>) {
+    /// A semaphore is destroyed (explicitly, by `cause`'s `semaphore_destroy`, or by
+    /// the kernel when its last send right went or its port died): its waiters get
+    /// `terminated` and its port dies, so other rights to it become dead names.
+    pub(super) fn destroy_semaphore(&mut self, id: u32, cause: Option<TaskId>) {
         let Some(semaphore) = self.services.semaphores.remove(&id) else {
             return;
         };
