@@ -150,7 +150,7 @@ fn rights_violation(message: String) -> Violation {
 }
 
 fn count_envelope(envelope: &Envelope, counted: &mut FxHashMap<PortId, Counted>) {
-    if envelope.sender.is_some() {
+    if envelope.sender().is_some() {
         let c = counted.entry(envelope.dest.port).or_default();
         match envelope.dest.kind {
             RightKind::Send => c.send += 1,

@@ -5,7 +5,7 @@
 //! for), each to the port the request named, through a send-once right, so they
 //! never block and ignore queue limits.
 
-use crate::envelope::{Carried, Envelope, KItem, Origin};
+use crate::envelope::{Carried, KItem, Origin};
 use crate::services::hooks as services;
 use crate::state::KernelState;
 use crate::trace::{Event, MessageDestroyReason};
@@ -21,24 +21,20 @@ impl KernelState {
         body: Vec<KItem>,
         about: Option<PortId>,
     ) {
-        let serial = self.next_serial();
-        self.counts.sent += 1;
         let size = KItem::body_size(&body);
-        let envelope = Envelope {
-            serial,
-            id: MessageId(kind.id()),
-            size,
-            sender: None,
-            dest: Carried {
-                port: target,
-                kind: RightKind::SendOnce,
-            },
-            reply: None,
-            body,
-            forced: None,
-            origin: Origin::Notification,
-            arrival: 0,
+        let dest = Carried {
+            port: target,
+            kind: RightKind::SendOnce,
         };
+        let envelope = self.new_message(
+            Origin::Notification,
+            MessageId(kind.id()),
+            size,
+            dest,
+            None,
+            body,
+        );
+        let serial = envelope.serial;
         self.record(None, |k| Event::NotificationSent {
             msg: serial.0,
             kind,

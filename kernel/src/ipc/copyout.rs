@@ -144,7 +144,7 @@ impl KernelState {
         });
         // A direct send went through a right the kernel made for it; the sender
         // never held it, so it is released, not handed back.
-        let dest = if envelope.origin == crate::envelope::Origin::Direct {
+        let dest = if matches!(envelope.origin, crate::envelope::Origin::Direct(_)) {
             self.release_send(envelope.dest.port);
             PortName::NULL
         } else {
@@ -188,7 +188,7 @@ impl KernelState {
 
     /// The destination right a message carried is used up by its delivery.
     pub(crate) fn consume_dest_right(&mut self, envelope: &Envelope) {
-        if envelope.sender.is_none() {
+        if envelope.sender().is_none() {
             // Kernel messages go through rights the kernel made for the purpose.
             return;
         }

@@ -77,7 +77,7 @@ impl KernelState {
         if let Some(p) = self.port_mut(mailbox) {
             p.srights += 1;
         }
-        let envelope = self.copyin_message_with_dest(task, message, mailbox, size);
+        let envelope = self.copyin_message(task, message, mailbox, None, size);
         self.send_envelope(task, envelope, policy)
     }
 

@@ -131,7 +131,7 @@ impl KernelState {
         let p = self.port(port)?;
         let front_size = match from {
             None => p.queue.front().map(|e| e.size),
-            Some(sender) => p.queue.find(|e| e.sender == Some(sender)).map(|e| e.size),
+            Some(sender) => p.queue.find(|e| e.sender() == Some(sender)).map(|e| e.size),
         };
         match front_size {
             Some(size) => {
@@ -194,7 +194,7 @@ impl KernelState {
         let p = self.port_mut(port)?;
         match from {
             None => p.queue.pop(),
-            Some(sender) => p.queue.take_first(|e| e.sender == Some(sender)),
+            Some(sender) => p.queue.take_first(|e| e.sender() == Some(sender)),
         }
     }
 

@@ -44,17 +44,19 @@ impl KernelState {
                 }));
             }
         };
-        let envelope = self.copyin_message(task, message, dest, disposition, size);
+        let envelope = self.copyin_message(task, message, dest, Some(disposition), size);
         self.send_envelope(task, envelope, policy)
     }
 
-    /// Moves every right of a checked message into a new envelope.
+    /// Moves every right of a checked message into a new envelope for `dest`:
+    /// through the message's own destination right, used as `disposition` says, or
+    /// (`None`, direct naming) through a send right the kernel made for it.
     pub(crate) fn copyin_message(
         &mut self,
         task: TaskId,
         message: Message,
         dest: PortId,
-        disposition: ports::Disposition,
+        disposition: Option<ports::Disposition>,
         size: u32,
     ) -> Envelope {
         let header = message.header;
@@ -67,30 +69,23 @@ impl KernelState {
         if header.reply.is_valid() && reply_copies {
             reply = self.copyin_right(task, header.reply, header.reply_disposition);
         }
-        let dest = self
-            .copyin_right(task, header.dest, disposition)
-            .unwrap_or(Carried {
-                port: dest,
-                kind: RightKind::Send,
-            });
+        let made = Carried {
+            port: dest,
+            kind: RightKind::Send,
+        };
+        let (dest, origin) = match disposition {
+            Some(disposition) => (
+                self.copyin_right(task, header.dest, disposition)
+                    .unwrap_or(made),
+                Origin::Task(task),
+            ),
+            None => (made, Origin::Direct(task)),
+        };
         if header.reply.is_valid() && !reply_copies {
             reply = self.copyin_right(task, header.reply, header.reply_disposition);
         }
         let body = self.copyin_body(task, message.body);
-        let serial = self.next_serial();
-        self.counts.sent += 1;
-        let envelope = Envelope {
-            serial,
-            id: header.id,
-            size,
-            sender: Some(task),
-            dest,
-            reply,
-            body,
-            forced: None,
-            origin: Origin::Task,
-            arrival: 0,
-        };
+        let envelope = self.new_message(origin, header.id, size, dest, reply, body);
         self.record_sent(Some(task), &envelope);
         envelope
     }
@@ -104,43 +99,6 @@ impl KernelState {
                 data => KItem::Data(data),
             })
             .collect()
-    }
-
-    /// Copies in a checked message whose destination is `dest`, through a send right
-    /// the kernel made for it (direct naming).
-    pub(crate) fn copyin_message_with_dest(
-        &mut self,
-        task: TaskId,
-        message: Message,
-        dest: PortId,
-        size: u32,
-    ) -> Envelope {
-        let header = message.header;
-        let reply = if header.reply.is_valid() {
-            self.copyin_right(task, header.reply, header.reply_disposition)
-        } else {
-            None
-        };
-        let body = self.copyin_body(task, message.body);
-        let serial = self.next_serial();
-        self.counts.sent += 1;
-        let envelope = Envelope {
-            serial,
-            id: header.id,
-            size,
-            sender: Some(task),
-            dest: Carried {
-                port: dest,
-                kind: RightKind::Send,
-            },
-            reply,
-            body,
-            forced: None,
-            origin: Origin::Direct,
-            arrival: 0,
-        };
-        self.record_sent(Some(task), &envelope);
-        envelope
     }
 
     /// Records `message_sent` for an envelope.
@@ -157,8 +115,8 @@ impl KernelState {
             reply: envelope.reply.map(|c| k.carried_right(Some(c))),
             body: envelope.body.iter().map(|i| k.trace_item(i)).collect(),
             kind: match envelope.origin {
-                Origin::Task => None,
-                Origin::Direct => Some(MessageOrigin::Direct),
+                Origin::Task(_) => None,
+                Origin::Direct(_) => Some(MessageOrigin::Direct),
                 Origin::Notification => Some(MessageOrigin::Notification),
             },
         });
@@ -283,7 +241,6 @@ impl KernelState {
                     until_ns,
                 });
                 self.begin_wait(task, wait, |timer| Wait::Send {
-                    port,
                     envelope: Box::new(envelope),
                     policy,
                     timer,
@@ -409,7 +366,7 @@ impl KernelState {
         if let ReceiveSource::Direct {
             from: Some(from), ..
         } = source
-            && envelope.sender != Some(from)
+            && envelope.sender() != Some(from)
         {
             return Some(envelope);
         }
@@ -484,20 +441,14 @@ impl KernelState {
     pub(crate) fn send_wait_expired(&mut self, task: TaskId) {
         let state = std::mem::replace(&mut self.task_mut(task).state, TaskState::Ready);
         let TaskState::Waiting(Wait::Send {
-            port,
-            envelope,
-            policy,
-            ..
+            envelope, policy, ..
         }) = state
         else {
             self.task_mut(task).state = state;
             return;
         };
-        if let Some(p) = self.port_mut(port)
-            && let Some(extra) = p.extra.as_mut()
-        {
-            extra.blocked_senders.retain(|t| *t != task);
-        }
+        let port = envelope.dest.port;
+        self.forget_blocked_sender(port, task);
         // The task stays `Ready` (not yet queued) while its message is forced in or
         // handed back; `wake` then finds no timer to cancel (this one has fired).
         let result = if policy.forces_after_wait() {
@@ -533,6 +484,16 @@ impl KernelState {
         }
     }
 
+    /// Takes a sender that no longer waits (its wait ran out, or it ended) out of
+    /// the port's blocked senders.
+    pub(crate) fn forget_blocked_sender(&mut self, port: PortId, sender: TaskId) {
+        if let Some(p) = self.port_mut(port)
+            && let Some(extra) = p.extra.as_mut()
+        {
+            extra.blocked_senders.retain(|t| *t != sender);
+        }
+    }
+
     /// Takes the message a blocked sender holds (its state stays `Waiting` until woken).
     pub(crate) fn take_blocked_envelope(&mut self, sender: TaskId) -> Option<Envelope> {
         let entry = self.task_mut(sender);
@@ -544,18 +505,17 @@ impl KernelState {
     }
 }
 
-/// A placeholder left where a message was taken out of a wait record.
+/// A placeholder left where a message was taken out of a wait record: sent by no
+/// task, and never counted (the real message went on).
 pub(crate) fn empty_envelope(dest: Carried) -> Envelope {
-    Envelope {
-        serial: ports::MessageSerial(0),
-        id: ports::MessageId(0),
-        size: 0,
-        sender: None,
+    let nothing = (ports::MessageSerial(0), ports::MessageId(0));
+    Envelope::new(
+        nothing.0,
+        Origin::Notification,
+        nothing.1,
+        0,
         dest,
-        reply: None,
-        body: Vec::new(),
-        forced: None,
-        origin: Origin::Task,
-        arrival: 0,
-    }
+        None,
+        Vec::new(),
+    )
 }

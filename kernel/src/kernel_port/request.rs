@@ -2,7 +2,7 @@
 //! and its arguments as the body the trace shows.
 
 use super::KernelOp;
-use crate::envelope::{Carried, Envelope, KItem, Origin};
+use crate::envelope::{Carried, KItem, Origin};
 use crate::state::KernelState;
 use crate::trace::CallName;
 use ports::{Item, MessageId, PortName, RightKind, TaskId};
@@ -118,28 +118,16 @@ impl KernelState {
         };
         let kernel_port = self.task(task).kernel_port;
         let size = KItem::body_size(&body);
-        let serial = self.next_serial();
-        self.counts.sent += 1;
         // The request goes through a copy of the task's send right to its kernel
         // port, which the kernel's receipt consumes.
         if let Some(p) = self.port_mut(kernel_port) {
             p.srights += 1;
         }
-        let request = Envelope {
-            serial,
-            id: MessageId(id),
-            size,
-            sender: Some(task),
-            dest: Carried {
-                port: kernel_port,
-                kind: RightKind::Send,
-            },
-            reply: None,
-            body,
-            forced: None,
-            origin: Origin::Task,
-            arrival: 0,
+        let dest = Carried {
+            port: kernel_port,
+            kind: RightKind::Send,
         };
+        let request = self.new_message(Origin::Task(task), MessageId(id), size, dest, None, body);
         self.record_sent(Some(task), &request);
         self.receive_by_kernel(Some(task), request);
     }

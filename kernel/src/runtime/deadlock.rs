@@ -40,9 +40,9 @@ impl KernelState {
     /// sending to a full port waits for the port's receiver.
     pub(super) fn wait_for(&self, id: TaskId, wait: &Wait) -> (String, Vec<TaskId>) {
         match wait {
-            Wait::Send { port, .. } => (
-                format!("sending to {} (full)", self.port_label(*port)),
-                self.port(*port)
+            Wait::Send { envelope, .. } => (
+                format!("sending to {} (full)", self.port_label(envelope.dest.port)),
+                self.port(envelope.dest.port)
                     .and_then(|p| p.receiver_task())
                     .into_iter()
                     .collect(),

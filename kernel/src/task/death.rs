@@ -34,19 +34,12 @@ impl KernelState {
         self.ready.retain(|t| *t != task);
         match previous {
             TaskState::Waiting(Wait::Send {
-                port,
-                envelope,
-                timer,
-                ..
+                envelope, timer, ..
             }) => {
                 if let Some(timer) = timer {
                     self.timers.cancel(timer);
                 }
-                if let Some(p) = self.port_mut(port)
-                    && let Some(extra) = p.extra.as_mut()
-                {
-                    extra.blocked_senders.retain(|t| *t != task);
-                }
+                self.forget_blocked_sender(envelope.dest.port, task);
                 let envelope = *envelope;
                 self.destroy_message(envelope, MessageDestroyReason::SenderEnded);
             }

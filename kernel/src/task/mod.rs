@@ -34,9 +34,9 @@ pub struct ReceiveOptions {
 /// Why a task is not runnable.
 #[derive(Debug)]
 pub(crate) enum Wait {
-    /// Holding a message for a full queue.
+    /// Holding a message for a full queue (the port it waits for is the message's
+    /// destination).
     Send {
-        port: PortId,
         envelope: Box<Envelope>,
         policy: SendPolicy,
         timer: Option<TimerKey>,
