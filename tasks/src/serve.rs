@@ -1,4 +1,5 @@
-//! Helpers the stock programs share: a service port, replies, message clean-up.
+//! Helpers the stock programs share: a service port, the request/reply loop,
+//! replies, message clean-up.
 //!
 //! They use only `TaskContext`'s public methods, as any user's program could.
 
@@ -96,6 +97,75 @@ impl Service {
             Err(ReceiveError::PortDied | ReceiveError::InvalidName) => Ok(Incoming::PortDied),
             Err(e) => Err(e),
         }
+    }
+}
+
+/// A server's requests, one at a time, until it is done: after `count` requests
+/// (if it has a count), when no client holds a send right any more, or when its
+/// port dies. The receive-and-reply loop the request/reply servers share; each
+/// request is answered with [`Requests::answer`].
+pub(crate) struct Requests<'a> {
+    program: &'a str,
+    label: &'a str,
+    count: Option<u64>,
+    answered: u64,
+    /// Opened on the first request, so a server with a count of 0 makes no call.
+    service: Option<Service>,
+}
+
+impl<'a> Requests<'a> {
+    /// The requests of the port (or port set) labelled `label`, served by
+    /// `program` (named in crash reasons).
+    pub(crate) fn new(program: &'a str, label: &'a str, count: Option<u64>) -> Requests<'a> {
+        Requests {
+            program,
+            label,
+            count,
+            answered: 0,
+            service: None,
+        }
+    }
+
+    /// The next request, or `None` when the server is done.
+    ///
+    /// # Errors
+    /// A crash reason, prefixed by the program: the port is not the task's to
+    /// serve (see [`Service::open`]), or a receive failed otherwise.
+    pub(crate) async fn next(&mut self, cx: &TaskContext) -> Result<Option<Message>, String> {
+        if self.count.is_some_and(|count| self.answered >= count) {
+            return Ok(None);
+        }
+        let service = match &self.service {
+            Some(service) => service,
+            None => self
+                .service
+                .insert(Service::open(cx, self.program, self.label).await?),
+        };
+        loop {
+            let incoming = service
+                .next(cx, ReceivePolicy::Block)
+                .await
+                .map_err(|e| format!("{}: receive on `{}`: {e}", self.program, self.label))?;
+            match incoming {
+                Incoming::Request(request) => return Ok(Some(request)),
+                Incoming::NoSenders | Incoming::PortDied => return Ok(None),
+                // A blocking receive has no timeout; nothing to do but wait again.
+                Incoming::TimedOut => {}
+            }
+        }
+    }
+
+    /// Replies to `request` with `id` and `body` (see [`reply`]) and counts it
+    /// answered.
+    pub(crate) async fn answer(
+        &mut self,
+        cx: &TaskContext,
+        request: &Message,
+        id: i32,
+        body: Vec<Item>,
+    ) {
+        reply(cx, request, id, body).await;
+        self.answered += 1;
     }
 }
 

@@ -22,8 +22,8 @@
 
 use crate::args::{ArgError, ArgType, Args};
 use crate::registry::{ArgDoc, Program};
-use crate::serve::{self, Incoming, Service};
-use kernel::{ReceivePolicy, TaskContext, TaskExit};
+use crate::serve::Requests;
+use kernel::{TaskContext, TaskExit};
 
 /// The `echo_server` program with its arguments.
 ///
@@ -157,33 +157,16 @@ impl EchoServer {
     }
 
     async fn serve(&self, cx: &TaskContext) -> Result<(), String> {
-        if self.count == Some(0) {
-            return Ok(());
-        }
-        let service = Service::open(cx, Self::NAME, &self.port).await?;
-        let mut answered = 0u64;
-        loop {
-            let incoming = service
-                .next(cx, ReceivePolicy::Block)
-                .await
-                .map_err(|e| format!("{}: receive on `{}`: {e}", Self::NAME, self.port))?;
-            let request = match incoming {
-                Incoming::Request(request) => request,
-                Incoming::NoSenders | Incoming::PortDied => return Ok(()),
-                // A blocking receive has no timeout; nothing to do but wait again.
-                Incoming::TimedOut => continue,
-            };
+        let mut requests = Requests::new(Self::NAME, &self.port, self.count);
+        while let Some(request) = requests.next(cx).await? {
             if self.delay_ms > 0 {
                 cx.sleep(self.delay_ms).await;
             }
             let id = request.id().wrapping_add(self.reply_offset);
             let body = request.body.clone();
-            serve::reply(cx, &request, id, body).await;
-            answered += 1;
-            if self.count.is_some_and(|count| answered >= count) {
-                return Ok(());
-            }
+            requests.answer(cx, &request, id, body).await;
         }
+        Ok(())
     }
 }
 

@@ -34,10 +34,8 @@
 
 use crate::args::{ArgError, ArgType, Args};
 use crate::registry::{ArgDoc, Program};
-use crate::serve::{self, Incoming, Service};
-use kernel::{
-    Disposition, Item, Message, PortItem, PortName, ReceivePolicy, RightKind, TaskContext, TaskExit,
-};
+use crate::serve::{self, Requests};
+use kernel::{Disposition, Item, Message, PortItem, PortName, RightKind, TaskContext, TaskExit};
 use std::collections::BTreeMap;
 
 /// Request id: register a send right under a name.
@@ -182,31 +180,15 @@ impl NameServer {
     }
 
     async fn serve(&self, cx: &TaskContext) -> Result<(), String> {
-        if self.count == Some(0) {
-            return Ok(());
-        }
-        let service = Service::open(cx, Self::NAME, &self.port).await?;
+        let mut requests = Requests::new(Self::NAME, &self.port, self.count);
         // Name order, not hash order: nothing about a run may depend on hashing.
         let mut names: BTreeMap<String, PortName> = BTreeMap::new();
-        let mut served = 0u64;
-        loop {
-            let incoming = service
-                .next(cx, ReceivePolicy::Block)
-                .await
-                .map_err(|e| format!("{}: receive on `{}`: {e}", Self::NAME, self.port))?;
-            let request = match incoming {
-                Incoming::Request(request) => request,
-                Incoming::NoSenders | Incoming::PortDied => return Ok(()),
-                Incoming::TimedOut => continue,
-            };
+        while let Some(request) = requests.next(cx).await? {
             let reply_id = request.id().wrapping_add(REPLY_OFFSET);
             let reply_body = handle(cx, &mut names, &request).await;
-            serve::reply(cx, &request, reply_id, reply_body).await;
-            served += 1;
-            if self.count.is_some_and(|count| served >= count) {
-                return Ok(());
-            }
+            requests.answer(cx, &request, reply_id, reply_body).await;
         }
+        Ok(())
     }
 }
 
