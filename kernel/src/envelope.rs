@@ -63,7 +63,9 @@ pub(crate) struct Envelope {
 }
 
 impl Envelope {
-    /// A message as it enters the kernel: not forced, not yet queued.
+    /// A message as it enters the kernel, not forced and not yet queued: the one
+    /// way to make one (a new message's `serial` comes from
+    /// `KernelState::number_message`).
     pub(crate) fn new(
         serial: MessageSerial,
         origin: Origin,
@@ -106,19 +108,11 @@ impl Envelope {
 }
 
 impl KernelState {
-    /// A new message: numbered, and counted as sent (the "sent" of the message
-    /// conservation the audit checks). Every message the kernel holds starts here.
-    pub(crate) fn new_message(
-        &mut self,
-        origin: Origin,
-        id: MessageId,
-        size: u32,
-        dest: Carried,
-        reply: Option<Carried>,
-        body: Vec<KItem>,
-    ) -> Envelope {
-        let serial = self.next_serial();
+    /// The serial number of a new message, counted as sent (the "sent" of the
+    /// message conservation the audit checks): every message the kernel holds is
+    /// made with one, by `Envelope::new`.
+    pub(crate) fn number_message(&mut self) -> MessageSerial {
         self.counts.sent += 1;
-        Envelope::new(serial, origin, id, size, dest, reply, body)
+        self.next_serial()
     }
 }

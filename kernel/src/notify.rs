@@ -5,7 +5,7 @@
 //! for), each to the port the request named, through a send-once right, so they
 //! never block and ignore queue limits.
 
-use crate::envelope::{Carried, KItem, Origin};
+use crate::envelope::{Carried, Envelope, KItem, Origin};
 use crate::services::hooks as services;
 use crate::state::KernelState;
 use crate::trace::{Event, MessageDestroyReason};
@@ -26,7 +26,8 @@ impl KernelState {
             port: target,
             kind: RightKind::SendOnce,
         };
-        let envelope = self.new_message(
+        let envelope = Envelope::new(
+            self.number_message(),
             Origin::Notification,
             MessageId(kind.id()),
             size,

@@ -85,7 +85,15 @@ impl KernelState {
             reply = self.copyin_right(task, header.reply, header.reply_disposition);
         }
         let body = self.copyin_body(task, message.body);
-        let envelope = self.new_message(origin, header.id, size, dest, reply, body);
+        let envelope = Envelope::new(
+            self.number_message(),
+            origin,
+            header.id,
+            size,
+            dest,
+            reply,
+            body,
+        );
         self.record_sent(Some(task), &envelope);
         envelope
     }
@@ -508,14 +516,6 @@ impl KernelState {
 /// A placeholder left where a message was taken out of a wait record: sent by no
 /// task, and never counted (the real message went on).
 pub(crate) fn empty_envelope(dest: Carried) -> Envelope {
-    let nothing = (ports::MessageSerial(0), ports::MessageId(0));
-    Envelope::new(
-        nothing.0,
-        Origin::Notification,
-        nothing.1,
-        0,
-        dest,
-        None,
-        Vec::new(),
-    )
+    let (serial, id) = (ports::MessageSerial(0), ports::MessageId(0));
+    Envelope::new(serial, Origin::Notification, id, 0, dest, None, Vec::new())
 }

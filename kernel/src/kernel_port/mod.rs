@@ -176,8 +176,8 @@ impl KernelState {
     /// The entry `name` denotes in `task`'s space, if it holds `right` (any right,
     /// for `None`): the look-up every operation starts with. `invalid_name` if the
     /// name denotes nothing, `invalid_right` if it lacks the right. The entry is
-    /// taken as it is; an operation that may use a send right whose port has died
-    /// first turns it into the dead name it has become (`refresh_name`).
+    /// taken as it is stored; see `refreshed_entry` for names that may hold a stale
+    /// send right.
     pub(crate) fn entry(
         &self,
         task: TaskId,
@@ -193,6 +193,19 @@ impl KernelState {
             Some(kind) if !entry.rights.contains(kind) => Err(KernError::InvalidRight),
             _ => Ok(entry),
         }
+    }
+
+    /// As `entry`, for an operation that uses the name as a right: a send or
+    /// send-once right whose port has died is first turned into the dead name it
+    /// has become (Mach converts lazily, when the name is next used).
+    pub(crate) fn refreshed_entry(
+        &mut self,
+        task: TaskId,
+        name: PortName,
+        right: Option<RightKind>,
+    ) -> Result<Entry, KernError> {
+        self.refresh_name(task, name);
+        self.entry(task, name, right)
     }
 
     /// The port whose receive right `name` is.
@@ -212,8 +225,7 @@ impl KernelState {
     /// The port a send right under `name` is for; a right whose port died is first
     /// seen as the dead name it has become (`invalid_right`).
     pub(crate) fn send_right(&mut self, task: TaskId, name: PortName) -> Result<PortId, KernError> {
-        self.refresh_name(task, name);
-        let entry = self.entry(task, name, Some(RightKind::Send))?;
+        let entry = self.refreshed_entry(task, name, Some(RightKind::Send))?;
         entry.port().ok_or(KernError::InvalidRight)
     }
 }

@@ -56,8 +56,7 @@ impl KernelState {
         task: TaskId,
         name: PortName,
     ) -> Result<KernReply, KernError> {
-        self.refresh_name(task, name);
-        let entry = self.entry(task, name, None)?;
+        let entry = self.refreshed_entry(task, name, None)?;
         let kind = [RightKind::Send, RightKind::SendOnce, RightKind::DeadName]
             .into_iter()
             .find(|k| entry.rights.contains(*k))
@@ -75,8 +74,7 @@ impl KernelState {
         right: RightKind,
         delta: i32,
     ) -> Result<KernReply, KernError> {
-        self.refresh_name(task, name);
-        let entry = self.entry(task, name, Some(right))?;
+        let entry = self.refreshed_entry(task, name, Some(right))?;
         let refs = i64::from(entry.refs(right)) + i64::from(delta);
         let multi = matches!(right, RightKind::Send | RightKind::DeadName);
         if refs < 0 || (!multi && refs > 1) {
@@ -121,8 +119,7 @@ impl KernelState {
         task: TaskId,
         name: PortName,
     ) -> Result<KernReply, KernError> {
-        self.refresh_name(task, name);
-        let entry = self.entry(task, name, None)?;
+        let entry = self.refreshed_entry(task, name, None)?;
         self.destroy_name(task, name, entry, PortDestroyReason::Destroyed, Some(task));
         Ok(KernReply::Done)
     }
@@ -175,8 +172,7 @@ impl KernelState {
         task: TaskId,
         name: PortName,
     ) -> Result<KernReply, KernError> {
-        self.refresh_name(task, name);
-        let entry = self.entry(task, name, None)?;
+        let entry = self.refreshed_entry(task, name, None)?;
         Ok(KernReply::Type {
             rights: entry.rights,
             urefs: entry.urefs,
@@ -226,8 +222,7 @@ impl KernelState {
         disposition: ports::Disposition,
         to: TaskId,
     ) -> Result<KernReply, KernError> {
-        self.refresh_name(from, name);
-        let entry = self.entry(from, name, None)?;
+        let entry = self.refreshed_entry(from, name, None)?;
         if entry.rights.contains(RightKind::DeadName) {
             return Err(KernError::InvalidCapability);
         }
@@ -256,8 +251,7 @@ impl KernelState {
         notify: PortName,
         sync: u32,
     ) -> Result<KernReply, KernError> {
-        self.refresh_name(task, name);
-        let entry = self.entry(task, name, None)?;
+        let entry = self.refreshed_entry(task, name, None)?;
         let notify_entry = self.task(task).space.get(notify).copied();
         let notify_port = match notify_entry {
             Some(e) if e.rights.contains(RightKind::Receive) => {

@@ -2,7 +2,7 @@
 //! and its arguments as the body the trace shows.
 
 use super::KernelOp;
-use crate::envelope::{Carried, KItem, Origin};
+use crate::envelope::{Carried, Envelope, KItem, Origin};
 use crate::state::KernelState;
 use crate::trace::CallName;
 use ports::{Item, MessageId, PortName, RightKind, TaskId};
@@ -127,7 +127,15 @@ impl KernelState {
             port: kernel_port,
             kind: RightKind::Send,
         };
-        let request = self.new_message(Origin::Task(task), MessageId(id), size, dest, None, body);
+        let request = Envelope::new(
+            self.number_message(),
+            Origin::Task(task),
+            MessageId(id),
+            size,
+            dest,
+            None,
+            body,
+        );
         self.record_sent(Some(task), &request);
         self.receive_by_kernel(Some(task), request);
     }
