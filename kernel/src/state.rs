@@ -3,7 +3,7 @@
 //! Operations on it are synchronous functions, each one atomic with respect to the
 //! tasks: everything an operation causes (messages destroyed, rights released,
 //! notifications queued, tasks woken) is done before it returns. They live in the
-//! files named after their concept (`ipc/send.rs`, `notify.rs`, `death.rs`, …) as
+//! files named after their concept (`ipc/send.rs`, `notify.rs`, `task/death.rs`, …) as
 //! `impl KernelState` blocks; this file holds the tables and small helpers.
 
 use crate::TaskFactory;
