@@ -60,3 +60,8 @@ pub use ports::{
     PortName, QueueLimit, ReceivePolicy, ReturnCode, RightKind, RightSet, ScheduleKind, SendPolicy,
     TaskId,
 };
+
+/// The README's examples, compiled and run as doc tests so they cannot rot.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeDoctests;
