@@ -13,14 +13,14 @@
 //! did before them.
 
 use super::state::{
-    Contents, Message, NamedPipe, Pipe, Place, Receiver, ServiceWait, State, Task, TaskStatus,
+    Contents, Message, NamedPipe, Pipe, Place, ServiceWait, State, Task, TaskStatus,
 };
 use serde::Serialize;
 use serde_json::Value;
 use std::fmt::Write;
 use trace::{
-    CarriedRight, Event, NamedPipeWait, PipeSide, PortType, ScheduleKind, TraceHeader, TraceItem,
-    TraceRecord,
+    CarriedRight, Event, NamedPipeWait, PipeSide, PortType, Receiver, ScheduleKind, TraceHeader,
+    TraceItem, TraceRecord,
 };
 
 pub use crate::story::time;

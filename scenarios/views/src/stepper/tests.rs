@@ -6,7 +6,7 @@ use harness::run_bundled;
 use ports::{ReturnCode, RightKind};
 use trace::{
     CallName, CarriedRight, Event, Label, MessageOrigin, NotificationKind, PortDestroyReason,
-    PortType, ScheduleKind, Trace, TraceHeader, TraceItem, TraceRecord, WakeReason,
+    PortType, Receiver, ScheduleKind, Trace, TraceHeader, TraceItem, TraceRecord, WakeReason,
 };
 
 /// Builds a trace event by event.
@@ -652,11 +652,16 @@ fn a_spawn_is_the_parents_call_and_names_the_parent() {
         events.state().task("child").map(|t| t.status.class()),
         Some("not_started")
     );
+    // The spawn: the child starts, told under its parent (`by`), then the parent
+    // gets a send right to the child's kernel port.
     events
-        .kernel(Event::TaskStarted {
-            name: label("child"),
-            by: None,
-        })
+        .by(
+            Some("client"),
+            Event::TaskStarted {
+                name: label("child"),
+                by: Some(label("client")),
+            },
+        )
         .right(Some("client"), "client", 0x401, "child.kernel", "send", 1);
     let state = events.state();
     assert_eq!(
@@ -664,6 +669,41 @@ fn a_spawn_is_the_parents_call_and_names_the_parent() {
         Some(label("client"))
     );
     assert_eq!(state.task("client").map(|t| t.steps), Some(1));
+    // A refused spawn is a call too, shown by its `kernel_call` alone.
+    events.by(
+        Some("client"),
+        Event::KernelCall {
+            call: CallName::Spawn,
+            code: ReturnCode::InvalidArgument,
+        },
+    );
+    let state = events.state();
+    assert_eq!(state.task("client").map(|t| t.steps), Some(2));
+    assert_eq!(state.steps(), 2);
+    assert!(problems(&state).is_empty(), "{:?}", problems(&state));
+}
+
+#[test]
+fn a_task_started_by_its_start_time_has_no_parent_whatever_rights_follow() {
+    let mut events = client_server();
+    events
+        .kernel(Event::TaskCreated {
+            name: label("late"),
+            parent: None,
+            kernel_port: label("late.kernel"),
+            notify_port: label("late.notify"),
+            start_ns: Some(0),
+        })
+        .port(None, "late.kernel", "kernel", "unbounded")
+        .kernel(Event::TaskStarted {
+            name: label("late"),
+            by: None,
+        })
+        // A right to its kernel port right after its start is not a spawn.
+        .right(Some("client"), "client", 0x401, "late.kernel", "send", 1);
+    let state = events.state();
+    assert_eq!(state.task("late").and_then(|t| t.parent.clone()), None);
+    assert_eq!(state.task("client").map(|t| t.steps), Some(0));
 }
 
 #[test]
