@@ -15,7 +15,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use std::collections::HashSet;
 use trace::Label;
-use views::stepper::{Message, Place, Port, Receiver, State};
+use trace::Receiver;
+use views::stepper::{Message, Place, Port, State};
 
 /// How many dead ports the pane lists, the most recent first.
 const DEAD_SHOWN: usize = 20;
