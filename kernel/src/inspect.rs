@@ -2,7 +2,7 @@
 
 use crate::state::KernelState;
 use crate::task::{TaskState, Wait};
-use ports::{PortName, QueueLimit, RightSet};
+use ports::{NotificationKind, PortName, QueueLimit, RightSet};
 
 /// Borrowed view of a kernel's state; see [`crate::Kernel::inspect`].
 pub struct Inspector<'a> {
@@ -292,5 +292,120 @@ impl Inspector<'_> {
                 (*handle, text)
             })
             .collect()
+    }
+}
+
+/// Where a message in the kernel is.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum MessagePlace {
+    /// In a port's queue, `position` 0 at its head.
+    Queued {
+        /// The port's label.
+        port: String,
+        /// Its place in the queue, from the head.
+        position: usize,
+    },
+    /// Held by a task blocked sending it to a full port.
+    HeldBySender {
+        /// The blocked sender.
+        task: String,
+        /// The port it waits to send to.
+        port: String,
+    },
+}
+
+/// A message in the kernel as a report shows it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MessageInfo {
+    /// Its trace number (`msg`).
+    pub msg: u64,
+    /// Where it is.
+    pub place: MessagePlace,
+}
+
+/// A notification request registered about a port, as a report shows it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RequestInfo {
+    /// The port it is about.
+    pub port: String,
+    /// `dead_name`, `no_senders` or `port_destroyed`.
+    pub kind: NotificationKind,
+    /// The port the notification goes to.
+    pub notify: String,
+    /// For a dead-name request, the task that holds the right it is about (the
+    /// kernel keeps no requester for the other kinds).
+    pub holder: Option<String>,
+}
+
+impl Inspector<'_> {
+    /// Every message in the kernel, by trace number: each queued message with its
+    /// port and its place in the queue, each message a blocked sender holds.
+    pub fn messages(&self) -> Vec<MessageInfo> {
+        let s = self.state;
+        let mut out: Vec<MessageInfo> = Vec::new();
+        for (index, generation, p) in s.ports.iter() {
+            let port = s
+                .port_label(ports::PortId::new(index, generation))
+                .to_string();
+            for (position, envelope) in p.queue.iter().enumerate() {
+                out.push(MessageInfo {
+                    msg: envelope.serial.0,
+                    place: MessagePlace::Queued {
+                        port: port.clone(),
+                        position,
+                    },
+                });
+            }
+        }
+        for (_, _, t) in s.tasks.iter() {
+            if let TaskState::Waiting(Wait::Send { port, envelope, .. }) = &t.state {
+                out.push(MessageInfo {
+                    msg: envelope.serial.0,
+                    place: MessagePlace::HeldBySender {
+                        task: t.name.to_string(),
+                        port: s.port_label(*port).to_string(),
+                    },
+                });
+            }
+        }
+        out.sort_by_key(|m| m.msg);
+        out
+    }
+
+    /// Every notification request registered about a live port, port by port in
+    /// table order: its port-destroyed request, its no-senders request, then its
+    /// dead-name requests in the order they were made.
+    pub fn notification_requests(&self) -> Vec<RequestInfo> {
+        let s = self.state;
+        let mut out = Vec::new();
+        for (index, generation, p) in s.ports.iter() {
+            let Some(extra) = &p.extra else {
+                continue;
+            };
+            let port = s
+                .port_label(ports::PortId::new(index, generation))
+                .to_string();
+            let request = |kind, notify, holder: Option<String>| RequestInfo {
+                port: port.clone(),
+                kind,
+                notify: s.port_label(notify).to_string(),
+                holder,
+            };
+            if let Some(notify) = extra.port_destroyed {
+                out.push(request(NotificationKind::PortDestroyed, notify, None));
+            }
+            if let Some((notify, _)) = extra.no_senders {
+                out.push(request(NotificationKind::NoSenders, notify, None));
+            }
+            for dead_name in &extra.dead_name {
+                let holder = s.task(dead_name.holder).name.to_string();
+                out.push(request(
+                    NotificationKind::DeadName,
+                    dead_name.notify,
+                    Some(holder),
+                ));
+            }
+        }
+        out
     }
 }

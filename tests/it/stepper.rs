@@ -1,25 +1,76 @@
 //! The stepper's fold against the kernel itself: for every bundled scenario, and
 //! for kernel programs that use the services (shared memory, semaphores, pipes,
 //! named pipes), driven one `Kernel::step()` at a time, the state rebuilt from the
-//! trace so far must be the state `Kernel::inspect` reports, field by field.
+//! trace so far must be the state `Kernel::inspect` reports, field by field: tasks
+//! (state, steps, blocked time, parent), ports (receiver, limit, queue, set,
+//! blocked senders, notification requests), where each message is, name spaces,
+//! and the services' objects and handles.
 
 use bytes::Bytes;
 use harness::bundled_scenarios;
+use kernel::TaskExit;
+use kernel::inspect::{MessagePlace, TaskInfo};
 use kernel::{
     Access, Disposition, Item, Kernel, Message, Ool, PipeMode, PortItem, QueueLimit,
     ReceiveOptions, ReceivePolicy, ScheduleKind, SendPolicy, ServiceError, Width,
 };
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
-use views::stepper::State;
+use views::stepper::{Place, State};
 
-/// Parses and prepares a bundled scenario with the stock programs, without running it.
-fn prepare(path: &Path) -> scenario::run::Prepared {
-    harness::prepare_scenario_file(path).1
+/// Who spawned whom (child → parent), known from the program or the scenario:
+/// the kernel keeps no parent once a spawn is done, so the fold's parents are
+/// checked against the spawns the run was written to make.
+type Parents = BTreeMap<String, String>;
+
+/// The parents a scenario's scripts make: the task whose `spawn` step names each
+/// child (a child two tasks may spawn is left out: which one does is the run's).
+fn scenario_parents(scenario: &scenario::model::Scenario) -> Parents {
+    fn spawns<'a>(steps: &'a [scenario::model::Step], out: &mut Vec<&'a str>) {
+        for step in steps {
+            match &step.op {
+                scenario::model::Op::Spawn { task } => out.push(task),
+                scenario::model::Op::Repeat { steps, .. } => spawns(steps, out),
+                _ => {}
+            }
+        }
+    }
+    let mut parents = Parents::new();
+    let mut ambiguous = BTreeSet::new();
+    for task in &scenario.tasks {
+        let scenario::model::TaskBody::Steps(steps) = &task.body else {
+            continue;
+        };
+        let mut children = Vec::new();
+        spawns(steps, &mut children);
+        for child in children {
+            if let Some(other) = parents.insert(child.to_string(), task.name.clone())
+                && other != task.name
+            {
+                ambiguous.insert(child.to_string());
+            }
+        }
+    }
+    parents.retain(|child, _| !ambiguous.contains(child));
+    parents
+}
+
+fn parents(pairs: &[(&str, &str)]) -> Parents {
+    pairs
+        .iter()
+        .map(|(child, parent)| (child.to_string(), parent.to_string()))
+        .collect()
+}
+
+/// Parses and prepares a bundled scenario with the stock programs, without running
+/// it, with the parents its scripts make.
+fn prepare(path: &Path) -> (scenario::run::Prepared, Parents) {
+    let (scenario, prepared) = harness::prepare_scenario_file(path);
+    (prepared, scenario_parents(&scenario))
 }
 
 /// Every difference between the fold and the kernel, one line each.
-fn differences(state: &State, kernel: &Kernel) -> Vec<String> {
+fn differences(state: &State, kernel: &Kernel, parents: &Parents) -> Vec<String> {
     let mut out = Vec::new();
     let (tasks, ports, spaces) = kernel.inspect(|i| {
         let tasks = i.tasks();
@@ -56,6 +107,7 @@ fn differences(state: &State, kernel: &Kernel) -> Vec<String> {
                 task.state
             ));
         }
+        task_differences(f, task, parents, &mut out);
         if f.blocked_ns != task.blocked_ns {
             out.push(format!(
                 "task {}: blocked_ns: fold {}, kernel {}",
@@ -130,6 +182,8 @@ fn differences(state: &State, kernel: &Kernel) -> Vec<String> {
         }
     }
 
+    requests_differences(state, kernel, &mut out);
+    message_differences(state, kernel, &mut out);
     services_differences(state, kernel, &tasks, &mut out);
 
     for problem in state.inconsistencies() {
@@ -139,6 +193,115 @@ fn differences(state: &State, kernel: &Kernel) -> Vec<String> {
         ));
     }
     out
+}
+
+/// A task's steps and parent.
+///
+/// A step is one kernel call (a trap). The trace shows every one except the
+/// `exit` or `crash` that ends a task by its own hand, which it records exactly as
+/// it records a program that returns (a `task_exited` or `task_crashed` told under
+/// the task): so a task that ended itself may have one step more in the kernel.
+/// (A `send_receive` is one trap that the trace shows as a send and a receive; no
+/// lesson or workload here makes one.)
+fn task_differences(
+    fold: &views::stepper::Task,
+    task: &TaskInfo,
+    parents: &Parents,
+    out: &mut Vec<String>,
+) {
+    let ended_itself = matches!(task.exit, Some(TaskExit::Exited(_) | TaskExit::Crashed(_)));
+    let steps_agree = fold.steps == task.steps || (ended_itself && fold.steps + 1 == task.steps);
+    if !steps_agree {
+        out.push(format!(
+            "task {}: steps: fold {}, kernel {}",
+            task.name, fold.steps, task.steps
+        ));
+    }
+    let parent = if task.state == "not_started" {
+        None
+    } else {
+        parents.get(&task.name).map(String::as_str)
+    };
+    if fold.parent.as_deref() != parent {
+        out.push(format!(
+            "task {}: parent: fold {:?}, spawned by {parent:?}",
+            task.name, fold.parent
+        ));
+    }
+}
+
+/// Notification requests: (port, kind, notify port, and for a dead-name request
+/// the task that asked), in any order.
+fn requests_differences(state: &State, kernel: &Kernel, out: &mut Vec<String>) {
+    let mut fold: Vec<(String, String, String, Option<String>)> = state
+        .ports()
+        .flat_map(|p| {
+            p.requests.iter().map(|r| {
+                let holder = (r.kind == kernel::NotificationKind::DeadName)
+                    .then(|| r.by.as_deref().unwrap_or("?").to_string());
+                (
+                    p.label.to_string(),
+                    r.kind.to_string(),
+                    r.notify.to_string(),
+                    holder,
+                )
+            })
+        })
+        .collect();
+    let mut actual: Vec<(String, String, String, Option<String>)> = kernel
+        .inspect(|i| i.notification_requests())
+        .into_iter()
+        .map(|r| (r.port, r.kind.to_string(), r.notify, r.holder))
+        .collect();
+    fold.sort();
+    actual.sort();
+    if fold != actual {
+        out.push(format!(
+            "notification requests: fold {fold:?}, kernel {actual:?}"
+        ));
+    }
+}
+
+/// Where each message is: queued on which port at which place, or held by which
+/// blocked sender; between two steps none is on its way in.
+fn message_differences(state: &State, kernel: &Kernel, out: &mut Vec<String>) {
+    let fold: Vec<(u64, String)> = state
+        .messages()
+        .map(|m| {
+            let place = match &m.place {
+                Place::Queued { port, .. } => {
+                    let position = state
+                        .port(port)
+                        .and_then(|p| p.queue.iter().position(|q| *q == m.msg));
+                    match position {
+                        Some(position) => format!("queued on {port} at {position}"),
+                        None => format!("queued on {port}, not in its queue"),
+                    }
+                }
+                Place::HeldBySender { task, port } => {
+                    format!("held by {task} for {port}")
+                }
+                Place::Entering => "entering".to_string(),
+            };
+            (m.msg, place)
+        })
+        .collect();
+    let actual: Vec<(u64, String)> = kernel
+        .inspect(|i| i.messages())
+        .into_iter()
+        .map(|m| {
+            let place = match m.place {
+                MessagePlace::Queued { port, position } => {
+                    format!("queued on {port} at {position}")
+                }
+                MessagePlace::HeldBySender { task, port } => format!("held by {task} for {port}"),
+            };
+            (m.msg, place)
+        })
+        .collect();
+    if fold != actual {
+        out.push(format!("messages: fold {fold:?}, kernel {actual:?}"));
+    }
 }
 
 /// The services' differences: pipes (label, capacity, buffered bytes, open read
@@ -323,7 +486,12 @@ fn hex(bytes: impl ExactSizeIterator<Item = u8>) -> String {
 /// Steps `kernel` to the end one `Kernel::step()` at a time, folding its trace,
 /// and adds every difference between the fold and the kernel after each step to
 /// `failures`, naming the run, the step, the last event and the field.
-fn step_and_compare(name: &str, kernel: &mut Kernel, failures: &mut Vec<String>) {
+fn step_and_compare(
+    name: &str,
+    kernel: &mut Kernel,
+    parents: &Parents,
+    failures: &mut Vec<String>,
+) {
     let mut state = State::new();
     let mut steps = 0u64;
     loop {
@@ -343,7 +511,7 @@ fn step_and_compare(name: &str, kernel: &mut Kernel, failures: &mut Vec<String>)
             .checked_sub(1)
             .and_then(|i| records.get(i as usize));
         let event = event.map_or_else(|| "before any event".to_string(), views::stepper::describe);
-        for difference in differences(&state, kernel) {
+        for difference in differences(&state, kernel, parents) {
             failures.push(format!("{name}, {when}, {event}: {difference}"));
         }
         if failures.len() > 50 || !more {
@@ -373,17 +541,17 @@ fn the_state_folded_from_the_trace_is_the_kernels_state_after_every_step() {
         let name = file
             .file_name()
             .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
-        let mut prepared = prepare(file);
+        let (mut prepared, parents) = prepare(file);
         // The state before the first step (tasks declared, ports made) is compared
         // too: `step_and_compare` folds whatever the kernel recorded so far.
         let mut state = State::new();
         for record in &prepared.kernel_mut().trace() {
             state.apply(record);
         }
-        for difference in differences(&state, prepared.kernel_mut()) {
+        for difference in differences(&state, prepared.kernel_mut(), &parents) {
             failures.push(format!("{name}, before the first step: {difference}"));
         }
-        step_and_compare(&name, prepared.kernel_mut(), &mut failures);
+        step_and_compare(&name, prepared.kernel_mut(), &parents, &mut failures);
     }
     assert_no_failures(&failures);
 }
@@ -963,84 +1131,103 @@ fn duplex_named_pipe_with_two_clients() -> Kernel {
     k
 }
 
-/// Every service workload, by name.
-fn service_workloads() -> Vec<(String, Kernel)> {
-    let mut workloads: Vec<(String, Kernel)> = vec![
+/// Every service workload, by name, with the spawns it makes (child, parent).
+fn service_workloads() -> Vec<(String, Kernel, Parents)> {
+    let mut workloads: Vec<(String, Kernel, Parents)> = vec![
         (
             "shared memory sent as a right".into(),
             shared_memory_sent_as_a_right(),
+            parents(&[]),
         ),
         (
             "memory freed once nothing maps or names it".into(),
             memory_freed_once_nothing_maps_or_names_it(),
+            parents(&[]),
         ),
         (
             "out-of-line memory as a virtual copy".into(),
             out_of_line_memory_as_a_virtual_copy(),
+            parents(&[]),
         ),
         (
             "semaphore waiters served in order".into(),
             semaphore_waiters_served_in_order(),
+            parents(&[]),
         ),
         (
             "semaphore timed wait runs out".into(),
             semaphore_timed_wait_runs_out(),
+            parents(&[]),
         ),
         (
             "semaphore destroyed under its waiters".into(),
             semaphore_destroyed_under_its_waiters(),
+            parents(&[]),
         ),
         (
             "semaphore gone with its last right, a waiter killed".into(),
             semaphore_gone_with_its_last_right_and_a_killed_waiter(),
+            parents(&[]),
         ),
         (
             "semaphore port destroyed by a fault".into(),
             semaphore_port_destroyed_by_a_fault(),
+            parents(&[]),
         ),
         (
             "memory ports destroyed by faults".into(),
             memory_ports_destroyed_by_faults(),
+            parents(&[]),
         ),
         (
             "pipe to a child until end of file".into(),
             pipe_to_a_child_until_end_of_file(),
+            parents(&[("child", "parent")]),
         ),
         (
             "pipe write blocks while full".into(),
             pipe_write_blocks_while_full(),
+            parents(&[("reader", "t")]),
         ),
         (
             "pipe large write over many reads".into(),
             pipe_large_write_over_many_reads(),
+            parents(&[("reader", "writer")]),
         ),
         (
             "pipe atomic and no-wait writes, broken pipe".into(),
             pipe_atomic_and_no_wait_writes_and_broken_pipe(),
+            parents(&[]),
         ),
         (
             "pipe reader killed while waiting, holder ending".into(),
             pipe_reader_killed_while_waiting_and_holder_ending(),
+            parents(&[("victim", "parent"), ("writer", "parent")]),
         ),
         (
             "early child and stranger get bad handles".into(),
             early_child_and_stranger_get_bad_handles(),
+            parents(&[("early", "parent")]),
         ),
         (
             "fifo outlives its creator until unlinked".into(),
             fifo_outlives_its_creator_until_unlinked(),
+            parents(&[]),
         ),
         (
             "fifo no-wait opens and a read-write open".into(),
             fifo_no_wait_opens_and_a_read_write_open(),
+            parents(&[]),
         ),
         (
             "fifo unlinked under a waiting opener".into(),
             fifo_unlinked_under_a_waiting_opener(),
+            parents(&[]),
         ),
         (
             "duplex named pipe with clients".into(),
             duplex_named_pipe_with_two_clients(),
+            parents(&[]),
         ),
     ];
     for seed in 0..3 {
@@ -1048,6 +1235,7 @@ fn service_workloads() -> Vec<(String, Kernel)> {
             workloads.push((
                 format!("producer and consumer (synchronised {synchronised}, seed {seed})"),
                 producer_consumer(6, synchronised, seed),
+                Parents::new(),
             ));
         }
     }
@@ -1057,8 +1245,8 @@ fn service_workloads() -> Vec<(String, Kernel)> {
 #[test]
 fn the_state_folded_from_a_service_workloads_trace_is_the_kernels_after_every_step() {
     let mut failures = Vec::new();
-    for (name, mut kernel) in service_workloads() {
-        step_and_compare(&name, &mut kernel, &mut failures);
+    for (name, mut kernel, parents) in service_workloads() {
+        step_and_compare(&name, &mut kernel, &parents, &mut failures);
         // The fold meets no event it cannot explain.
         let state = State::from_records(&kernel.trace());
         for problem in state.inconsistencies() {
@@ -1074,7 +1262,7 @@ fn the_state_folded_from_a_service_workloads_trace_is_the_kernels_after_every_st
 #[test]
 fn every_service_event_kind_occurs_in_the_workloads() {
     let mut seen = BTreeSet::new();
-    for (_, mut kernel) in service_workloads() {
+    for (_, mut kernel, _) in service_workloads() {
         harness::run_clean(&mut kernel);
         for record in kernel.trace() {
             let debug = format!("{:?}", record.event);

@@ -58,8 +58,8 @@ pub use checkpoints::{Checkpoints, default_spacing};
 pub use render::{describe, json, text, time};
 pub use state::{
     BlockedSender, Contents, DeadPort, Failure, Handle, HandleEntry, Inconsistency, Mapping,
-    MemoryObject, Message, NameEntry, NamedPipe, Notification, Opener, Pipe, PipeEnd, Place,
-    Port, PortSet, Request, Semaphore, Service, ServiceWait, State, Task, TaskStatus,
+    MemoryObject, Message, NameEntry, NamedPipe, Notification, Opener, Pipe, PipeEnd, Place, Port,
+    PortSet, Request, Semaphore, Service, ServiceWait, State, Task, TaskStatus,
 };
 
 use serde::Serialize;

@@ -78,7 +78,13 @@ impl State {
         }
     }
 
-    pub(super) fn note_failure(&mut self, seq: u64, task: &str, call: &str, code: ports::ReturnCode) {
+    pub(super) fn note_failure(
+        &mut self,
+        seq: u64,
+        task: &str,
+        call: &str,
+        code: ports::ReturnCode,
+    ) {
         if let Some(t) = self.task_mut(seq, task) {
             t.last_failure = Some(super::Failure {
                 seq,

@@ -1,8 +1,8 @@
 //! Ports: who receives from each, its queue limit, its queue and blocked senders,
 //! and why the dead ones died.
 
-use super::notifications::Request;
 use super::State;
+use super::notifications::Request;
 use ports::QueueLimit;
 use serde::{Serialize, Serializer};
 use std::collections::VecDeque;
@@ -185,7 +185,11 @@ impl State {
             return;
         }
         let unnamed = !t.space.values().any(|e| e.object == *port);
-        if unnamed && self.port(port).is_some_and(|p| p.receiver.task() == Some(task)) {
+        if unnamed
+            && self
+                .port(port)
+                .is_some_and(|p| p.receiver.task() == Some(task))
+        {
             self.note_mailbox(task, port);
         }
     }

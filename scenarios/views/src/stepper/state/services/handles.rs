@@ -95,7 +95,13 @@ impl State {
 
     /// `task`'s `handle` is closed: a mapping (`side` `None`) or one side of a pipe
     /// end (`Some(true)` the read side, `Some(false)` the write side).
-    pub(super) fn close_handle(&mut self, seq: u64, task: &str, handle: u32, side: Option<(bool, &Label)>) {
+    pub(super) fn close_handle(
+        &mut self,
+        seq: u64,
+        task: &str,
+        handle: u32,
+        side: Option<(bool, &Label)>,
+    ) {
         let Some(t) = self.task_mut(seq, task) else {
             return;
         };

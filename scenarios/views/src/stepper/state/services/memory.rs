@@ -1,8 +1,8 @@
 //! Memory objects: their sizes, the tasks mapping them, and their bytes as far
 //! as the trace tells them.
 
-use super::super::calls::Service;
 use super::super::State;
+use super::super::calls::Service;
 use super::Handle;
 use serde::Serialize;
 use std::fmt::Write;
@@ -172,7 +172,12 @@ impl State {
             })
     }
 
-    pub(in crate::stepper::state) fn apply_memory(&mut self, seq: u64, actor: Option<&Label>, event: &Event) {
+    pub(in crate::stepper::state) fn apply_memory(
+        &mut self,
+        seq: u64,
+        actor: Option<&Label>,
+        event: &Event,
+    ) {
         match event {
             Event::MemoryCreated { object, size, .. } => {
                 if self.memory.contains(object) {

@@ -78,7 +78,13 @@ impl State {
             })
     }
 
-    pub(in crate::stepper::state) fn apply_pipe(&mut self, seq: u64, now: u64, actor: Option<&Label>, event: &Event) {
+    pub(in crate::stepper::state) fn apply_pipe(
+        &mut self,
+        seq: u64,
+        now: u64,
+        actor: Option<&Label>,
+        event: &Event,
+    ) {
         match event {
             Event::PipeCreated {
                 pipe,
@@ -96,7 +102,9 @@ impl State {
                 {
                     self.inconsistent(
                         seq,
-                        format!("pipe {pipe} is a stream of named pipe {path}, which is not linked"),
+                        format!(
+                            "pipe {pipe} is a stream of named pipe {path}, which is not linked"
+                        ),
                     );
                 }
                 if let Some(n) = named_key.and_then(|key| self.named_pipes.at_mut(key)) {
