@@ -4,18 +4,23 @@
 use kernel::Outcome;
 use scenario::run::{RunResult, Verdict};
 use std::fmt::Write;
+use views::stats::Mechanism;
 use views::story::{Style, column_width as width, time};
 
 /// The summary: outcome, tasks, ports, expectations.
+///
+/// The steps are the trace's ([`views::stats`]): each task's, and their sum after
+/// the outcome.
 pub fn summary(result: &RunResult, style: Style) -> String {
     let mut out = String::new();
     let outcome = result.report.outcome.as_str();
+    let stats = &result.stats;
     let _ = writeln!(
         out,
         "{} {} after {} kernel steps, at {}",
         style.bold("outcome:"),
         outcome,
-        result.report.steps,
+        stats.steps,
         time(result.report.end_ns)
     );
     if let Outcome::Deadlock(d) = &result.report.outcome {
@@ -34,8 +39,8 @@ pub fn summary(result: &RunResult, style: Style) -> String {
         }
     }
     let _ = writeln!(out, "\n{}", style.bold("tasks"));
-    let name_width = width(result.tasks.iter().map(|t| t.name.len()), "task");
-    for task in &result.tasks {
+    let name_width = width(stats.tasks.iter().map(|t| t.name.len()), "task");
+    for task in &stats.tasks {
         let _ = writeln!(
             out,
             "  {:name_width$}  {:<28} {:>6} steps  {:>12} blocked",
@@ -46,8 +51,8 @@ pub fn summary(result: &RunResult, style: Style) -> String {
         );
     }
     let _ = writeln!(out, "\n{}", style.bold("ports"));
-    let label_width = width(result.ports.iter().map(|p| p.label.len()), "port");
-    if result.ports.is_empty() {
+    let label_width = width(stats.ports.iter().map(|p| p.label.len()), "port");
+    if stats.ports.is_empty() {
         let _ = writeln!(out, "  none");
     } else {
         let _ = writeln!(
@@ -56,7 +61,7 @@ pub fn summary(result: &RunResult, style: Style) -> String {
             "port", "sent", "received", "returned", "destroyed", "max depth"
         );
     }
-    for port in &result.ports {
+    for port in &stats.ports {
         let _ = writeln!(
             out,
             "  {:label_width$}  {:>5} {:>9} {:>9} {:>10} {:>10}  {}",
@@ -136,7 +141,7 @@ fn names(list: &[String]) -> String {
 /// The summary's services part: memory objects, semaphores, pipes, and, when the
 /// run moved data more than one way, the comparison of the ways.
 fn services_summary(out: &mut String, result: &RunResult, style: Style) {
-    let Some(services) = result.services() else {
+    let Some(services) = &result.stats.services else {
         return;
     };
     let _ = writeln!(out, "\n{}", style.bold("services"));
@@ -255,14 +260,14 @@ fn services_summary(out: &mut String, result: &RunResult, style: Style) {
             );
         }
         for m in &services.mechanisms {
-            let note = match m.mechanism.as_str() {
-                "port" => "port: each message is copied into the kernel when sent and out \
-                           again when received (its size, header included)"
+            let note = match m.mechanism {
+                Mechanism::Port => "port: each message is copied into the kernel when sent and \
+                                    out again when received (its size, header included)"
                     .to_string(),
-                "pipe" => "pipe: each byte is copied into the pipe when written and out again \
-                           when read"
+                Mechanism::Pipe => "pipe: each byte is copied into the pipe when written and out \
+                                    again when read"
                     .to_string(),
-                _ => format!(
+                Mechanism::SharedMemory => format!(
                     "shared memory: nothing is copied. {} of its {} kernel steps are reads and \
                      writes of the mapped memory ({} bytes, in place), which a real kernel never \
                      sees: machsim makes each one a step so that interleavings can be explored",

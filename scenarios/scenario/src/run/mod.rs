@@ -4,20 +4,19 @@
 //! (scripts become interpreter tasks; `program`s come from the registry), then the
 //! declared ports and sets, the services' memory objects, semaphores and named pipes,
 //! and the faults. [`execute`] runs it and gathers everything a
-//! report needs: the trace, the kernel's own report, per-task and per-port figures,
-//! and every expectation with its verdict.
+//! report needs: the trace, the kernel's own report, the run's figures (read from
+//! the trace by [`views::stats`], as they would be from a trace file), and every
+//! expectation with its verdict.
 
 mod expectations;
 mod interpreter;
 mod log;
-pub mod stats;
 #[cfg(test)]
 mod tests;
 
 pub use expectations::{Check, Verdict};
 pub use interpreter::run_script;
 pub use log::{StepFailure, StepLog};
-pub use stats::{PortStats, TaskStats};
 
 use crate::model::{FaultAction, Scenario, SetMember, TaskBody, labels};
 use kernel::trace::{TraceHeader, TraceRecord};
@@ -174,10 +173,9 @@ pub struct RunResult {
     pub trace: Vec<TraceRecord>,
     /// The kernel's report: outcome, counts, audit.
     pub report: RunReport,
-    /// Per task: end state, steps, time blocked.
-    pub tasks: Vec<TaskStats>,
-    /// Per port: traffic figures from the trace.
-    pub ports: Vec<PortStats>,
+    /// The figures of the summary (steps, per task, per port, the services),
+    /// from the trace.
+    pub stats: views::stats::RunStats,
     /// Every expectation with its verdict, in file order.
     pub checks: Vec<Check>,
 }
@@ -198,16 +196,14 @@ pub fn execute(scenario: &Scenario, prepared: Prepared) -> RunResult {
     } = prepared;
     let report = kernel.run();
     let trace = kernel.take_trace();
-    let tasks = stats::task_stats(&kernel);
-    let ports = stats::port_stats(&trace);
+    let stats = views::stats::collect(&trace, report.end_ns);
     let log = log.lock().unwrap_or_else(|p| p.into_inner()).clone();
     let checks = expectations::judge(scenario, &report, &trace, &kernel, &log);
     RunResult {
         header,
         trace,
         report,
-        tasks,
-        ports,
+        stats,
         checks,
     }
 }

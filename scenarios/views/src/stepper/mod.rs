@@ -16,37 +16,41 @@
 //!
 //! # What `steps` counts
 //!
-//! A task's `steps` is the number of kernel calls the trace shows it making,
-//! counted at the event that opens each call:
-//! - every `message_sent` the task sends (a send, the send of a send-receive, a
-//!   kernel-port request: its `message_received` by `kernel` and `kernel_call` are
-//!   the same call);
+//! A step is one kernel call: Mach's trap, which is what the kernel counts
+//! (`RunReport::steps`, `inspect().tasks()[i].steps`). The fold counts each at the
+//! event that opens it, for the task that makes it:
+//! - every `message_sent` the task sends (a send, or a request to its kernel port
+//!   for a kernel-port operation or a service call: the request's receipt by
+//!   `kernel` and its `kernel_call` are the same call);
 //! - every `send_failed` refused before its message entered the kernel (one that
 //!   follows its own `message_sent`, or ends a blocked send's wait, is not a new call);
-//! - every receive it starts while runnable: `message_received` (not a pseudo-receive),
-//!   `receive_blocked` or `receive_failed` (the end of a receive it was blocked in is
-//!   not a new call);
-//! - every `sleep_started`;
-//! - every spawn: a `task_started` directly followed by the task's own
-//!   `right_changed` for the child's kernel port.
+//! - every receive it starts while runnable: `message_received` (not a
+//!   pseudo-receive), `receive_blocked` or `receive_failed` (the end of a receive it
+//!   was blocked in is not a new call);
+//! - every `sleep_started` (a `yield` is a sleep that ends at once);
+//! - every spawn: the child's `task_started` with `by` naming the task, or a
+//!   refused spawn's `kernel_call` (`spawn`).
 //!
-//! The kernel's own count (`inspect().tasks()[i].steps`) also counts calls the trace
-//! does not show: `yield`, `exit`, a spawn that fails, a direct send refused before
-//! copy-in; and a send-receive is one call there, two here. So the two agree for a
-//! task that makes none of those.
+//! `machsim run`'s summary shows these counts, per task and summed. They are the
+//! kernel's but for what the trace cannot tell apart: an `exit` or `crash` call
+//! ends its task with the `task_exited` or `task_crashed` a program that returns
+//! (or panics) also gets, so it is not counted; a `send_receive` is one trap that
+//! the trace shows as a send and a receive, so it counts two; and a spawn refused
+//! for a full name space leaves no event.
 //!
 //! # Where the fold departs from the kernel
 //!
 //! A send or send-once right whose port has died is shown as a dead name at once,
 //! as `Kernel::inspect` shows it; the kernel records the conversion only when the
-//! task next uses the name. A declared task's parent is learnt from its spawn (the
-//! trace's `task_created` for it was written before anyone spawned it).
+//! task next uses the name.
 //!
 //! A memory object made by `memory_from_ool` (request id 5006) starts with unknown
 //! bytes: `memory_created` does not carry the region. Each write, and each read,
 //! makes the bytes it covers known. An unlinked named pipe stays in the fold (marked
 //! unlinked) while one of its streams is alive; the kernel forgets it at once. A
-//! named pipe's streams are recognised by their labels, `<path>#<number>`.
+//! named pipe's streams are linked to it by `pipe_created`'s `named`. A task's
+//! direct mailbox has no field of its own: the fold knows it when a message is sent
+//! to it by name, or its task receives there without holding a name for it.
 
 mod checkpoints;
 pub mod render;
