@@ -245,6 +245,7 @@ impl State {
         &mut self,
         seq: u64,
         actor: Option<&Label>,
+        port: Option<&Label>,
         code: ports::ReturnCode,
     ) {
         let Some(task) = self.actor(seq, actor, EventKind::ReceiveFailed) else {
@@ -252,6 +253,9 @@ impl State {
         };
         if !self.is_blocked_receiving(&task) {
             self.count_call(seq, &task);
+        }
+        if let Some(port) = port {
+            self.note_receive_on(&task, port);
         }
         self.note_failure(seq, &task, "receive", code);
     }

@@ -333,7 +333,9 @@ impl State {
             Event::SendBlocked { msg, port, .. } => self.send_blocked(seq, now, actor, *msg, port),
             Event::SendFailed { code, .. } => self.send_failed(seq, actor, *code),
             Event::ReceiveBlocked { port, .. } => self.receive_blocked(seq, now, actor, port),
-            Event::ReceiveFailed { code, .. } => self.receive_failed(seq, actor, *code),
+            Event::ReceiveFailed { port, code } => {
+                self.receive_failed(seq, actor, port.as_ref(), *code)
+            }
             Event::MessageReceived {
                 msg,
                 port,
