@@ -8,3 +8,4 @@ pub mod export;
 pub mod stats;
 pub mod stepper;
 pub mod story;
+pub mod words;

@@ -31,10 +31,13 @@
 //! offset would be rounded away there. `ts` and `dur` are in microseconds, as the
 //! format requires; every event's `args` keep the exact `t_ns` and `seq`.
 
-use crate::story::{describe, time};
+use crate::stepper::{Place, State};
+use crate::words::messages::{instant, tag};
+use crate::words::waits::chart_wait;
+use crate::words::{Sentence, sentence};
 use serde_json::{Value, json};
 use std::collections::{HashMap, HashSet};
-use trace::{Event, Label, MessageOrigin, Receiver, Trace, TraceRecord};
+use trace::{Event, EventKind, Label, MessageOrigin, Receiver, Trace, TraceRecord};
 
 /// The run's process id.
 const PID: u64 = 1;
@@ -44,8 +47,9 @@ const KERNEL_TID: u64 = 1;
 /// The trace as Chrome trace-event JSON.
 pub fn to_chrome(trace: &Trace) -> String {
     let mut exporter = Exporter::new(trace);
+    let mut state = State::new();
     for record in &trace.records {
-        exporter.record(record);
+        exporter.record(record, &mut state);
     }
     exporter.finish(trace)
 }
@@ -63,15 +67,6 @@ struct Exporter {
     ended: HashSet<u64>,
     /// Ports that ever queue a message: only these get a counter.
     queueing: HashSet<Label>,
-    /// Each port's receive-right holder.
-    receivers: HashMap<Label, Receiver>,
-    /// Requests to kernel ports (shown by their `kernel_call`), by message number.
-    kernel_calls: HashSet<u64>,
-    /// Messages sitting in a queue, and the port.
-    queued: HashMap<u64, Label>,
-    depths: HashMap<Label, u64>,
-    /// Message number → its tag (`m3 id 1`), for the flow's name.
-    tags: HashMap<u64, String>,
     open: HashMap<u64, Open>,
     events: Vec<Value>,
     kernel_used: bool,
@@ -105,11 +100,6 @@ impl Exporter {
             tids,
             ended,
             queueing,
-            receivers: HashMap::new(),
-            kernel_calls: HashSet::new(),
-            queued: HashMap::new(),
-            depths: HashMap::new(),
-            tags: HashMap::new(),
             open: HashMap::new(),
             events: Vec::new(),
             kernel_used: false,
@@ -128,9 +118,9 @@ impl Exporter {
         }
     }
 
-    /// The track of the task holding `port`'s receive right, if a task does.
-    fn receiver_track(&self, port: &str) -> Option<u64> {
-        match self.receivers.get(port) {
+    /// The track of the task holding (or last holding) `port`'s receive right.
+    fn receiver_track(&self, state: &State, port: &str) -> Option<u64> {
+        match state.receiver_of(port) {
             Some(Receiver::Task(holder)) => self.tids.get(holder).copied(),
             _ => None,
         }
@@ -143,12 +133,20 @@ impl Exporter {
         }));
     }
 
-    fn flow(&mut self, ns: u64, tid: u64, msg: u64, start: bool) {
-        let name = self
-            .tags
-            .get(&msg)
-            .cloned()
-            .unwrap_or_else(|| format!("m{msg}"));
+    /// An instant saying `said`: on its subject's track when the subject is a
+    /// task with a track (without the subject, which the track names), else on
+    /// the track of the task that caused it (`actor`), or the kernel's.
+    fn say(&mut self, ns: u64, said: &Sentence, actor: Option<&str>, cat: &str, args: Value) {
+        let subject = said.subject.as_deref().and_then(|s| self.tids.get(s).copied());
+        let (tid, text) = match (subject, &said.subject) {
+            (Some(tid), _) => (tid, said.noted()),
+            (None, Some(_)) => (self.track(actor), said.told()),
+            (None, None) => (self.track(actor), said.noted()),
+        };
+        self.instant(ns, tid, text, cat, args);
+    }
+
+    fn flow(&mut self, ns: u64, tid: u64, msg: u64, name: String, start: bool) {
         let mut event = json!({
             "name": name, "cat": "message", "ph": if start { "s" } else { "f" },
             "id": msg, "ts": micros(ns), "pid": PID, "tid": tid,
@@ -170,25 +168,11 @@ impl Exporter {
     }
 
     fn counter(&mut self, ns: u64, port: &Label, depth: u64) {
-        self.depths.insert(port.clone(), depth);
         self.kernel_used = true;
         self.events.push(json!({
             "name": format!("port {port}"), "ph": "C", "ts": micros(ns),
             "pid": PID, "tid": KERNEL_TID, "args": { "depth": depth },
         }));
-    }
-
-    /// A message left its queue (received or destroyed there).
-    fn dequeue(&mut self, ns: u64, msg: u64) {
-        if let Some(port) = self.queued.remove(&msg) {
-            let depth = self
-                .depths
-                .get(&port)
-                .copied()
-                .unwrap_or(0)
-                .saturating_sub(1);
-            self.counter(ns, &port, depth);
-        }
     }
 
     /// Opens a blocked slice on `tid`; it is completed when the task wakes or ends.
@@ -216,7 +200,8 @@ impl Exporter {
         }
     }
 
-    fn record(&mut self, record: &TraceRecord) {
+    /// Draws `record` and applies it to `state`, the fold so far.
+    fn record(&mut self, record: &TraceRecord, state: &mut State) {
         // Display time: the virtual time, nudged to strictly increase (see above).
         let ns = match self.last_ns {
             Some(last) => record.t_ns.max(last + 1),
@@ -225,59 +210,65 @@ impl Exporter {
         self.last_ns = Some(ns);
         let args = json!({ "seq": record.seq, "t_ns": record.t_ns, "event": record.event.kind() });
         let actor = record.task.as_deref();
-        let text = describe(record, &mut Vec::new());
+        let said = sentence(record, state);
+        // What the state before the event says about the message it ends: its
+        // tag, whether it was a request to the kernel, the queue it leaves.
+        let ending = match &record.event {
+            Event::MessageReceived { msg, .. } | Event::MessageDestroyed { msg, .. } => {
+                let m = state.message(*msg);
+                let queue = m.and_then(|m| match &m.place {
+                    Place::Queued { port, .. } => Some(port.clone()),
+                    _ => None,
+                });
+                let tag = m.map_or_else(|| format!("m{msg}"), |m| tag(m.msg, m.id));
+                Some((m.is_some_and(|m| m.to_kernel), queue, tag))
+            }
+            _ => None,
+        };
+        let destroyed_on = match &record.event {
+            Event::MessageDestroyed { port, .. } => self.receiver_track(state, port),
+            _ => None,
+        };
+        state.apply(record);
         match &record.event {
             Event::TaskCreated { .. }
             | Event::RightChanged { .. }
             | Event::PortSetAllocated { .. }
             | Event::PortSetDestroyed { .. } => {}
-            Event::MessageQueued { msg, port, depth } => {
-                self.queued.insert(*msg, port.clone());
+            Event::MessageQueued { port, depth, .. } => {
                 self.counter(ns, port, u64::from(*depth));
             }
-            Event::TaskStarted { name, .. } => {
-                let tid = self.track(Some(name));
-                self.instant(ns, tid, "starts".into(), "task", args);
-            }
+            Event::TaskStarted { .. } => self.say(ns, &said, actor, "task", args),
             Event::TaskWoken { name, reason } => {
                 let tid = self.track(Some(name));
                 self.unblock(ns, tid, &format!("woken ({reason})"));
             }
-            Event::SleepStarted { until_ns } => {
-                if *until_ns > record.t_ns {
+            Event::SleepStarted { .. }
+            | Event::SendBlocked { .. }
+            | Event::ReceiveBlocked { .. }
+            | Event::SemaphoreBlocked { .. }
+            | Event::PipeBlocked { .. }
+            | Event::NamedPipeWaiting { .. } => {
+                // `sleep(0)` only yields: the task does not wait.
+                let wait = actor
+                    .and_then(|a| state.task(a))
+                    .and_then(|t| chart_wait(&t.status));
+                if let Some(name) = wait {
                     let tid = self.track(actor);
-                    let name = format!("asleep until {}", time(*until_ns));
                     self.block(ns, tid, name, args);
                 }
-            }
-            Event::SendBlocked { msg, port, .. } => {
-                let tid = self.track(actor);
-                self.block(ns, tid, format!("blocked sending m{msg} to {port}"), args);
-            }
-            Event::ReceiveBlocked { port, .. } => {
-                let tid = self.track(actor);
-                self.block(ns, tid, format!("waiting on {port}"), args);
             }
             Event::TaskExited { name, .. }
             | Event::TaskCrashed { name, .. }
             | Event::TaskKilled { name } => {
                 let tid = self.track(Some(name));
                 self.unblock(ns, tid, "task ended");
-                let text = text.unwrap_or_default();
-                let short = text.strip_prefix(&format!("{name} ")).unwrap_or(&text);
-                self.instant(ns, tid, short.to_string(), "task", args);
+                self.say(ns, &said, actor, "task", args);
             }
-            Event::PortAllocated { port, receiver, .. } => {
-                self.receivers.insert(port.clone(), receiver.clone());
+            Event::PortAllocated { port, .. } => {
                 if self.queueing.contains(port) {
                     self.counter(ns, port, 0);
                 }
-            }
-            Event::ReceiverChanged { port, receiver } => {
-                let holder = receiver.clone().map_or(Receiver::InTransit, Receiver::Task);
-                self.receivers.insert(port.clone(), holder);
-                let tid = self.track(actor);
-                self.instant(ns, tid, text.unwrap_or_default(), "port", args);
             }
             Event::MessageSent {
                 msg,
@@ -286,129 +277,77 @@ impl Exporter {
                 kind,
                 ..
             } => {
-                let kernel_port = self.receivers.get(port) == Some(&Receiver::Kernel);
-                if kernel_port {
-                    self.kernel_calls.insert(*msg);
+                if state.message(*msg).is_some_and(|m| m.to_kernel) {
                     return;
                 }
-                let tag = format!("m{msg} id {id}");
-                self.tags.insert(*msg, tag.clone());
+                let tag = tag(*msg, *id);
                 let notification = *kind == Some(MessageOrigin::Notification);
                 let tid = self.track(if notification { None } else { actor });
                 let mut args = args;
                 args["msg"] = json!(msg);
                 args["port"] = json!(port);
-                args["text"] = json!(text.unwrap_or_else(|| format!("sends {tag} to {port}")));
-                self.instant(ns, tid, format!("send {tag} to {port}"), "message", args);
+                args["text"] = json!(said.told());
+                let name = instant(&record.event, &tag).unwrap_or_default();
+                self.instant(ns, tid, name, "message", args);
                 if self.ended.contains(msg) {
-                    self.flow(ns, tid, *msg, true);
+                    self.flow(ns, tid, *msg, tag, true);
                 }
             }
-            Event::MessageCached { msg, port, depth } => {
-                self.queued.insert(*msg, port.clone());
+            Event::MessageCached { port, depth, .. } => {
                 self.counter(ns, port, u64::from(*depth));
                 let tid = self.track(actor);
-                self.instant(ns, tid, format!("m{msg} cached on {port}"), "queue", args);
+                let name = instant(&record.event, "").unwrap_or_default();
+                self.instant(ns, tid, name, "queue", args);
             }
-            Event::MessageReceived {
-                msg,
-                port,
-                receiver,
-                pseudo,
-                ..
-            } => {
-                if self.kernel_calls.remove(msg) {
+            Event::MessageReceived { msg, port, .. } | Event::MessageDestroyed { msg, port, .. } => {
+                let Some((to_kernel, queue, tag)) = ending else {
+                    return;
+                };
+                if to_kernel {
                     return;
                 }
-                let Receiver::Task(receiver) = receiver else {
-                    return;
+                let tid = match &record.event {
+                    Event::MessageReceived {
+                        receiver: Receiver::Task(receiver),
+                        ..
+                    } => self.track(Some(receiver)),
+                    Event::MessageReceived { .. } => return,
+                    _ => match destroyed_on {
+                        Some(tid) => tid,
+                        None => self.track(actor),
+                    },
                 };
-                self.dequeue(ns, *msg);
-                let tid = self.track(Some(receiver));
-                let tag = self
-                    .tags
-                    .get(msg)
-                    .cloned()
-                    .unwrap_or_else(|| format!("m{msg}"));
-                let name = if *pseudo {
-                    format!("{tag} handed back")
-                } else {
-                    format!("receive {tag} from {port}")
-                };
+                if let Some(queue) = queue {
+                    let depth = state.queued_on(&queue) as u64;
+                    self.counter(ns, &queue, depth);
+                }
                 let mut args = args;
                 args["msg"] = json!(msg);
                 args["port"] = json!(port);
+                let name = instant(&record.event, &tag).unwrap_or_default();
                 self.instant(ns, tid, name, "message", args);
-                self.flow(ns, tid, *msg, false);
+                self.flow(ns, tid, *msg, tag, false);
             }
-            Event::MessageDestroyed { msg, port, reason } => {
-                if self.kernel_calls.remove(msg) {
-                    return;
-                }
-                self.dequeue(ns, *msg);
-                let tid = match self.receiver_track(port) {
-                    Some(tid) => tid,
-                    None => self.track(actor),
-                };
-                let tag = self
-                    .tags
-                    .get(msg)
-                    .cloned()
-                    .unwrap_or_else(|| format!("m{msg}"));
-                let mut args = args;
-                args["msg"] = json!(msg);
-                args["port"] = json!(port);
-                self.instant(
-                    ns,
-                    tid,
-                    format!("{tag} destroyed ({reason})"),
-                    "message",
-                    args,
-                );
-                self.flow(ns, tid, *msg, false);
-            }
-            Event::NotificationSent { msg, kind, about } => {
+            Event::NotificationSent { .. } => {
                 let tid = self.track(None);
-                let name = match about {
-                    Some(about) => format!("{kind} notification m{msg} about {about}"),
-                    None => format!("{kind} notification m{msg}"),
-                };
+                let name = instant(&record.event, "").unwrap_or_default();
                 self.instant(ns, tid, name, "notification", args);
             }
-            Event::KernelCall { call, code } => {
-                let tid = self.track(actor);
-                self.instant(
-                    ns,
-                    tid,
-                    format!("kernel call {call} ({code})"),
-                    "kernel",
-                    args,
-                );
-            }
-            Event::FaultApplied { .. } => {
-                let tid = self.track(None);
-                self.instant(ns, tid, text.unwrap_or_default(), "fault", args);
-            }
+            Event::KernelCall { .. } => self.say(ns, &said, actor, "kernel", args),
+            Event::FaultApplied { .. } => self.say(ns, &said, None, "fault", args),
             Event::SendFailed { .. } | Event::ReceiveFailed { .. } => {
-                let tid = self.track(actor);
-                self.instant(ns, tid, text.unwrap_or_default(), "error", args);
+                self.say(ns, &said, actor, "error", args)
             }
-            Event::PortDestroyed { .. }
+            Event::ReceiverChanged { .. }
+            | Event::PortDestroyed { .. }
             | Event::CapacityChanged { .. }
             | Event::MemberAdded { .. }
             | Event::MemberRemoved { .. }
             | Event::NotificationRequested { .. } => {
-                if let Some(text) = text {
-                    let tid = self.track(actor);
-                    self.instant(ns, tid, text, "port", args);
+                // A task's own ports dying with it go without saying.
+                if !said.routine {
+                    self.say(ns, &said, actor, "port", args);
                 }
-            }
-            Event::SemaphoreBlocked { .. }
-            | Event::PipeBlocked { .. }
-            | Event::NamedPipeWaiting { .. } => {
-                let tid = self.track(actor);
-                let name = super::service_wait(&record.event).unwrap_or_default();
-                self.block(ns, tid, name, args);
             }
             Event::MemoryCreated { .. }
             | Event::MemoryMapped { .. }
@@ -446,11 +385,7 @@ impl Exporter {
                     }
                     _ => {}
                 }
-                let holder = super::service_task(record).map(|l| l.to_string());
-                let tid = self.track(holder.as_deref());
-                let text = super::service_note(record)
-                    .unwrap_or_else(|| record.event.kind().as_str().to_string());
-                self.instant(ns, tid, text, category(&record.event), args);
+                self.say(ns, &said, actor, category(record.event.kind()), args);
             }
         }
     }
@@ -508,12 +443,32 @@ fn micros(ns: u64) -> f64 {
     ns as f64 / 1000.0
 }
 
-/// The instant's category for a service event: `memory`, `semaphore`, `pipe` or
-/// `named_pipe`.
-fn category(event: &Event) -> &'static str {
-    let kind = event.kind().as_str();
-    ["memory", "semaphore", "named_pipe", "pipe"]
-        .into_iter()
-        .find(|c| kind.starts_with(c))
-        .unwrap_or("service")
+/// The instant's category for a service event: the service it belongs to.
+fn category(kind: EventKind) -> &'static str {
+    match kind {
+        EventKind::MemoryCreated
+        | EventKind::MemoryMapped
+        | EventKind::MemoryRead
+        | EventKind::MemoryWritten
+        | EventKind::MemoryUnmapped
+        | EventKind::MemoryFreed => "memory",
+        EventKind::SemaphoreCreated
+        | EventKind::SemaphoreAcquired
+        | EventKind::SemaphoreBlocked
+        | EventKind::SemaphoreSignalled
+        | EventKind::SemaphoreDestroyed => "semaphore",
+        EventKind::PipeCreated
+        | EventKind::PipeEndOpened
+        | EventKind::PipeEndClosed
+        | EventKind::PipeWritten
+        | EventKind::PipeRead
+        | EventKind::PipeBlocked
+        | EventKind::PipeDestroyed => "pipe",
+        EventKind::NamedPipeCreated
+        | EventKind::NamedPipeWaiting
+        | EventKind::NamedPipeOpened
+        | EventKind::NamedPipeConnected
+        | EventKind::NamedPipeUnlinked => "named_pipe",
+        _ => "service",
+    }
 }

@@ -16,8 +16,9 @@
 //! ends); a note over every participant gives the virtual time whenever it advances.
 //! Text goes through [`escape`], so labels never break Mermaid's parser.
 
-use super::{End, Step, Story, Who, story};
-use crate::story::time;
+use super::{Step, Story, Who, story};
+use crate::words::messages::End;
+use crate::words::time;
 use std::collections::HashSet;
 use std::fmt::Write;
 use trace::Trace;

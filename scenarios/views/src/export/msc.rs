@@ -26,8 +26,9 @@
 //! [`Layout::width`]: columns shrink as tasks are added (between [`MIN_COLUMN`] and
 //! [`MAX_COLUMN`]), and long texts wrap onto lines of their own.
 
-use super::{End, Life, Step, Story, Who, ascii, story};
-use crate::story::time;
+use super::{Life, Step, Story, Who, ascii, story};
+use crate::words::messages::End;
+use crate::words::time;
 use trace::Trace;
 
 /// The trace as an ASCII message sequence chart.

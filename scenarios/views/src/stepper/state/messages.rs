@@ -58,6 +58,11 @@ pub struct Message {
     /// For a kernel notification: which, and the port it is about.
     #[serde(skip)]
     pub notification: Option<Notification>,
+    /// True when it was sent to a port the kernel receives from: a request to a
+    /// kernel port (a kernel-port operation, a service call), or a message to a
+    /// service object's port.
+    #[serde(skip)]
+    pub to_kernel: bool,
     /// Where it is.
     pub place: Place,
 }
@@ -98,6 +103,9 @@ impl State {
         {
             self.note_mailbox(&receiver, port);
         }
+        let to_kernel = self
+            .port(port)
+            .is_some_and(|p| p.receiver == Receiver::Kernel);
         if self.messages.contains_key(&msg) {
             self.inconsistent(seq, format!("message {msg} is sent a second time"));
             self.remove_message(seq, msg, "is sent again");
@@ -117,6 +125,7 @@ impl State {
                 body: Arc::from(body),
                 kind,
                 notification,
+                to_kernel,
                 place: Place::Entering,
             }),
         );

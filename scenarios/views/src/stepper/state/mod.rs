@@ -53,7 +53,7 @@ use notifications::Announced;
 use registry::Registry;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
-use trace::{Event, FaultKind, Label, TraceItem, TraceRecord};
+use trace::{Event, FaultKind, Label, Receiver, TraceItem, TraceRecord};
 
 /// The kernel's state after some event, rebuilt from the events before it.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -141,6 +141,21 @@ impl State {
         self.own_ports.get(label)
     }
 
+    /// True when `label` is a task's kernel port.
+    pub fn is_kernel_port(&self, label: &str) -> bool {
+        self.owner_of(label)
+            .and_then(|task| self.task(task))
+            .is_some_and(|t| &*t.kernel_port == label)
+    }
+
+    /// Who holds (or held, when it died) the receive right of port `label`.
+    pub fn receiver_of(&self, label: &str) -> Option<&Receiver> {
+        match self.port(label) {
+            Some(port) => Some(&port.receiver),
+            None => self.dead_port(label).map(|p| &p.receiver),
+        }
+    }
+
     /// Every port that died, in the order they died.
     pub fn dead_ports(&self) -> impl DoubleEndedIterator<Item = &DeadPort> + '_ {
         self.dead_ports.iter()
@@ -182,6 +197,18 @@ impl State {
         self.port(label)
             .map(|p| p.queue.iter().filter_map(|m| self.message(*m)).collect())
             .unwrap_or_default()
+    }
+
+    /// How many messages are queued on port `label`: its queue's length, or, for a
+    /// port that died with messages in it, those not yet destroyed.
+    pub fn queued_on(&self, label: &str) -> usize {
+        match self.port(label) {
+            Some(port) => port.queue.len(),
+            None => self
+                .messages()
+                .filter(|m| matches!(&m.place, Place::Queued { port, .. } if &**port == label))
+                .count(),
+        }
     }
 
     /// Events so far that made no sense for the state before them.
