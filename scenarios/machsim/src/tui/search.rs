@@ -32,25 +32,34 @@ fn matches(record: &TraceRecord, needle: &str) -> bool {
 }
 
 impl Search {
-    /// Finds `query` from event `from` in `direction`, going round the end once.
+    /// Finds `query` from event `from` in `direction`, going round the end once:
+    /// each event is looked at once at most, found or not.
     pub(super) fn run(stepper: &Stepper, query: &str, from: u64, direction: Direction) -> Search {
         let needle = query.to_lowercase();
-        let last = stepper.last_seq();
-        let is = |r: &TraceRecord| matches(r, &needle);
-        let (hit, wrapped) = match direction {
-            Direction::Forward => match stepper.find_next(from, is) {
-                Some(k) => (Some(k), false),
-                None => (stepper.find_next(0, is).filter(|k| *k <= from), true),
-            },
-            Direction::Backward => match stepper.find_prev(from, is) {
-                Some(k) => (Some(k), false),
-                None => (stepper.find_prev(last + 1, is).filter(|k| *k >= from), true),
-            },
+        let records = stepper.records();
+        let n = records.len();
+        // Event k is records[k - 1]: forward, events from + 1 to the last and then
+        // 1 to `from`; backward, events from - 1 down to 1 and then the last down
+        // to `from`.
+        let from = usize::try_from(from).unwrap_or(usize::MAX).min(n);
+        let before = from.saturating_sub(1);
+        let order: Vec<(std::ops::Range<usize>, bool)> = match direction {
+            Direction::Forward => vec![(from..n, false), (0..from, true)],
+            Direction::Backward => vec![(0..before, false), (before..n, true)],
         };
+        let found = order.into_iter().find_map(|(range, wrapped)| {
+            let mut indices: Box<dyn Iterator<Item = usize>> = match direction {
+                Direction::Forward => Box::new(range),
+                Direction::Backward => Box::new(range.rev()),
+            };
+            indices
+                .find(|&i| matches(&records[i], &needle))
+                .map(|i| (records[i].seq, wrapped))
+        });
         Search {
             query: query.to_string(),
-            hit,
-            wrapped: wrapped && hit.is_some(),
+            hit: found.map(|(k, _)| k),
+            wrapped: found.is_some_and(|(_, wrapped)| wrapped),
         }
     }
 }

@@ -30,7 +30,7 @@ pub(super) fn draw(app: &App<'_>, frame: &mut Frame<'_>, area: Rect) {
         .map(|t| {
             (
                 t.name.to_string(),
-                text::task_state_short(t),
+                text::task_state_short(t, state),
                 t.steps.to_string(),
                 time(t.blocked_ns_at(now)),
             )

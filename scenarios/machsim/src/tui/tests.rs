@@ -462,6 +462,44 @@ fn a_search_without_a_match_stays_and_says_so() {
 }
 
 #[test]
+fn a_search_finds_the_next_hit_either_way_and_wraps_round_the_end_once() {
+    use super::search::{Direction, Search};
+    let stepper = bounded_buffer();
+    let last = stepper.last_seq();
+    let hits: Vec<u64> = stepper
+        .records()
+        .iter()
+        .filter(|r| views::stepper::describe(r).contains("send_blocked"))
+        .map(|r| r.seq)
+        .collect();
+    assert!(hits.len() > 1, "the lesson blocks more than once");
+    for from in 0..=last {
+        let forward = Search::run(&stepper, "SEND_BLOCKED", from, Direction::Forward);
+        let expected = match hits.iter().find(|&&k| k > from) {
+            Some(&k) => (Some(k), false),
+            None => (hits.iter().find(|&&k| k <= from).copied(), true),
+        };
+        assert_eq!(
+            (forward.hit, forward.wrapped),
+            expected,
+            "forward from {from}"
+        );
+        let backward = Search::run(&stepper, "send_blocked", from, Direction::Backward);
+        let expected = match hits.iter().rev().find(|&&k| k < from) {
+            Some(&k) => (Some(k), false),
+            None => (hits.iter().rev().find(|&&k| k >= from).copied(), true),
+        };
+        assert_eq!(
+            (backward.hit, backward.wrapped),
+            expected,
+            "backward from {from}"
+        );
+    }
+    let none = Search::run(&stepper, "no such thing", 3, Direction::Forward);
+    assert_eq!((none.hit, none.wrapped), (None, false));
+}
+
+#[test]
 fn f_before_any_search_explains_how_to_search() {
     let stepper = bounded_buffer();
     let mut app = App::new(&stepper, false);

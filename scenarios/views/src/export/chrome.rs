@@ -137,7 +137,10 @@ impl Exporter {
     /// task with a track (without the subject, which the track names), else on
     /// the track of the task that caused it (`actor`), or the kernel's.
     fn say(&mut self, ns: u64, said: &Sentence, actor: Option<&str>, cat: &str, args: Value) {
-        let subject = said.subject.as_deref().and_then(|s| self.tids.get(s).copied());
+        let subject = said
+            .subject
+            .as_deref()
+            .and_then(|s| self.tids.get(s).copied());
         let (tid, text) = match (subject, &said.subject) {
             (Some(tid), _) => (tid, said.noted()),
             (None, Some(_)) => (self.track(actor), said.told()),
@@ -299,7 +302,8 @@ impl Exporter {
                 let name = instant(&record.event, "").unwrap_or_default();
                 self.instant(ns, tid, name, "queue", args);
             }
-            Event::MessageReceived { msg, port, .. } | Event::MessageDestroyed { msg, port, .. } => {
+            Event::MessageReceived { msg, port, .. }
+            | Event::MessageDestroyed { msg, port, .. } => {
                 let Some((to_kernel, queue, tag)) = ending else {
                     return;
                 };

@@ -244,9 +244,9 @@ impl Tally {
                 self.mechanism(Mechanism::Port).bytes_copied += size;
                 Some(Mechanism::Port)
             }
-            Event::SendFailed { .. } | Event::ReceiveBlocked { .. } | Event::ReceiveFailed { .. } => {
-                Some(Mechanism::Port)
-            }
+            Event::SendFailed { .. }
+            | Event::ReceiveBlocked { .. }
+            | Event::ReceiveFailed { .. } => Some(Mechanism::Port),
             Event::KernelCall { call, code } if *call == CallName::SemaphoreWait => {
                 if *code == ports::ReturnCode::OperationTimedOut
                     && let Some(task) = task
@@ -382,7 +382,8 @@ impl Tally {
                 self.mechanism(Mechanism::Pipe).bytes_copied += n;
             }
             Event::PipeBlocked { pipe, op } => {
-                if let (Some(p), Some(task)) = (entry(&mut self.out.pipes, pipe, |p| &p.label), task)
+                if let (Some(p), Some(task)) =
+                    (entry(&mut self.out.pipes, pipe, |p| &p.label), task)
                 {
                     note(&mut p.blocked, (task.to_string(), *op));
                 }

@@ -24,7 +24,9 @@ fn run(text: &str) -> (Vec<trace::TraceRecord>, u64) {
 /// Runs a scenario of scripts and returns its services' figures.
 fn services(text: &str) -> ServiceStats {
     let (trace, end_ns) = run(text);
-    collect(&trace, end_ns).services.expect("services were used")
+    collect(&trace, end_ns)
+        .services
+        .expect("services were used")
 }
 
 const THREE_WAYS: &str = r#"
@@ -209,7 +211,11 @@ steps = [ { op = "receive", port = "box" } ]
     assert_eq!(stats.services, None);
     // One send and one receive, by the two tasks; the box's figures.
     assert_eq!(stats.steps, 2);
-    let steps: Vec<(&str, u64)> = stats.tasks.iter().map(|t| (t.name.as_str(), t.steps)).collect();
+    let steps: Vec<(&str, u64)> = stats
+        .tasks
+        .iter()
+        .map(|t| (t.name.as_str(), t.steps))
+        .collect();
     assert_eq!(steps, [("a", 1), ("b", 1)]);
     let ports: Vec<&str> = stats.ports.iter().map(|p| p.label.as_str()).collect();
     assert_eq!(ports, ["box"]);

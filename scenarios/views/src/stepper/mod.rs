@@ -58,8 +58,9 @@ mod state;
 #[cfg(test)]
 pub(crate) mod tests;
 
+pub use crate::words::time;
 pub use checkpoints::{Checkpoints, default_spacing};
-pub use render::{describe, json, text, time};
+pub use render::{describe, json, text};
 pub use state::{
     BlockedSender, Contents, DeadPort, Failure, Handle, HandleEntry, Inconsistency, Mapping,
     MemoryObject, Message, NameEntry, NamedPipe, Notification, Opener, Pipe, PipeEnd, Place, Port,

@@ -3,8 +3,7 @@
 use super::values::{body, data, time};
 use crate::stepper::State;
 use trace::{
-    Event, FaultKind, Label, MessageOrigin, NamedPipeWait, PortDestroyReason, Receiver,
-    TraceRecord,
+    Event, FaultKind, Label, MessageOrigin, NamedPipeWait, PortDestroyReason, Receiver, TraceRecord,
 };
 
 /// An event in plain English: who it is about, what happened, and what came of it.
@@ -195,7 +194,9 @@ pub fn sentence(record: &TraceRecord, state: &State) -> Sentence {
             } else {
                 format!(" {}", body(items))
             };
-            let sentence = say(format!("sends m{msg} (id {id}) to {port}{direct}{reply}{items}"));
+            let sentence = say(format!(
+                "sends m{msg} (id {id}) to {port}{direct}{reply}{items}"
+            ));
             if *kind == Some(MessageOrigin::Notification) || state.is_kernel_port(port) {
                 sentence.routine()
             } else {

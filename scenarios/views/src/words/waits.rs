@@ -155,7 +155,10 @@ pub fn still_at_end(status: &TaskStatus) -> Option<String> {
         TaskStatus::BlockedReceive { on, .. } => format!("still waits on {on} at the end"),
         TaskStatus::Sleeping { .. } => "still asleep at the end".to_string(),
         TaskStatus::BlockedService { .. } => {
-            format!("still {} at the end", chart_wait(status).unwrap_or_default())
+            format!(
+                "still {} at the end",
+                chart_wait(status).unwrap_or_default()
+            )
         }
         _ => return None,
     })
