@@ -1,5 +1,7 @@
 //! Bad traces never panic a reader: random truncation and corruption of both forms
-//! give a clear error (or, when still well formed, a trace the stepper folds).
+//! give a clear error (or, when still well formed, a trace the stepper folds), and
+//! events out of order or missing never panic the fold or the views read through
+//! it (the account, the run's figures, the exports).
 
 use kernel::ScheduleKind;
 use kernel::trace::{TraceHeader, TraceRecord, read_trace, write_binary, write_jsonl};
@@ -92,13 +94,22 @@ proptest! {
     }
 
     #[test]
-    fn reordered_or_dropped_events_never_panic_the_stepper(
+    fn reordered_or_dropped_events_never_panic_the_stepper_or_the_views(
         picks in proptest::collection::vec(any::<proptest::sample::Index>(), 0..200)
     ) {
         let records = &sample().2;
         let chosen: Vec<TraceRecord> = picks.iter().map(|i| records[i.index(records.len())].clone()).collect();
         let state = views::stepper::State::from_records(&chosen);
         let _ = state.inconsistency_count();
+        let _ = views::story::account(&chosen, views::story::Style { color: false });
+        let _ = views::stats::collect(&chosen, 0);
+        let trace = kernel::trace::Trace {
+            header: TraceHeader::new("sample", 0, ScheduleKind::RoundRobin),
+            records: chosen,
+        };
+        let _ = views::export::to_mermaid(&trace);
+        let _ = views::export::to_msc(&trace);
+        let _ = views::export::to_chrome(&trace);
     }
 }
 
