@@ -121,14 +121,14 @@ impl PortTally {
 
     fn count(&mut self, record: &TraceRecord) {
         match &record.event {
-            Event::PortAllocated { port, receiver, .. } => {
-                if *receiver != Receiver::Kernel && !self.index.contains_key(port) {
-                    self.index.insert(port.clone(), self.ports.len());
-                    self.ports.push(PortStats {
-                        label: port.to_string(),
-                        ..PortStats::default()
-                    });
-                }
+            Event::PortAllocated { port, receiver, .. }
+                if *receiver != Receiver::Kernel && !self.index.contains_key(port) =>
+            {
+                self.index.insert(port.clone(), self.ports.len());
+                self.ports.push(PortStats {
+                    label: port.to_string(),
+                    ..PortStats::default()
+                });
             }
             Event::MessageSent { port, .. } => {
                 if let Some(p) = self.port(port) {

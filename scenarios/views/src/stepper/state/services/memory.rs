@@ -219,7 +219,7 @@ impl State {
                 }
                 self.open_handle(
                     seq,
-                    &task,
+                    task,
                     *mapping,
                     Handle::Mapping {
                         object: object.clone(),

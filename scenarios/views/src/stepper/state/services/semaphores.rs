@@ -82,13 +82,12 @@ impl State {
                     s.value = *value;
                 }
             }
+            // Its waiters are woken (`terminated`) by the events that follow.
             Event::SemaphoreDestroyed { semaphore } => {
-                // Its waiters are woken (`terminated`) by the events that follow.
-                if self.semaphores.remove(semaphore).is_none() {
-                    self.inconsistent(
-                        seq,
-                        format!("semaphore {semaphore} is destroyed but it is not alive"),
-                    );
+                let destroyed = self.semaphores.remove(semaphore);
+                if destroyed.is_none() {
+                    let problem = format!("semaphore {semaphore} is destroyed but it is not alive");
+                    self.inconsistent(seq, problem);
                 }
             }
             _ => {}
