@@ -113,6 +113,83 @@ ports::word_enum! {
     }
 }
 
+ports::word_enum! {
+    /// A kernel service, as the events about it are named (`memory_read`,
+    /// `named_pipe_opened`): the views group and label service events by it.
+    pub enum Service {
+        /// Memory objects.
+        Memory = "memory",
+        /// Semaphores.
+        Semaphore = "semaphore",
+        /// Pipes (ordinary pipes, and the streams of named pipes).
+        Pipe = "pipe",
+        /// Named pipes (FIFOs and duplex pipes).
+        NamedPipe = "named_pipe",
+    }
+}
+
+impl EventKind {
+    /// The kernel service an event of this kind is about; `None` for the events
+    /// of tasks, ports, rights and messages (a service call's `kernel_call`
+    /// included: it is the call's, not the service's).
+    pub const fn service(self) -> Option<Service> {
+        match self {
+            EventKind::MemoryCreated
+            | EventKind::MemoryMapped
+            | EventKind::MemoryRead
+            | EventKind::MemoryWritten
+            | EventKind::MemoryUnmapped
+            | EventKind::MemoryFreed => Some(Service::Memory),
+            EventKind::SemaphoreCreated
+            | EventKind::SemaphoreAcquired
+            | EventKind::SemaphoreBlocked
+            | EventKind::SemaphoreSignalled
+            | EventKind::SemaphoreDestroyed => Some(Service::Semaphore),
+            EventKind::PipeCreated
+            | EventKind::PipeEndOpened
+            | EventKind::PipeEndClosed
+            | EventKind::PipeWritten
+            | EventKind::PipeRead
+            | EventKind::PipeBlocked
+            | EventKind::PipeDestroyed => Some(Service::Pipe),
+            EventKind::NamedPipeCreated
+            | EventKind::NamedPipeWaiting
+            | EventKind::NamedPipeOpened
+            | EventKind::NamedPipeConnected
+            | EventKind::NamedPipeUnlinked => Some(Service::NamedPipe),
+            EventKind::TaskCreated
+            | EventKind::TaskStarted
+            | EventKind::TaskWoken
+            | EventKind::SleepStarted
+            | EventKind::TaskExited
+            | EventKind::TaskCrashed
+            | EventKind::TaskKilled
+            | EventKind::PortAllocated
+            | EventKind::PortDestroyed
+            | EventKind::ReceiverChanged
+            | EventKind::CapacityChanged
+            | EventKind::PortSetAllocated
+            | EventKind::PortSetDestroyed
+            | EventKind::MemberAdded
+            | EventKind::MemberRemoved
+            | EventKind::RightChanged
+            | EventKind::NotificationRequested
+            | EventKind::MessageSent
+            | EventKind::MessageQueued
+            | EventKind::MessageCached
+            | EventKind::SendBlocked
+            | EventKind::SendFailed
+            | EventKind::ReceiveBlocked
+            | EventKind::ReceiveFailed
+            | EventKind::MessageReceived
+            | EventKind::MessageDestroyed
+            | EventKind::NotificationSent
+            | EventKind::KernelCall
+            | EventKind::FaultApplied => None,
+        }
+    }
+}
+
 impl Event {
     /// The event's kind (its `event` in JSON Lines).
     pub fn kind(&self) -> EventKind {
@@ -436,6 +513,19 @@ mod tests {
         }
         let kinds: Vec<EventKind> = events.iter().map(crate::Event::kind).collect();
         assert_eq!(kinds, EventKind::ALL, "one sample of every kind, in order");
+    }
+
+    /// A service's events are named after it: the longest service name that
+    /// prefixes the kind's (`named_pipe_…` is a named pipe's, not a pipe's).
+    #[test]
+    fn a_kinds_service_is_the_one_its_name_starts_with() {
+        for kind in EventKind::ALL {
+            let by_name = super::Service::ALL
+                .into_iter()
+                .filter(|s| kind.as_str().starts_with(&format!("{}_", s.as_str())))
+                .max_by_key(|s| s.as_str().len());
+            assert_eq!(kind.service(), by_name, "{kind}");
+        }
     }
 
     #[test]

@@ -20,7 +20,7 @@ mod vocabulary;
 pub use binary::{write_binary, write_binary_header, write_binary_records};
 pub use event::{CarriedRight, Event, HexBytes, Label, TraceHeader, TraceItem, TraceRecord};
 pub use jsonl::{write_jsonl, write_jsonl_record};
-pub use kind::EventKind;
+pub use kind::{EventKind, Service};
 pub use ports::service::{Access, PipeMode};
 pub use ports::{NotificationKind, PortType, QueueLimit, ScheduleKind};
 pub use reader::{Trace, TraceError, read_trace};

@@ -37,7 +37,7 @@ use crate::words::waits::chart_wait;
 use crate::words::{Sentence, sentence};
 use serde_json::{Value, json};
 use std::collections::{HashMap, HashSet};
-use trace::{Event, EventKind, Label, MessageOrigin, Receiver, Trace, TraceRecord};
+use trace::{Event, Label, MessageOrigin, Receiver, Trace, TraceRecord};
 
 /// The run's process id.
 const PID: u64 = 1;
@@ -353,26 +353,10 @@ impl Exporter {
                     self.say(ns, &said, actor, "port", args);
                 }
             }
-            Event::MemoryCreated { .. }
-            | Event::MemoryMapped { .. }
-            | Event::MemoryRead { .. }
-            | Event::MemoryWritten { .. }
-            | Event::MemoryUnmapped { .. }
-            | Event::MemoryFreed { .. }
-            | Event::SemaphoreCreated { .. }
-            | Event::SemaphoreAcquired { .. }
-            | Event::SemaphoreSignalled { .. }
-            | Event::SemaphoreDestroyed { .. }
-            | Event::PipeCreated { .. }
-            | Event::PipeEndOpened { .. }
-            | Event::PipeEndClosed { .. }
-            | Event::PipeWritten { .. }
-            | Event::PipeRead { .. }
-            | Event::PipeDestroyed { .. }
-            | Event::NamedPipeCreated { .. }
-            | Event::NamedPipeOpened { .. }
-            | Event::NamedPipeConnected { .. }
-            | Event::NamedPipeUnlinked { .. } => {
+            _ => {
+                let Some(service) = record.event.kind().service() else {
+                    return;
+                };
                 match &record.event {
                     Event::SemaphoreCreated { semaphore, value }
                     | Event::SemaphoreAcquired { semaphore, value }
@@ -389,7 +373,7 @@ impl Exporter {
                     }
                     _ => {}
                 }
-                self.say(ns, &said, actor, category(record.event.kind()), args);
+                self.say(ns, &said, actor, service.as_str(), args);
             }
         }
     }
@@ -445,34 +429,4 @@ impl Exporter {
 /// Nanoseconds as the format's microseconds.
 fn micros(ns: u64) -> f64 {
     ns as f64 / 1000.0
-}
-
-/// The instant's category for a service event: the service it belongs to.
-fn category(kind: EventKind) -> &'static str {
-    match kind {
-        EventKind::MemoryCreated
-        | EventKind::MemoryMapped
-        | EventKind::MemoryRead
-        | EventKind::MemoryWritten
-        | EventKind::MemoryUnmapped
-        | EventKind::MemoryFreed => "memory",
-        EventKind::SemaphoreCreated
-        | EventKind::SemaphoreAcquired
-        | EventKind::SemaphoreBlocked
-        | EventKind::SemaphoreSignalled
-        | EventKind::SemaphoreDestroyed => "semaphore",
-        EventKind::PipeCreated
-        | EventKind::PipeEndOpened
-        | EventKind::PipeEndClosed
-        | EventKind::PipeWritten
-        | EventKind::PipeRead
-        | EventKind::PipeBlocked
-        | EventKind::PipeDestroyed => "pipe",
-        EventKind::NamedPipeCreated
-        | EventKind::NamedPipeWaiting
-        | EventKind::NamedPipeOpened
-        | EventKind::NamedPipeConnected
-        | EventKind::NamedPipeUnlinked => "named_pipe",
-        _ => "service",
-    }
 }

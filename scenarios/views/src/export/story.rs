@@ -279,35 +279,8 @@ impl Builder {
             // A named pipe's stream is made by the kernel inside an open or an
             // accept, whose own notes tell it.
             Event::PipeCreated { .. } if record.task.is_none() => {}
-            Event::ReceiverChanged { .. }
-            | Event::CapacityChanged { .. }
-            | Event::MemberAdded { .. }
-            | Event::MemberRemoved { .. }
-            | Event::NotificationRequested { .. }
-            | Event::MessageCached { .. }
-            | Event::SendFailed { .. }
-            | Event::ReceiveFailed { .. }
-            | Event::KernelCall { .. }
-            | Event::MemoryCreated { .. }
-            | Event::MemoryMapped { .. }
-            | Event::MemoryRead { .. }
-            | Event::MemoryWritten { .. }
-            | Event::MemoryUnmapped { .. }
-            | Event::MemoryFreed { .. }
-            | Event::SemaphoreCreated { .. }
-            | Event::SemaphoreAcquired { .. }
-            | Event::SemaphoreSignalled { .. }
-            | Event::SemaphoreDestroyed { .. }
-            | Event::PipeCreated { .. }
-            | Event::PipeEndOpened { .. }
-            | Event::PipeEndClosed { .. }
-            | Event::PipeWritten { .. }
-            | Event::PipeRead { .. }
-            | Event::PipeDestroyed { .. }
-            | Event::NamedPipeCreated { .. }
-            | Event::NamedPipeOpened { .. }
-            | Event::NamedPipeConnected { .. }
-            | Event::NamedPipeUnlinked { .. } => self.say(t, &said, actor),
+            // Everything else is a note over the task it is about.
+            _ => self.say(t, &said, actor),
         }
     }
 

@@ -1,9 +1,9 @@
 //! The services' figures: memory objects, semaphores, pipes, and the comparison
 //! of the ways the run moved data (ports, pipes, shared memory).
 
-use crate::stepper::{Service, ServiceWait, State, TaskStatus};
+use crate::stepper::{SEMAPHORE_WAIT, ServiceWait, State, TaskStatus, requested_service};
 use std::collections::BTreeMap;
-use trace::{CallName, Event, Label, PipeSide, Receiver, TraceItem, TraceRecord};
+use trace::{CallName, Event, Label, PipeSide, Receiver, Service, TraceItem, TraceRecord};
 
 /// One memory object in the summary.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -211,11 +211,11 @@ impl Tally {
         let task = record.task.as_ref();
         self.step = match &record.event {
             Event::MessageSent { port, id, body, .. } if is_request(state, task, port) => {
-                let service = Service::of_request(*id);
+                let service = requested_service(*id);
                 if service.is_some() {
                     self.used_service = true;
                 }
-                if *id == Service::SEMAPHORE_WAIT
+                if *id == SEMAPHORE_WAIT
                     && let Some(task) = task
                     && let Some(label) = waited_semaphore(state, task, body)
                     && let Some(s) = entry(&mut self.out.semaphores, &label, |s| &s.label)

@@ -64,7 +64,8 @@ pub use render::{describe, json, text};
 pub use state::{
     BlockedSender, Contents, DeadPort, Failure, Handle, HandleEntry, Inconsistency, Mapping,
     MemoryObject, Message, NameEntry, NamedPipe, Notification, Opener, Pipe, PipeEnd, Place, Port,
-    PortSet, Request, Semaphore, Service, ServiceWait, State, Task, TaskStatus,
+    PortSet, Request, SEMAPHORE_WAIT, Semaphore, ServiceWait, State, Task, TaskStatus,
+    requested_service,
 };
 
 use serde::Serialize;

@@ -10,7 +10,7 @@
 
 use super::State;
 use std::sync::Arc;
-use trace::{CallName, EventKind, Label, TraceItem};
+use trace::{CallName, EventKind, Label, Service, TraceItem};
 
 /// A kernel-port request being served.
 #[derive(Clone, Debug, PartialEq)]
@@ -33,39 +33,23 @@ impl Call {
     }
 }
 
-/// The kernel service a request to a kernel port is for, from its id: the
-/// kernel's `ServiceOp` ids are memory 5001–5006, semaphores 5101–5104, pipes
-/// 5201–5204, named pipes 5301–5304 (`docs/traces.md`); the kernel-port
-/// operations have Mach's MIG ids, below them.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Service {
-    /// Memory objects.
-    Memory,
-    /// Semaphores.
-    Semaphore,
-    /// Pipes.
-    Pipe,
-    /// Named pipes.
-    NamedPipe,
-}
+/// `memory_from_ool`'s request id: an object made from an out-of-line region,
+/// whose bytes the trace does not carry.
+pub(crate) const MEMORY_FROM_OOL: i32 = 5006;
+/// `semaphore_wait`'s request id.
+pub const SEMAPHORE_WAIT: i32 = 5102;
 
-impl Service {
-    /// `memory_from_ool`'s id: an object made from an out-of-line region, whose
-    /// bytes the trace does not carry.
-    pub(crate) const MEMORY_FROM_OOL: i32 = 5006;
-    /// `semaphore_wait`'s id.
-    pub const SEMAPHORE_WAIT: i32 = 5102;
-
-    /// The service a request with message id `id` is for; `None` for a
-    /// kernel-port operation.
-    pub fn of_request(id: i32) -> Option<Service> {
-        match id {
-            5001..=5006 => Some(Service::Memory),
-            5101..=5104 => Some(Service::Semaphore),
-            5201..=5204 => Some(Service::Pipe),
-            5301..=5304 => Some(Service::NamedPipe),
-            _ => None,
-        }
+/// The kernel service a request to a kernel port with message id `id` is for;
+/// `None` for a kernel-port operation (Mach's MIG ids, below them). The kernel's
+/// service requests are memory 5001–5006, semaphores 5101–5104, pipes 5201–5204,
+/// named pipes 5301–5304 (`docs/traces.md`).
+pub fn requested_service(id: i32) -> Option<Service> {
+    match id {
+        5001..=5006 => Some(Service::Memory),
+        5101..=5104 => Some(Service::Semaphore),
+        5201..=5204 => Some(Service::Pipe),
+        5301..=5304 => Some(Service::NamedPipe),
+        _ => None,
     }
 }
 

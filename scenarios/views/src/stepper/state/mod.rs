@@ -35,7 +35,7 @@ mod services;
 mod sets;
 mod tasks;
 
-pub use calls::Service;
+pub use calls::{SEMAPHORE_WAIT, requested_service};
 pub use log::Inconsistency;
 pub use messages::{Message, Place};
 pub use names::NameEntry;

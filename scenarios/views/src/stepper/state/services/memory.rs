@@ -2,7 +2,7 @@
 //! as the trace tells them.
 
 use super::super::State;
-use super::super::calls::Service;
+use super::super::calls::MEMORY_FROM_OOL;
 use super::Handle;
 use serde::Serialize;
 use std::fmt::Write;
@@ -188,7 +188,7 @@ impl State {
                 // does not carry the region's bytes.
                 let from_ool = actor
                     .and_then(|a| self.call_of(a))
-                    .is_some_and(|c| c.id == Service::MEMORY_FROM_OOL);
+                    .is_some_and(|c| c.id == MEMORY_FROM_OOL);
                 let contents = if from_ool {
                     Contents::unknown(*size)
                 } else {
