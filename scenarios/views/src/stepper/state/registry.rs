@@ -93,6 +93,24 @@ impl<T: Clone> Registry<T> {
         displaced
     }
 
+    /// Adds `value` as [`Registry::insert`] does; when an object already answers
+    /// to `label`, the problem `again` words is logged against event `key`.
+    pub(crate) fn insert_new(
+        &mut self,
+        label: Label,
+        key: u64,
+        value: T,
+        problems: &mut Log<Inconsistency>,
+        again: impl FnOnce() -> String,
+    ) {
+        if self.insert(label, key, value).is_some() {
+            problems.push(Inconsistency {
+                seq: key,
+                problem: again(),
+            });
+        }
+    }
+
     /// Takes the object that answers to `label` out of the table.
     pub(crate) fn remove(&mut self, label: &str) -> Option<Arc<T>> {
         let key = self.index.remove(label)?;

@@ -180,9 +180,6 @@ impl State {
     ) {
         match event {
             Event::MemoryCreated { object, size, .. } => {
-                if self.memory.contains(object) {
-                    self.inconsistent(seq, format!("memory object {object} is made a second time"));
-                }
                 self.expect_object_port(seq, "memory object", object);
                 // A zeroed object, unless the call is `memory_from_ool`: the trace
                 // does not carry the region's bytes.
@@ -194,7 +191,7 @@ impl State {
                 } else {
                     Contents::zeroed(*size)
                 };
-                self.memory.insert(
+                self.memory.insert_new(
                     object.clone(),
                     seq,
                     MemoryObject {
@@ -204,6 +201,8 @@ impl State {
                         mappings: Vec::new(),
                         contents,
                     },
+                    &mut self.inconsistencies,
+                    || format!("memory object {object} is made a second time"),
                 );
             }
             Event::MemoryMapped {

@@ -53,10 +53,7 @@ impl State {
     ) {
         match event {
             Event::NamedPipeCreated { path, mode, .. } => {
-                if self.named_pipes.contains(path) {
-                    self.inconsistent(seq, format!("named pipe {path} is made while it exists"));
-                }
-                self.named_pipes.insert(
+                self.named_pipes.insert_new(
                     path.clone(),
                     seq,
                     NamedPipe {
@@ -68,6 +65,8 @@ impl State {
                         acceptors: Vec::new(),
                         streams: Vec::new(),
                     },
+                    &mut self.inconsistencies,
+                    || format!("named pipe {path} is made while it exists"),
                 );
             }
             Event::NamedPipeWaiting { path, access } => {

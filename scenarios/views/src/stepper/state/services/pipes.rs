@@ -91,9 +91,6 @@ impl State {
                 capacity,
                 named,
             } => {
-                if self.pipes.contains(pipe) {
-                    self.inconsistent(seq, format!("pipe {pipe} is made a second time"));
-                }
                 // A named pipe's stream is made while its path is linked, by the
                 // open or accept that needs it.
                 let named_key = named.as_ref().and_then(|path| self.named_pipes.key(path));
@@ -110,7 +107,7 @@ impl State {
                 if let Some(n) = named_key.and_then(|key| self.named_pipes.at_mut(key)) {
                     n.streams.push(pipe.clone());
                 }
-                self.pipes.insert(
+                self.pipes.insert_new(
                     pipe.clone(),
                     seq,
                     Pipe {
@@ -124,6 +121,8 @@ impl State {
                         waiting_readers: Vec::new(),
                         waiting_writers: Vec::new(),
                     },
+                    &mut self.inconsistencies,
+                    || format!("pipe {pipe} is made a second time"),
                 );
             }
             Event::PipeEndOpened {

@@ -35,11 +35,8 @@ impl State {
     ) {
         match event {
             Event::SemaphoreCreated { semaphore, value } => {
-                if self.semaphores.contains(semaphore) {
-                    self.inconsistent(seq, format!("semaphore {semaphore} is made a second time"));
-                }
                 self.expect_object_port(seq, "semaphore", semaphore);
-                self.semaphores.insert(
+                self.semaphores.insert_new(
                     semaphore.clone(),
                     seq,
                     Semaphore {
@@ -48,6 +45,8 @@ impl State {
                         value: *value,
                         waiters: Vec::new(),
                     },
+                    &mut self.inconsistencies,
+                    || format!("semaphore {semaphore} is made a second time"),
                 );
             }
             Event::SemaphoreAcquired { semaphore, value } => {
