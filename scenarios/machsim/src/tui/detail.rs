@@ -237,8 +237,8 @@ fn port_section(app: &App<'_>, label: &str, lines: &mut Vec<Row>) {
     if let Some(port) = state.port(label) {
         lines.push(heading(app, format!("Port {label} (o/O)")));
         let mut facts = format!(
-            "  receiver {}, capacity {}, {} queued, {} blocked senders",
-            port.receiver.as_str(),
+            "  {}, capacity {}, {} queued, {} blocked senders",
+            views::words::ports::receiver(&port.receiver, views::words::Form::Detail),
             port.capacity,
             port.queue.len(),
             port.blocked_senders.len()

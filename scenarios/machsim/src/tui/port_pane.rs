@@ -15,8 +15,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use std::collections::HashSet;
 use trace::Label;
-use trace::Receiver;
 use views::stepper::{Message, Place, Port, State};
+use views::words::Form;
 
 /// How many dead ports the pane lists, the most recent first.
 const DEAD_SHOWN: usize = 20;
@@ -117,14 +117,6 @@ fn message_words(m: &Message) -> String {
     words
 }
 
-fn receiver_words(receiver: &Receiver) -> String {
-    match receiver {
-        Receiver::Task(task) => format!("recv {task}"),
-        Receiver::Kernel => "recv kernel".to_string(),
-        Receiver::InTransit => "recv in transit".to_string(),
-    }
-}
-
 /// The lines of one entry.
 fn entry_lines(app: &App<'_>, entry: &Entry, selected: bool) -> Vec<Line<'static>> {
     let theme = app.theme;
@@ -148,7 +140,7 @@ fn entry_lines(app: &App<'_>, entry: &Entry, selected: bool) -> Vec<Line<'static
             let mut head = format!(
                 "{marker}{}  {}  cap {}  depth {}",
                 port.label,
-                receiver_words(&port.receiver),
+                views::words::ports::receiver(&port.receiver, Form::Brief),
                 port.capacity,
                 port.queue.len()
             );
@@ -183,15 +175,8 @@ fn entry_lines(app: &App<'_>, entry: &Entry, selected: bool) -> Vec<Line<'static
                 ]));
             }
             for request in &port.requests {
-                let by = request
-                    .by
-                    .as_ref()
-                    .map(|b| format!(" by {b}"))
-                    .unwrap_or_default();
-                lines.push(Line::from(format!(
-                    "    asks {} -> {}{by} (event {})",
-                    request.kind, request.notify, request.at
-                )));
+                let asks = views::words::ports::request(request, Form::Brief);
+                lines.push(Line::from(format!("    {asks}")));
             }
         }
         Kind::Set => {

@@ -4,7 +4,7 @@
 
 use trace::{TraceItem, TraceRecord};
 use views::stepper::{MessageStatus, Place, State, Task};
-use views::words::{messages, waits};
+use views::words::{Form, messages, waits};
 
 pub(super) use views::words::plural;
 pub(super) use views::words::values::{carried, item};
@@ -27,17 +27,17 @@ pub(super) fn body_summary(items: &[TraceItem], max: usize) -> String {
 
 /// A task's state in a few words, for its line in the task pane.
 pub(super) fn task_state_short(task: &Task, state: &State) -> String {
-    waits::status(task, state, waits::Form::Brief)
+    waits::status(task, state, Form::Brief)
 }
 
 /// A task's state in full, for the detail pane.
 pub(super) fn task_state_long(task: &Task, state: &State) -> String {
-    waits::status(task, state, waits::Form::Detail)
+    waits::status(task, state, Form::Detail)
 }
 
 /// Where a message still in the kernel is.
 pub(super) fn place(place: &Place, state: &State) -> String {
-    messages::place(place, state, messages::Form::Detail)
+    messages::place(place, state, Form::Detail)
 }
 
 /// What became of a message by some event.

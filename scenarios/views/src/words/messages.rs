@@ -1,19 +1,10 @@
 //! Messages in words: where one is, what became of it, and the labels a chart
 //! draws for it.
 
+use super::Form;
 use super::values::time;
 use crate::stepper::{MessageStatus, Notification, Place, State};
 use trace::{Event, Label, MessageDestroyReason};
-
-/// How much a message's place says.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Form {
-    /// A line of the stepper's state: `just sent`, `cached on queue`.
-    Line,
-    /// The stepper's detail pane: `just sent, entering the kernel`, `cached beyond
-    /// the limit on queue`.
-    Detail,
-}
 
 /// Where a message still in the kernel is: `queued on jobs, which died`, `held by
 /// producer, blocked sending to jobs`.
@@ -29,8 +20,8 @@ pub fn place(place: &Place, state: &State, form: Form) -> String {
             };
             let how = match (forced, form) {
                 (false, _) => "queued",
-                (true, Form::Line) => "cached",
                 (true, Form::Detail) => "cached beyond the limit",
+                (true, Form::Line | Form::Brief) => "cached",
             };
             format!("{how} on {port}{alive}")
         }

@@ -5,21 +5,10 @@
 //! wait as the slice it draws ([`chart_wait`]), what ended it ([`woken`]), and
 //! what was still going on at the end ([`still_at_end`]).
 
+use super::Form;
 use super::values::{plural, time};
 use crate::stepper::{ServiceWait, State, Task, TaskStatus};
 use trace::WakeReason;
-
-/// How much a task's state says.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Form {
-    /// A line of the stepper's state (`machsim step --at`): `ready`, `blocked
-    /// sending msg 6 to jobs since 1.000 ms`.
-    Line,
-    /// The stepper's detail pane: as a line, and `ready (runnable)`.
-    Detail,
-    /// The stepper's task pane, in few words: `blocked send #6 to jobs`.
-    Brief,
-}
 
 /// A task's state in words.
 pub fn status(task: &Task, state: &State, form: Form) -> String {

@@ -3,12 +3,13 @@
 use super::record::{describe, urefs_text};
 use crate::stepper::{Contents, Message, NamedPipe, Pipe, Place, State, Task, TaskStatus};
 use crate::story::Style as Paint;
-use crate::words::messages::{self, place};
-use crate::words::time;
+use crate::words::messages::place;
+use crate::words::ports as port_words;
 use crate::words::values::{body, carried, plural, short_hex};
-use crate::words::waits::{self, status};
+use crate::words::waits::status;
+use crate::words::{Form, time};
 use std::fmt::Write;
-use trace::{PipeSide, Receiver, TraceHeader, TraceRecord};
+use trace::{PipeSide, TraceHeader, TraceRecord};
 
 /// How many dead ports the text lists (the most recent); JSON lists them all.
 const DEAD_PORTS_SHOWN: usize = 20;
@@ -40,7 +41,7 @@ fn message_line(m: &Message) -> String {
 
 /// A task's state, painted by what it means: runnable, waiting, or ended badly.
 fn status_text(task: &Task, state: &State, paint: Paint) -> String {
-    let text = status(task, state, waits::Form::Line);
+    let text = status(task, state, Form::Line);
     match &task.status {
         TaskStatus::Ready => paint.ok(&text),
         TaskStatus::BlockedSend { .. }
@@ -49,14 +50,6 @@ fn status_text(task: &Task, state: &State, paint: Paint) -> String {
         TaskStatus::Exited { code } if *code != 0 => paint.bad(&text),
         TaskStatus::Crashed { .. } | TaskStatus::Killed => paint.bad(&text),
         TaskStatus::NotStarted | TaskStatus::Sleeping { .. } | TaskStatus::Exited { .. } => text,
-    }
-}
-
-fn receiver_text(receiver: &Receiver) -> String {
-    match receiver {
-        Receiver::Task(task) => format!("receiver {task}"),
-        Receiver::Kernel => "receiver kernel".to_string(),
-        Receiver::InTransit => "receive right in transit".to_string(),
     }
 }
 
@@ -120,7 +113,7 @@ pub fn text(
         let mut line = format!(
             "  {}: {}, capacity {}, {} queued",
             paint.bold(&port.label),
-            receiver_text(&port.receiver),
+            port_words::receiver(&port.receiver, Form::Line),
             port.capacity,
             port.queue.len()
         );
@@ -151,16 +144,7 @@ pub fn text(
             );
         }
         for request in &port.requests {
-            let by = request
-                .by
-                .as_ref()
-                .map(|b| format!(" by {b}"))
-                .unwrap_or_default();
-            let _ = writeln!(
-                out,
-                "    {} request to {}{by} at event {}",
-                request.kind, request.notify, request.at
-            );
+            let _ = writeln!(out, "    {}", port_words::request(request, Form::Line));
         }
     }
 
@@ -192,7 +176,7 @@ pub fn text(
                 paint.dim("died"),
                 port.died_at,
                 port.reason,
-                receiver_text(&port.receiver)
+                port_words::receiver(&port.receiver, Form::Line)
             );
         }
     }
@@ -238,7 +222,7 @@ pub fn text(
                 out,
                 "  {}, {}",
                 message_line(m),
-                place(&m.place, state, messages::Form::Line)
+                place(&m.place, state, Form::Line)
             );
         }
     }
