@@ -358,12 +358,12 @@ impl Inspector<'_> {
             }
         }
         for (_, _, t) in s.tasks.iter() {
-            if let TaskState::Waiting(Wait::Send { port, envelope, .. }) = &t.state {
+            if let TaskState::Waiting(Wait::Send { envelope, .. }) = &t.state {
                 out.push(MessageInfo {
                     msg: envelope.serial.0,
                     place: MessagePlace::HeldBySender {
                         task: t.name.to_string(),
-                        port: s.port_label(*port).to_string(),
+                        port: s.port_label(envelope.dest.port).to_string(),
                     },
                 });
             }
