@@ -6,7 +6,7 @@ use super::{State, TaskStatus};
 use ports::RightKind;
 use serde::Serialize;
 use std::sync::Arc;
-use trace::{CarriedRight, EventKind, Label, MessageOrigin, Receiver, TraceItem};
+use trace::{CarriedRight, Event, EventKind, Label, MessageOrigin, Receiver, TraceItem};
 
 /// Where a message that is still in the kernel is.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -68,21 +68,28 @@ pub struct Message {
 }
 
 impl State {
-    #[allow(clippy::too_many_arguments)] // one per field of `message_sent`
+    /// A `message_sent` (`event`): the message enters the kernel.
     pub(super) fn message_sent(
         &mut self,
         seq: u64,
         now: u64,
         actor: Option<&Label>,
-        msg: u64,
-        port: &Label,
-        id: i32,
-        size: u32,
-        dest_right: RightKind,
-        reply: &Option<CarriedRight>,
-        body: &[TraceItem],
-        kind: Option<MessageOrigin>,
+        event: &Event,
     ) {
+        let Event::MessageSent {
+            msg,
+            port,
+            id,
+            size,
+            dest_right,
+            reply,
+            body,
+            kind,
+        } = event
+        else {
+            return;
+        };
+        let (msg, id, size, dest_right, kind) = (*msg, *id, *size, *dest_right, *kind);
         let is_notification = kind == Some(MessageOrigin::Notification);
         let sender = if is_notification {
             None
@@ -122,7 +129,7 @@ impl State {
                 size,
                 dest_right,
                 reply: reply.clone(),
-                body: Arc::from(body),
+                body: Arc::from(body.as_slice()),
                 kind,
                 notification,
                 to_kernel,

@@ -329,28 +329,7 @@ impl State {
             Event::NotificationRequested {
                 port, kind, notify, ..
             } => self.notification_requested(seq, actor, port, *kind, notify),
-            Event::MessageSent {
-                msg,
-                port,
-                id,
-                size,
-                dest_right,
-                reply,
-                body,
-                kind,
-            } => self.message_sent(
-                seq,
-                now,
-                actor,
-                *msg,
-                port,
-                *id,
-                *size,
-                *dest_right,
-                reply,
-                body,
-                *kind,
-            ),
+            Event::MessageSent { .. } => self.message_sent(seq, now, actor, &record.event),
             Event::MessageQueued { msg, port, depth } => {
                 self.message_queued(seq, *msg, port, *depth, false)
             }
