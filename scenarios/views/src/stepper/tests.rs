@@ -5,8 +5,9 @@ use super::*;
 use harness::run_bundled;
 use ports::{ReturnCode, RightKind};
 use trace::{
-    CallName, CarriedRight, Event, Label, MessageOrigin, NotificationKind, PortDestroyReason,
-    PortType, Receiver, ScheduleKind, Trace, TraceHeader, TraceItem, TraceRecord, WakeReason,
+    CallName, CarriedRight, Event, FaultKind, Label, MessageOrigin, NotificationKind,
+    PortDestroyReason, PortType, Receiver, ScheduleKind, Trace, TraceHeader, TraceItem,
+    TraceRecord, WakeReason,
 };
 
 /// Builds a trace event by event.
@@ -681,6 +682,92 @@ fn a_spawn_is_the_parents_call_and_names_the_parent() {
     assert_eq!(state.task("client").map(|t| t.steps), Some(2));
     assert_eq!(state.steps(), 2);
     assert!(problems(&state).is_empty(), "{:?}", problems(&state));
+}
+
+#[test]
+fn a_destroy_fault_that_misses_is_no_inconsistency_unless_the_port_lives() {
+    let mut events = client_server();
+    events.kernel(Event::FaultApplied {
+        kind: FaultKind::DestroyMissed,
+        target: label("gone"),
+    });
+    assert!(problems(&events.state()).is_empty());
+    events.kernel(Event::FaultApplied {
+        kind: FaultKind::DestroyMissed,
+        target: label("requests"),
+    });
+    let found = problems(&events.state());
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(found[0].contains("a live port has that label"), "{found:?}");
+}
+
+#[test]
+fn a_named_pipes_streams_are_linked_by_the_named_field_not_by_their_labels() {
+    let mut events = client_server();
+    events
+        .by(
+            Some("server"),
+            Event::NamedPipeCreated {
+                path: label("/tmp/q"),
+                mode: ports::service::PipeMode::Fifo,
+                capacity: 64,
+            },
+        )
+        .kernel(Event::PipeCreated {
+            pipe: label("stream"),
+            capacity: 64,
+            named: Some(label("/tmp/q")),
+        })
+        // Shaped like a stream's label, but an ordinary pipe.
+        .by(
+            Some("client"),
+            Event::PipeCreated {
+                pipe: label("/tmp/q#9"),
+                capacity: 64,
+                named: None,
+            },
+        );
+    let state = events.state();
+    let named = state.named_pipe("/tmp/q").expect("the named pipe");
+    assert_eq!(named.streams, [label("stream")]);
+    assert_eq!(state.pipe("/tmp/q#9").and_then(|p| p.named.clone()), None);
+    assert!(problems(&state).is_empty(), "{:?}", problems(&state));
+}
+
+#[test]
+fn a_direct_mailbox_is_known_by_its_use_and_is_its_tasks_own_port() {
+    let mut events = client_server();
+    events.port(None, "server.direct", "server", "5").by(
+        Some("client"),
+        Event::MessageSent {
+            msg: 1,
+            port: label("server.direct"),
+            id: 1,
+            size: 24,
+            dest_right: RightKind::Send,
+            reply: None,
+            body: Vec::new(),
+            kind: Some(MessageOrigin::Direct),
+        },
+    );
+    let state = events.state();
+    assert_eq!(state.owner_of("server.direct"), Some(&label("server")));
+    assert_eq!(state.owner_of("server.notify"), Some(&label("server")));
+    assert!(state.is_kernel_port("server.kernel"));
+    assert_eq!(state.owner_of("requests"), None);
+    // A receive on a port its task holds no name for shows a mailbox too.
+    let mut events = client_server();
+    events.port(None, "client.direct", "client", "5").by(
+        Some("client"),
+        Event::ReceiveBlocked {
+            port: label("client.direct"),
+            until_ns: None,
+        },
+    );
+    assert_eq!(
+        events.state().owner_of("client.direct"),
+        Some(&label("client"))
+    );
 }
 
 #[test]

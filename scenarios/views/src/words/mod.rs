@@ -20,6 +20,8 @@
 pub mod messages;
 pub mod ports;
 mod sentence;
+#[cfg(test)]
+mod tests;
 pub mod values;
 pub mod waits;
 
