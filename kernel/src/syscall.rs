@@ -126,8 +126,13 @@ impl KernelState {
     /// the task now waits (or ended). One function per call, each in the file of
     /// its concept (Hubris's `syscalls.rs`).
     pub(crate) fn execute(&mut self, task: TaskId, call: Call) -> Option<Reply> {
-        self.steps += 1;
-        self.task_mut(task).steps += 1;
+        // A step is a kernel call the trace shows (docs/stepping.md): a task's own
+        // end is not one (the trace tells `exit` from a program's return no more
+        // than Mach's `task_terminate` from falling off `main`), and `mach_msg`'s
+        // combined send-and-receive is two, its send and its receive phase.
+        if !matches!(call, Call::Exit(_)) {
+            self.count_step(task);
+        }
         self.scheduler.stepped(task);
         match call {
             Call::Send { message, policy } => {
@@ -189,12 +194,20 @@ impl KernelState {
         options: ReceiveOptions,
     ) -> Option<Reply> {
         match self.sys_send(task, message, policy) {
-            Now::Done(Ok(_)) => self
-                .sys_receive(task, name, receive_policy, options)
-                .reply(Reply::Receive),
+            Now::Done(Ok(_)) => {
+                self.count_step(task);
+                self.sys_receive(task, name, receive_policy, options)
+                    .reply(Reply::Receive)
+            }
             Now::Done(Err(e)) => Some(Reply::Send(Err(e))),
             Now::Blocked => None,
         }
+    }
+
+    /// Counts one step for `task` and for the run (the step limit reads it).
+    fn count_step(&mut self, task: TaskId) {
+        self.steps += 1;
+        self.task_mut(task).steps += 1;
     }
 
     /// Sleeps `ms` of virtual time (`Wait::Sleep` until its timer); 0 only yields.

@@ -119,6 +119,10 @@ impl KernelState {
         // The parent gets a send right to the child's kernel port: make sure it can,
         // before anything starts.
         if self.task(parent).space.is_full() {
+            self.record(Some(parent), |_| Event::KernelCall {
+                call: CallName::Spawn,
+                code: ports::ReturnCode::NoSpace,
+            });
             return Err(KernError::NoSpace);
         }
         let (child, factory) = match factory {
