@@ -14,10 +14,10 @@ use scenario::model::MAX_SOURCE_BYTES;
 
 /// The largest trace file `step` and `export` read, in bytes (1 GiB).
 ///
-/// A trace is read whole, then folded; a million events take about 150 MB as JSON
-/// Lines and a third of that in the binary form, so the limit is several times the
-/// largest run the default step limit allows, and it keeps a mistaken input (a disk
-/// image, `/dev/zero` behind a symlink) from exhausting memory.
+/// A trace is read whole, then folded. An event takes about 140 bytes as JSON Lines and
+/// a quarter of that in the binary form, so the limit holds several million events,
+/// more than a run within the default step limit records, and it keeps a mistaken input
+/// (a disk image, a log file) from exhausting memory.
 pub(crate) const MAX_TRACE_BYTES: u64 = 1 << 30;
 
 /// What an input file is read as.
