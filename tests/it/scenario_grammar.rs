@@ -5,7 +5,8 @@
 //! Every generated file must either parse or be refused with diagnostics that render
 //! (never a panic), and a file that parses must run to the same trace, byte for byte,
 //! twice under every schedule, with every event keeping the trace format's rules and
-//! reading back equal from both file forms. Most steps say `expect = "any"`, so the
+//! reading back equal from both file forms, and its names printable (a program task is
+//! now and then named with a control character). Most steps say `expect = "any"`, so the
 //! handle and path checks (which let a step that is meant to fail through) accept most
 //! files and the runs go deep; the rest exercise the refusals.
 //!
@@ -268,7 +269,14 @@ fn scenario_file() -> impl Strategy<Value = String> {
         (0..100u64, quoted(&["round_robin", "random", "pct"])),
         (vec(0..TASKS.len(), PORTS.len()), vec(0..4u32, PORTS.len())),
         vec(vec(step(2), 0..7), TASKS.len()),
-        proptest::option::of(quoted(&["echo_server", "consumer", "pipe_reader", "shm_consumer"])),
+        proptest::option::of((
+            quoted(&["echo_server", "consumer", "pipe_reader", "shm_consumer"]),
+            // Now and then a name with a control character, which must be refused.
+            prop_oneof![
+                9 => Just("prog"),
+                1 => proptest::sample::select(&["prog\\u0000", "pr\\tog", "prog\\u001b[0m"][..]),
+            ],
+        )),
         vec(fault(), 0..3),
         proptest::option::of(quoted(&["completed", "deadlock", "time_limit", "step_limit"])),
     )
@@ -310,8 +318,8 @@ fn scenario_file() -> impl Strategy<Value = String> {
                     steps.join(",\n  ")
                 );
             }
-            if let Some(program) = program {
-                file += &format!("[[task]]\nname = \"prog\"\nprogram = {program}\n\n");
+            if let Some((program, name)) = program {
+                file += &format!("[[task]]\nname = \"{name}\"\nprogram = {program}\n\n");
             }
             for fault in faults {
                 file += &fault;
@@ -331,7 +339,7 @@ fn scenario_file() -> impl Strategy<Value = String> {
         })
 }
 
-/// The trace of one run of a valid file, in JSON Lines.
+/// The header and events of one run of a valid file under `schedule`.
 fn run_once(
     scenario: &scenario::model::Scenario,
     schedule: ScheduleKind,
@@ -368,6 +376,15 @@ fn check(text: &str) -> Result<bool, TestCaseError> {
         return Ok(false);
     };
     prop_assert!(diagnostics.is_empty());
+    // Names are printed and compared as written: a valid file's are printable.
+    let names = scenario.tasks.iter().map(|t| &t.name);
+    for name in names.chain(scenario.ports.iter().map(|p| &p.label)) {
+        prop_assert!(
+            !name.chars().any(char::is_control),
+            "{:?} was accepted",
+            name
+        );
+    }
     for schedule in [
         ScheduleKind::RoundRobin,
         ScheduleKind::Random,
