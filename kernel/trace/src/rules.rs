@@ -46,7 +46,7 @@ pub enum FieldError {
         width: u32,
     },
     /// A `memory_read` whose value does not fit the bytes it read.
-    #[error("`value` {value} does not fit in the {width} bytes read")]
+    #[error("`value` {value} does not fit in a {width}-byte read")]
     ValueWiderThanRead {
         /// The value found.
         value: u64,
@@ -57,7 +57,7 @@ pub enum FieldError {
     #[error("`size` is 0; a memory object holds at least one byte")]
     EmptyMemoryObject,
     /// A memory object whose first contents are not as long as the object.
-    #[error("`initial` holds {len} bytes for an object of {size}")]
+    #[error("`initial` holds {len} bytes for an object of {size} bytes")]
     InitialSize {
         /// The bytes of `initial`.
         len: usize,
