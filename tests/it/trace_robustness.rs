@@ -29,36 +29,11 @@ fn sample() -> &'static (Vec<u8>, Vec<u8>, Vec<TraceRecord>) {
     })
 }
 
-/// Reads the bytes; a trace that still reads keeps the format's rules and is folded
-/// by the stepper, which must not panic either (it records inconsistencies instead);
-/// a trace that does not read is refused with where it breaks.
-fn read_and_fold(bytes: &[u8]) -> Result<Trace, TraceError> {
-    let read = read_trace(bytes);
-    match &read {
-        Ok(trace) => {
-            for record in &trace.records {
-                assert_eq!(record.event.validate(), Ok(()), "{record:?}");
-            }
-            let state = views::stepper::State::from_records(&trace.records);
-            let _ = state.inconsistency_count();
-        }
-        Err(TraceError::Empty) => assert!(bytes.is_empty()),
-        Err(error) => {
-            let text = error.to_string();
-            assert!(
-                text.starts_with("line ") || text.starts_with("byte offset "),
-                "{text}"
-            );
-            let position = match error {
-                TraceError::BadLine { line, .. } => *line,
-                TraceError::BadRecord { offset, .. } => *offset,
-                _ => 0,
-            };
-            assert!(position <= bytes.len() + 1, "{text}");
-        }
-    }
-    read
-}
+/// What a reader promises for any bytes (shared with the fuzz targets).
+#[path = "../fuzz/promises.rs"]
+mod promises;
+
+use promises::read_and_fold;
 
 /// A lesson with memory objects and semaphores (whose events carry widths, values and
 /// user references), as JSON Lines and as its records.

@@ -40,10 +40,17 @@ fn package_dir() -> PathBuf {
 
 /// Runs `machsim` with `args` in the `scenarios` directory.
 fn machsim(args: &[&str]) -> Output {
+    machsim_writing_to(args, std::process::Stdio::piped())
+}
+
+/// Runs `machsim` with `args` in the `scenarios` directory, its standard output going
+/// to `stdout` (captured only when it is a pipe).
+fn machsim_writing_to(args: &[&str], stdout: std::process::Stdio) -> Output {
     let output = Command::new(env!("CARGO_BIN_EXE_machsim"))
         .args(args)
         .current_dir(package_dir())
         .env_remove("NO_COLOR")
+        .stdout(stdout)
         .output()
         .expect("the machsim binary starts");
     Output {
@@ -715,18 +722,7 @@ fn the_custom_machsim_runs_its_scenario_and_every_expectation_holds() {
 fn machsim_into_a_closed_pipe(args: &[&str]) -> Output {
     let (reader, writer) = std::io::pipe().expect("a pipe");
     drop(reader);
-    let output = Command::new(env!("CARGO_BIN_EXE_machsim"))
-        .args(args)
-        .current_dir(package_dir())
-        .stdout(writer)
-        .stderr(std::process::Stdio::piped())
-        .output()
-        .expect("the machsim binary starts");
-    Output {
-        status: output.status.code().expect("an exit status, not a signal"),
-        stdout: String::new(),
-        stderr: String::from_utf8(output.stderr).expect("stderr is UTF-8"),
-    }
+    machsim_writing_to(args, writer.into())
 }
 
 /// A writer that fails as a full disk does.
@@ -789,17 +785,14 @@ fn every_command_that_prints_reports_a_full_standard_output_and_exits_2() {
 fn run_into_dev_full_exits_2_while_its_trace_is_still_written() {
     let dir = TempDir::new("dev_full");
     let trace = dir.file("run.jsonl");
-    let output = Command::new(env!("CARGO_BIN_EXE_machsim"))
-        .args(["run", "deadlock.toml", "--trace", &trace])
-        .current_dir(package_dir())
-        .stdout(std::fs::File::create("/dev/full").expect("/dev/full opens"))
-        .output()
-        .expect("the machsim binary starts");
-    assert_eq!(output.status.code(), Some(2), "{output:?}");
-    let stderr = String::from_utf8_lossy(&output.stderr);
+    let full = std::fs::File::create("/dev/full").expect("/dev/full opens");
+    let out = machsim_writing_to(&["run", "deadlock.toml", "--trace", &trace], full.into());
+    assert_eq!(out.status, 2, "{out:?}");
     assert!(
-        stderr.starts_with("error: cannot write to standard output: No space left"),
-        "{stderr}"
+        out.stderr
+            .starts_with("error: cannot write to standard output: No space left"),
+        "{}",
+        out.stderr
     );
     assert!(read(&trace).starts_with(b"{\"format\":\"machsim-trace\""));
 }
@@ -863,31 +856,30 @@ fn a_fifo_is_refused_without_waiting_for_a_writer() {
 #[test]
 fn a_file_over_its_size_limit_is_refused_naming_the_limit() {
     let dir = TempDir::new("too_large");
-    let scenario = dir.file("huge.toml");
-    // Sparse: the hole takes no disk.
-    let file = std::fs::File::create(&scenario).expect("a temporary file");
-    file.set_len(16 * 1024 * 1024 + 1).expect("the file grows");
-    let out = machsim(&["check", &scenario]);
-    assert_eq!(out.status, 2, "{out:?}");
-    assert!(
-        out.stderr.starts_with(&format!(
-            "error: cannot read {scenario}: it is larger than 16 MiB, the limit for a scenario file (16777216 bytes)"
-        )),
-        "{}",
-        out.stderr
-    );
-    let trace = dir.file("huge.jsonl");
-    let file = std::fs::File::create(&trace).expect("a temporary file");
-    file.set_len((1 << 30) + 1).expect("the file grows");
-    let out = machsim(&["step", &trace, "--at", "0"]);
-    assert_eq!(out.status, 2, "{out:?}");
-    assert!(
-        out.stderr.starts_with(&format!(
-            "error: cannot read {trace}: it is larger than 1024 MiB, the limit for a trace file (1073741824 bytes)"
-        )),
-        "{}",
-        out.stderr
-    );
+    for (name, command, limit, what) in [
+        (
+            "huge.toml",
+            "check",
+            16 << 20,
+            "16 MiB, the limit for a scenario file",
+        ),
+        (
+            "huge.jsonl",
+            "step",
+            1 << 30,
+            "1024 MiB, the limit for a trace file",
+        ),
+    ] {
+        let path = dir.file(name);
+        // Sparse: the hole takes no disk.
+        let file = std::fs::File::create(&path).expect("a temporary file");
+        file.set_len(limit + 1).expect("the file grows");
+        let out = machsim(&[command, &path]);
+        assert_eq!(out.status, 2, "{out:?}");
+        let expected =
+            format!("error: cannot read {path}: it is larger than {what} ({limit} bytes)");
+        assert!(out.stderr.starts_with(&expected), "{}", out.stderr);
+    }
 }
 
 #[test]

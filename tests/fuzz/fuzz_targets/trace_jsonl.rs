@@ -4,10 +4,13 @@
 
 use libfuzzer_sys::fuzz_target;
 
-#[path = "../read.rs"]
-mod read;
+#[path = "../header.rs"]
+mod header;
+#[path = "../promises.rs"]
+mod promises;
 
 fuzz_target!(|data: &[u8]| {
     // An event line starts with `{`, which sends the bytes to the JSON Lines reader.
-    read::read_and_fold(&read::after_header(1, b"{", data));
+    let bytes = header::after_header(trace::TraceHeader::VERSION, b"{", data);
+    let _ = promises::read_and_fold(&bytes);
 });
