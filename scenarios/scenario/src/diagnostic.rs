@@ -80,7 +80,7 @@ impl Diagnostic {
     ///
     /// `source` is the whole file (lossily decoded if it is not UTF-8); the diagnostic
     /// quotes only the lines around its span, each cut to the span's neighbourhood when
-    /// it is very long (see [`excerpt`]), so what miette draws stays small.
+    /// it is very long (the `excerpt` module), so what miette draws stays small.
     pub fn with_source<'a>(&'a self, source: &str) -> SourcedDiagnostic<'a> {
         self.quoting(source, &mut LineIndex::new(source))
     }

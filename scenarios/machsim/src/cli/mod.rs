@@ -121,7 +121,9 @@ where
     I: IntoIterator<Item = T>,
     T: Into<std::ffi::OsString> + Clone,
 {
-    main_to(args, programs, &mut std::io::stdout().lock())
+    // Not locked for the whole command: the interactive stepper draws through its own
+    // handle on standard output.
+    main_to(args, programs, &mut std::io::stdout())
 }
 
 /// Runs the command line with the given arguments, writing what the commands print to

@@ -77,14 +77,14 @@ pub(crate) fn print_all(out: &mut dyn Write, text: &[u8]) -> ExitCode {
 }
 
 #[cfg(test)]
-pub(crate) mod tests {
+mod tests {
     use super::{Printer, print_all};
     use std::io::{self, Write};
     use std::process::ExitCode;
 
     /// A writer that fails as a full disk does, after taking `room` bytes.
-    pub(crate) struct Full {
-        pub(crate) room: usize,
+    struct Full {
+        room: usize,
     }
 
     impl Write for Full {
