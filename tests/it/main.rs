@@ -17,6 +17,7 @@ mod mach_receive;
 mod mach_rights;
 mod mach_sets;
 mod properties;
+mod scenario_grammar;
 mod services;
 mod stepper;
 mod trace_robustness;

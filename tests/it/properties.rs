@@ -276,6 +276,11 @@ proptest! {
         let (first_report, first) = run(&world, seed, schedule(s), true);
         let (second_report, second) = run(&world, seed, schedule(s), true);
         prop_assert_eq!(first_report, second_report);
+        // Every event the kernel records keeps the trace format's rules, so the reader
+        // (which refuses one that does not) reads every trace the kernel writes.
+        for record in &first {
+            prop_assert_eq!(record.event.validate(), Ok(()), "{:?}", record);
+        }
         prop_assert_eq!(first, second);
     }
 

@@ -15,6 +15,7 @@ mod event;
 mod jsonl;
 mod kind;
 mod reader;
+mod rules;
 mod vocabulary;
 
 pub use binary::{write_binary, write_binary_header, write_binary_records};
@@ -24,6 +25,7 @@ pub use kind::{EventKind, Service};
 pub use ports::service::{Access, PipeMode};
 pub use ports::{NotificationKind, PortType, QueueLimit, ScheduleKind};
 pub use reader::{Trace, TraceError, read_trace};
+pub use rules::{FieldError, MEMORY_WIDTHS};
 pub use vocabulary::{
     CallName, FaultKind, MessageDestroyReason, MessageOrigin, NamedPipeWait, PipeSide,
     PortDestroyReason, Receiver, WakeReason,

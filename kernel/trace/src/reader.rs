@@ -87,7 +87,7 @@ pub fn read_trace(bytes: &[u8]) -> Result<Trace, TraceError> {
     } else {
         read_binary_records(rest, header_end + 1)?
     };
-    check_sequence(&records, &offsets)?;
+    check_records(&records, &offsets)?;
     Ok(Trace { header, records })
 }
 
@@ -221,10 +221,11 @@ fn read_binary_records(
     Ok((records, offsets))
 }
 
-/// Checks that events are numbered 1, 2, 3, … and time never goes back. `offsets`
-/// holds each record's byte offset for the binary form (empty for JSON Lines,
-/// where event `i` is on line `i + 2`).
-fn check_sequence(records: &[TraceRecord], offsets: &[usize]) -> Result<(), TraceError> {
+/// Checks, for both forms alike, that events are numbered 1, 2, 3, …, that time
+/// never goes back, and that every event keeps the format's rules for its fields
+/// ([`Event::validate`]). `offsets` holds each record's byte offset for the binary
+/// form (empty for JSON Lines, where event `i` is on line `i + 2`).
+fn check_records(records: &[TraceRecord], offsets: &[usize]) -> Result<(), TraceError> {
     let mut last_t = 0;
     for (i, record) in records.iter().enumerate() {
         let expected = i as u64 + 1;
@@ -239,7 +240,11 @@ fn check_sequence(records: &[TraceRecord], offsets: &[usize]) -> Result<(), Trac
                 record.t_ns
             ))
         } else {
-            None
+            record
+                .event
+                .validate()
+                .err()
+                .map(|error| format!("bad `{}` event: {error}", record.event.kind()))
         };
         if let Some(message) = problem {
             return Err(match offsets.get(i) {
@@ -262,7 +267,8 @@ fn check_sequence(records: &[TraceRecord], offsets: &[usize]) -> Result<(), Trac
 mod tests {
     use super::{TraceError, read_trace};
     use crate::{
-        Event, ScheduleKind, TraceHeader, TraceRecord, WakeReason, write_binary, write_jsonl,
+        Event, PortType, ScheduleKind, TraceHeader, TraceRecord, WakeReason, write_binary,
+        write_jsonl,
     };
 
     fn sample() -> (TraceHeader, Vec<TraceRecord>) {
@@ -301,6 +307,50 @@ mod tests {
         assert_eq!(from_jsonl, from_binary);
         assert_eq!(from_binary.header, header);
         assert_eq!(from_binary.records, records);
+    }
+
+    #[test]
+    fn an_event_that_breaks_a_rule_of_its_fields_is_refused_where_it_is_in_either_form() {
+        let (header, mut records) = sample();
+        records.push(TraceRecord {
+            seq: 2,
+            t_ns: 0,
+            task: None,
+            event: Event::RightChanged {
+                holder: "a".into(),
+                name: 769,
+                port: "p".into(),
+                right: PortType::Send,
+                urefs: 70_000,
+            },
+        });
+        let mut jsonl = Vec::new();
+        write_jsonl(&mut jsonl, &header, &records).expect("memory");
+        assert_eq!(
+            read_trace(&jsonl),
+            Err(TraceError::BadLine {
+                line: 3,
+                message: "bad `right_changed` event: `urefs` is 70000, over Mach's limit of 65535 user references".into()
+            })
+        );
+        records[1].event = Event::MemoryWritten {
+            object: "m".into(),
+            offset: 0,
+            width: 3,
+            value: 7,
+        };
+        let mut binary = Vec::new();
+        write_binary(&mut binary, &header, &records[..1]).expect("memory");
+        let second = binary.len();
+        binary.clear();
+        write_binary(&mut binary, &header, &records).expect("memory");
+        assert_eq!(
+            read_trace(&binary),
+            Err(TraceError::BadRecord {
+                offset: second,
+                message: "bad `memory_written` event: `width` is 3; a memory access is 1, 2, 4 or 8 bytes wide".into()
+            })
+        );
     }
 
     #[test]

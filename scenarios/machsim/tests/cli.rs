@@ -40,10 +40,17 @@ fn package_dir() -> PathBuf {
 
 /// Runs `machsim` with `args` in the `scenarios` directory.
 fn machsim(args: &[&str]) -> Output {
+    machsim_writing_to(args, std::process::Stdio::piped())
+}
+
+/// Runs `machsim` with `args` in the `scenarios` directory, its standard output going
+/// to `stdout` (captured only when it is a pipe).
+fn machsim_writing_to(args: &[&str], stdout: std::process::Stdio) -> Output {
     let output = Command::new(env!("CARGO_BIN_EXE_machsim"))
         .args(args)
         .current_dir(package_dir())
         .env_remove("NO_COLOR")
+        .stdout(stdout)
         .output()
         .expect("the machsim binary starts");
     Output {
@@ -703,4 +710,195 @@ fn the_custom_machsim_runs_its_scenario_and_every_expectation_holds() {
     assert!(result.passed(), "{summary}");
     assert!(summary.contains("exit doubler (line 42): 0"), "{summary}");
     assert!(summary.ends_with("every expectation holds\n"), "{summary}");
+}
+
+// ---------------------------------------------------------------------------------
+// bounds: input files that are not regular or too large, output that cannot be
+// written, diagnostics on enormous lines (issue 14)
+
+/// Runs `machsim` with `args` in the `scenarios` directory, its standard output a
+/// pipe whose reading end is already closed: every write fails with `EPIPE`, at once
+/// and every time (no race with a reader that closes late).
+fn machsim_into_a_closed_pipe(args: &[&str]) -> Output {
+    let (reader, writer) = std::io::pipe().expect("a pipe");
+    drop(reader);
+    machsim_writing_to(args, writer.into())
+}
+
+/// A writer that fails as a full disk does.
+struct Full;
+
+impl std::io::Write for Full {
+    fn write(&mut self, _: &[u8]) -> std::io::Result<usize> {
+        Err(std::io::Error::from_raw_os_error(28))
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Every command that prints, on a lesson or a trace made from one.
+const PRINTING_COMMANDS: &[&[&str]] = &[
+    &["run", "--color", "never", "deadlock.toml"],
+    &["step", "deadlock.toml", "--at", "3", "--color", "never"],
+    &["step", "deadlock.toml", "--json"],
+    &["check", "deadlock.toml"],
+    &["export", "deadlock.toml", "--format", "msc"],
+    &["completions", "bash"],
+];
+
+#[test]
+fn every_command_that_prints_reports_a_closed_standard_output_and_exits_2() {
+    for args in PRINTING_COMMANDS {
+        let out = machsim_into_a_closed_pipe(args);
+        assert_eq!(out.status, 2, "{args:?}: {out:?}");
+        assert!(
+            out.stderr
+                .starts_with("error: cannot write to standard output: "),
+            "{args:?}: {}",
+            out.stderr
+        );
+        assert!(!out.stderr.contains("panicked"), "{args:?}: {}", out.stderr);
+    }
+}
+
+#[test]
+fn every_command_that_prints_reports_a_full_standard_output_and_exits_2() {
+    let lessons = package_dir();
+    for args in PRINTING_COMMANDS {
+        let args: Vec<String> = args
+            .iter()
+            .map(|arg| match arg.strip_suffix(".toml") {
+                Some(_) => lessons.join(arg).display().to_string(),
+                None => (*arg).to_string(),
+            })
+            .collect();
+        let line = std::iter::once("machsim".to_string()).chain(args.iter().cloned());
+        let status = machsim::cli::main_to(line, &tasks::Registry::stock(), &mut Full);
+        assert_eq!(status, ExitCode::from(2), "{args:?}");
+    }
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn run_into_dev_full_exits_2_while_its_trace_is_still_written() {
+    let dir = TempDir::new("dev_full");
+    let trace = dir.file("run.jsonl");
+    let full = std::fs::File::create("/dev/full").expect("/dev/full opens");
+    let out = machsim_writing_to(&["run", "deadlock.toml", "--trace", &trace], full.into());
+    assert_eq!(out.status, 2, "{out:?}");
+    assert!(
+        out.stderr
+            .starts_with("error: cannot write to standard output: No space left"),
+        "{}",
+        out.stderr
+    );
+    assert!(read(&trace).starts_with(b"{\"format\":\"machsim-trace\""));
+}
+
+#[test]
+fn an_input_that_is_not_a_regular_file_is_refused_naming_what_it_is() {
+    let dir = TempDir::new("not_a_file");
+    for args in [
+        &["check", dir.0.to_str().expect("UTF-8")][..],
+        &["step", dir.0.to_str().expect("UTF-8"), "--at", "0"][..],
+    ] {
+        let out = machsim(args);
+        assert_eq!(out.status, 2, "{out:?}");
+        assert!(
+            out.stderr.contains("it is a directory, not a regular file"),
+            "{}",
+            out.stderr
+        );
+    }
+    #[cfg(target_os = "linux")]
+    {
+        let out = machsim(&["run", "/dev/zero"]);
+        assert_eq!(out.status, 2, "{out:?}");
+        assert!(
+            out.stderr.starts_with(
+                "error: cannot read /dev/zero: it is a character device, not a regular file"
+            ),
+            "{}",
+            out.stderr
+        );
+    }
+}
+
+/// A FIFO with no writer: opening it would wait for a writer forever.
+#[cfg(unix)]
+#[test]
+fn a_fifo_is_refused_without_waiting_for_a_writer() {
+    let dir = TempDir::new("fifo");
+    let fifo = dir.file("scenario.toml");
+    let made = Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .expect("mkfifo runs");
+    assert!(made.success());
+    for command in ["check", "step", "export"] {
+        let mut args = vec![command, fifo.as_str()];
+        if command == "export" {
+            args.extend(["--format", "msc"]);
+        }
+        let out = machsim(&args);
+        assert_eq!(out.status, 2, "{out:?}");
+        assert!(
+            out.stderr
+                .contains("it is a named pipe (FIFO), not a regular file"),
+            "{}",
+            out.stderr
+        );
+    }
+}
+
+#[test]
+fn a_file_over_its_size_limit_is_refused_naming_the_limit() {
+    let dir = TempDir::new("too_large");
+    for (name, command, limit, what) in [
+        (
+            "huge.toml",
+            "check",
+            16 << 20,
+            "16 MiB, the limit for a scenario file",
+        ),
+        (
+            "huge.jsonl",
+            "step",
+            1 << 30,
+            "1024 MiB, the limit for a trace file",
+        ),
+    ] {
+        let path = dir.file(name);
+        // Sparse: the hole takes no disk.
+        let file = std::fs::File::create(&path).expect("a temporary file");
+        file.set_len(limit + 1).expect("the file grows");
+        let out = machsim(&[command, &path]);
+        assert_eq!(out.status, 2, "{out:?}");
+        let expected =
+            format!("error: cannot read {path}: it is larger than {what} ({limit} bytes)");
+        assert!(out.stderr.starts_with(&expected), "{}", out.stderr);
+    }
+}
+
+#[test]
+fn a_problem_past_column_65535_is_rendered_by_check_and_run_without_a_panic() {
+    let dir = TempDir::new("wide");
+    let file = dir.file("wide.toml");
+    let text = format!(
+        "[scenario]\nname = \"x\"\n{}seed = \"bad\"\n",
+        "\t".repeat(16_400)
+    );
+    std::fs::write(&file, text).expect("the file is written");
+    for command in ["check", "run"] {
+        let out = machsim(&[command, "--color", "never", &file]);
+        assert_eq!(out.status, 2, "{command}: {out:?}");
+        assert!(
+            out.stderr.contains(&format!("[{file}:3:16408]")),
+            "{command}: {}",
+            out.stderr
+        );
+        assert!(out.stderr.len() < 2_000, "{command}: {}", out.stderr);
+    }
 }

@@ -4,10 +4,16 @@
 //! a suggestion) so that `machsim check` can list every problem, tests can compare them, and
 //! the command line can choose how to print them: [`render`] draws them as rustc does, with
 //! the offending line and a marker under the span, and `Display` gives the one-line
-//! `file:line:column: message` form for logs and exit-status-2 output.
+//! `file:line:column: message` form for logs and exit-status-2 output. A rendered
+//! diagnostic quotes only a few lines, each cut to the span's neighbourhood when it is very
+//! long, so it stays small whatever the file (`excerpt`).
+
+mod excerpt;
 
 use std::fmt;
 use std::ops::Range;
+
+use excerpt::Excerpt;
 
 use miette::{
     GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents,
@@ -69,15 +75,27 @@ impl Diagnostic {
         self
     }
 
-    /// The diagnostic joined with the text it points into, ready for a miette handler.
+    /// The diagnostic joined with the part of the text it points into, ready for a
+    /// miette handler.
     ///
-    /// `source` is the whole file (lossily decoded if it is not UTF-8).
-    pub fn with_source<'a>(&'a self, source: &'a str) -> SourcedDiagnostic<'a> {
+    /// `source` is the whole file (lossily decoded if it is not UTF-8); the diagnostic
+    /// quotes only the lines around its span, each cut to the span's neighbourhood when
+    /// it is very long (the `excerpt` module), so what miette draws stays small.
+    pub fn with_source<'a>(&'a self, source: &str) -> SourcedDiagnostic<'a> {
+        self.quoting(source, &mut LineIndex::new(source))
+    }
+
+    /// [`Diagnostic::with_source`] with an index of `source` shared by many diagnostics.
+    fn quoting<'a>(&'a self, source: &str, index: &mut LineIndex<'_>) -> SourcedDiagnostic<'a> {
+        let span = clamp_span(source, self.span.clone());
+        let (line, column) = index.position(span.start);
+        let span_line = usize::try_from(line).map_or(0, |line| line.saturating_sub(1));
         SourcedDiagnostic {
             diagnostic: self,
-            source: NamedText {
+            source: Quoted {
                 name: &self.file,
-                text: source,
+                excerpt: Excerpt::new(source, span, span_line),
+                column: usize::try_from(column).map_or(0, |column| column.saturating_sub(1)),
             },
         }
     }
@@ -127,14 +145,14 @@ impl miette::Diagnostic for Diagnostic {
     }
 }
 
-/// A [`Diagnostic`] together with its file's text, as miette wants it.
+/// A [`Diagnostic`] together with the lines of its file it quotes, as miette wants it.
 ///
 /// Its `Display` is the bare message, because miette prints the location itself, above
 /// the quoted line.
 #[derive(Debug)]
 pub struct SourcedDiagnostic<'a> {
     diagnostic: &'a Diagnostic,
-    source: NamedText<'a>,
+    source: Quoted<'a>,
 }
 
 impl fmt::Display for SourcedDiagnostic<'_> {
@@ -155,38 +173,38 @@ impl miette::Diagnostic for SourcedDiagnostic<'_> {
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        // A span past the end of the text or inside a character would make miette draw
-        // nonsense, so it is clamped to the text the caller actually passed.
-        let span = clamp_span(self.source.text, self.diagnostic.span.clone());
+        // The span was clamped to the text and mapped into the excerpt.
+        let span = self.source.excerpt.span.clone();
         Some(Box::new(std::iter::once(self.diagnostic.label(span))))
     }
 }
 
-/// Source text with a file name, borrowed (miette's `NamedSource` wants to own it).
+/// The lines a diagnostic quotes, with the file's name, as miette reads them: offsets
+/// are into the excerpt, and line numbers and the heading's column are the file's.
 #[derive(Debug)]
-struct NamedText<'a> {
+struct Quoted<'a> {
     name: &'a str,
-    text: &'a str,
+    excerpt: Excerpt,
+    /// The 0-based column, in characters, of the span's start in its line of the file.
+    column: usize,
 }
 
-impl SourceCode for NamedText<'_> {
+impl SourceCode for Quoted<'_> {
     fn read_span<'b>(
         &'b self,
         span: &SourceSpan,
         context_lines_before: usize,
         context_lines_after: usize,
     ) -> Result<Box<dyn SpanContents<'b> + 'b>, MietteError> {
-        let contents = self
-            .text
-            .read_span(span, context_lines_before, context_lines_after)?;
-        // Without context lines, miette prints this column in the `file:line:column` heading;
-        // it counts bytes, and diagnostics count characters, as editors do.
+        let contents =
+            self.excerpt
+                .text
+                .read_span(span, context_lines_before, context_lines_after)?;
+        // Without context lines, miette prints this column in the `file:line:column`
+        // heading; it would count bytes of the excerpt, and diagnostics count characters
+        // of the file, as editors do.
         let column = if context_lines_before == 0 {
-            let offset = clamp_span(self.text, span.offset()..span.offset()).start;
-            let line_start = self.text[..offset]
-                .rfind('\n')
-                .map_or(0, |newline| newline + 1);
-            self.text[line_start..offset].chars().count()
+            self.column
         } else {
             contents.column()
         };
@@ -194,7 +212,7 @@ impl SourceCode for NamedText<'_> {
             self.name.to_owned(),
             contents.data(),
             *contents.span(),
-            contents.line(),
+            contents.line() + self.excerpt.first_line,
             column,
             contents.line_count(),
         )))
@@ -217,6 +235,7 @@ pub fn render(diagnostics: &[Diagnostic], source: &str, color: bool) -> String {
     let handler = GraphicalReportHandler::new_themed(theme)
         .with_width(100)
         .with_links(false);
+    let mut index = LineIndex::new(source);
     let mut out = String::new();
     for diagnostic in diagnostics {
         if !out.is_empty() {
@@ -224,7 +243,7 @@ pub fn render(diagnostics: &[Diagnostic], source: &str, color: bool) -> String {
         }
         let before = out.len();
         if handler
-            .render_report(&mut out, &diagnostic.with_source(source))
+            .render_report(&mut out, &diagnostic.quoting(source, &mut index))
             .is_err()
         {
             // Rendering into a String only fails if a Display impl fails; fall back to the

@@ -17,8 +17,9 @@ pub struct BenchArgs {
     only: Option<String>,
 }
 
-/// Runs the suite and prints its results and target checks.
-pub(crate) fn run(args: &BenchArgs) -> ExitCode {
+/// Runs the suite and prints its results and target checks; exit status 2 when they
+/// cannot be written.
+pub(crate) fn run(args: &BenchArgs, stdout: &mut dyn std::io::Write) -> ExitCode {
     let mut suite = Suite::baselines(args.quick);
     bench::machsim::register(&mut suite);
     if let Some(only) = &args.only {
@@ -39,7 +40,5 @@ pub(crate) fn run(args: &BenchArgs) -> ExitCode {
             report_targets(&evaluate_targets(&results, &design_targets()))
         )
     };
-    // A closed pipe (`machsim bench | head`) is not a crash.
-    let _ = std::io::Write::write_all(&mut std::io::stdout().lock(), text.as_bytes());
-    ExitCode::SUCCESS
+    super::output::print_all(stdout, text.as_bytes())
 }

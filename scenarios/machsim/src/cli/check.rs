@@ -1,7 +1,9 @@
 //! `machsim check`: validates scenario files without running them.
 
 use super::ColorChoice;
+use super::output::Printer;
 use super::scenario_file::{Loaded, load};
+use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -16,17 +18,19 @@ pub struct CheckArgs {
     color: ColorChoice,
 }
 
-/// Reports every problem of every file; exit status 2 if any file is invalid.
-pub(crate) fn run(args: &CheckArgs, programs: &tasks::Registry) -> ExitCode {
-    use std::io::Write;
+/// Reports every problem of every file; exit status 2 if any file is invalid or the
+/// output cannot be written.
+pub(crate) fn run(
+    args: &CheckArgs,
+    programs: &tasks::Registry,
+    stdout: &mut dyn Write,
+) -> ExitCode {
     let color = args.color.enabled_for_stderr();
     let mut failed = false;
-    // Output goes through a locked handle whose errors are ignored, so a closed pipe
-    // (`machsim check … | head -1`) is not a crash.
-    let mut out = std::io::stdout().lock();
+    let mut out = Printer::new(stdout);
     for file in &args.files {
         match load(file, programs, color) {
-            Loaded::Valid(scenario) => drop(writeln!(
+            Loaded::Valid(scenario) => writeln!(
                 out,
                 "{}: ok ({} tasks, {} ports, {} port sets, {} faults)",
                 file.display(),
@@ -34,16 +38,16 @@ pub(crate) fn run(args: &CheckArgs, programs: &tasks::Registry) -> ExitCode {
                 scenario.ports.len(),
                 scenario.port_sets.len(),
                 scenario.faults.len()
-            )),
+            ),
             Loaded::Invalid(text) => {
                 failed = true;
                 eprint!("{text}");
             }
         }
     }
-    if failed {
-        ExitCode::from(2)
-    } else {
-        ExitCode::SUCCESS
+    match out.finish() {
+        Err(error) => error.exit(),
+        Ok(()) if failed => ExitCode::from(2),
+        Ok(()) => ExitCode::SUCCESS,
     }
 }

@@ -29,8 +29,13 @@ pub(crate) enum Format {
     Msc,
 }
 
-/// Exports the trace; exit 0, or 2 when the input or the output file is wrong.
-pub(crate) fn run(args: &ExportArgs, programs: &tasks::Registry) -> ExitCode {
+/// Exports the trace; exit 0, or 2 when the input is wrong or the output (the file,
+/// or standard output) cannot be written.
+pub(crate) fn run(
+    args: &ExportArgs,
+    programs: &tasks::Registry,
+    stdout: &mut dyn Write,
+) -> ExitCode {
     let trace = match super::trace_input::load_trace(&args.file, programs) {
         Ok(trace) => trace,
         Err(text) => {
@@ -43,26 +48,14 @@ pub(crate) fn run(args: &ExportArgs, programs: &tasks::Registry) -> ExitCode {
         Format::Chrome => to_chrome(&trace),
         Format::Msc => to_msc(&trace),
     };
-    let written = match &args.output {
-        Some(path) => std::fs::write(path, text.as_bytes())
-            .map_err(|e| format!("error: cannot write {}: {e}", path.display())),
-        None => {
-            let mut stdout = std::io::stdout().lock();
-            match stdout
-                .write_all(text.as_bytes())
-                .and_then(|()| stdout.flush())
-            {
-                // A closed pipe (`machsim export … | head`) is not an error.
-                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-                other => other.map_err(|e| format!("error: cannot write the export: {e}")),
+    match &args.output {
+        Some(path) => match std::fs::write(path, text.as_bytes()) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("error: cannot write {}: {e}", path.display());
+                ExitCode::from(2)
             }
-        }
-    };
-    match written {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(message) => {
-            eprintln!("{message}");
-            ExitCode::from(2)
-        }
+        },
+        None => super::output::print_all(stdout, text.as_bytes()),
     }
 }

@@ -2,16 +2,21 @@
 //!
 //! This module parses arguments and dispatches; each subcommand lives in its own
 //! file. It is the only place that reads files, prints, and chooses exit statuses.
+//! Input files are bounded (`input_file`), and output that cannot be written is an
+//! error with exit status 2 (`output`).
 
 mod bench;
 mod check;
 mod export;
+mod input_file;
+mod output;
 mod run;
 mod scenario_file;
 mod step;
 mod trace_input;
 
 use clap::{CommandFactory, Parser, Subcommand};
+use std::io::Write;
 use std::process::ExitCode;
 
 /// machsim: a Mach-style microkernel message-passing simulator.
@@ -116,27 +121,48 @@ where
     I: IntoIterator<Item = T>,
     T: Into<std::ffi::OsString> + Clone,
 {
+    // Not locked for the whole command: the interactive stepper draws through its own
+    // handle on standard output.
+    main_to(args, programs, &mut std::io::stdout())
+}
+
+/// Runs the command line with the given arguments, writing what the commands print to
+/// `stdout`; returns the exit status. A failed write of `stdout` is reported on standard
+/// error, with exit status 2.
+///
+/// `--help` and `--version`, which clap prints, and the interactive stepper, which
+/// draws on the terminal, still use the process's standard output.
+pub fn main_to<I, T>(args: I, programs: &tasks::Registry, stdout: &mut dyn Write) -> ExitCode
+where
+    I: IntoIterator<Item = T>,
+    T: Into<std::ffi::OsString> + Clone,
+{
     let cli = match Cli::try_parse_from(args) {
         Ok(cli) => cli,
         Err(e) => {
-            let _ = e.print();
+            let printed = e.print();
             return if e.use_stderr() {
                 ExitCode::from(2)
             } else {
-                ExitCode::SUCCESS
+                match printed {
+                    Ok(()) => ExitCode::SUCCESS,
+                    Err(error) => output::OutputError::from(error).exit(),
+                }
             };
         }
     };
     match cli.command {
-        Command::Run(args) => run::run(&args, programs),
-        Command::Check(args) => check::run(&args, programs),
-        Command::Step(args) => step::run(&args, programs),
-        Command::Bench(args) => bench::run(&args),
-        Command::Export(args) => export::run(&args, programs),
+        Command::Run(args) => run::run(&args, programs, stdout),
+        Command::Check(args) => check::run(&args, programs, stdout),
+        Command::Step(args) => step::run(&args, programs, stdout),
+        Command::Bench(args) => bench::run(&args, stdout),
+        Command::Export(args) => export::run(&args, programs, stdout),
         Command::Completions { shell } => {
-            let mut command = Cli::command();
-            clap_complete::generate(shell, &mut command, "machsim", &mut std::io::stdout());
-            ExitCode::SUCCESS
+            // clap_complete panics when its writer fails, so the script is made in
+            // memory and printed like any other output.
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "machsim", &mut script);
+            output::print_all(stdout, &script)
         }
     }
 }

@@ -1,6 +1,7 @@
 //! `machsim run`: runs a scenario and reports what happened.
 
 use super::ColorChoice;
+use super::output::Printer;
 use super::scenario_file::{Loaded, load};
 use crate::summary::summary;
 use scenario::run::{Overrides, execute, prepare};
@@ -37,8 +38,9 @@ enum TraceForm {
     Binary,
 }
 
-/// Runs the scenario; the exit status is 0, 1 or 2 as the scenario format says.
-pub(crate) fn run(args: &RunArgs, programs: &tasks::Registry) -> ExitCode {
+/// Runs the scenario; the exit status is 0, 1 or 2 as the scenario format says (2 also
+/// when the account and summary cannot be written).
+pub(crate) fn run(args: &RunArgs, programs: &tasks::Registry, stdout: &mut dyn Write) -> ExitCode {
     let color = args.color.enabled();
     let trace_form = match &args.trace {
         None => None,
@@ -87,16 +89,16 @@ pub(crate) fn run(args: &RunArgs, programs: &tasks::Registry) -> ExitCode {
     };
     let result = execute(&scenario, prepared);
     let style = Style { color };
-    let mut out = std::io::stdout().lock();
-    let _ = writeln!(
+    let mut out = Printer::new(stdout);
+    writeln!(
         out,
         "{} (seed {}, {})",
         scenario.name, result.header.seed, result.header.schedule
     );
     if !args.quiet {
-        let _ = write!(out, "\n{}", account(&result.trace, style));
+        write!(out, "\n{}", account(&result.trace, style));
     }
-    let _ = write!(out, "\n{}", summary(&result, style));
+    write!(out, "\n{}", summary(&result, style));
     if let Some((path, form, file)) = trace_file {
         let mut file = std::io::BufWriter::new(file);
         let written = match form {
@@ -106,7 +108,7 @@ pub(crate) fn run(args: &RunArgs, programs: &tasks::Registry) -> ExitCode {
         .and_then(|()| file.flush());
         match written {
             Ok(()) => {
-                let _ = writeln!(out, "trace written to {}", path.display());
+                writeln!(out, "trace written to {}", path.display());
             }
             Err(e) => {
                 eprintln!("error: cannot write the trace to {}: {e}", path.display());
@@ -114,9 +116,9 @@ pub(crate) fn run(args: &RunArgs, programs: &tasks::Registry) -> ExitCode {
             }
         }
     }
-    if result.passed() {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::from(1)
+    match out.finish() {
+        Err(error) => error.exit(),
+        Ok(()) if result.passed() => ExitCode::SUCCESS,
+        Ok(()) => ExitCode::from(1),
     }
 }

@@ -1,5 +1,6 @@
 //! Reading and validating a scenario file for `run` and `check`.
 
+use super::input_file::{InputKind, read_input};
 use scenario::diagnostic::{Diagnostic, render};
 use scenario::model::Scenario;
 use std::path::Path;
@@ -10,15 +11,14 @@ pub(crate) enum Loaded {
     Invalid(String),
 }
 
-/// Reads `path` and parses it (the parser checks every program's arguments against
-/// `programs`), rendering every diagnostic.
+/// Reads `path` (a regular file of at most 16 MiB) and parses it (the parser checks
+/// every program's arguments against `programs`), rendering every diagnostic.
 pub(crate) fn load(path: &Path, programs: &tasks::Registry, color: bool) -> Loaded {
-    let bytes = match std::fs::read(path) {
+    let bytes = match read_input(path, InputKind::Scenario) {
         Ok(bytes) => bytes,
         Err(e) => {
             return Loaded::Invalid(format!(
-                "error: cannot read {}: {e}\n  expected a scenario file (TOML), e.g. scenarios/full-queue-policies.toml\n",
-                path.display()
+                "error: {e}\n  expected a scenario file (TOML), e.g. scenarios/full-queue-policies.toml\n"
             ));
         }
     };

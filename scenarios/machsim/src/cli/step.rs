@@ -84,18 +84,13 @@ pub(crate) fn output(args: &StepArgs, programs: &tasks::Registry) -> Result<Stri
 
 /// Opens the interactive stepper on the terminal, or prints the state after event
 /// `--at` (or the last); exit status 0, or 2 when the file cannot be read, `--at` is
-/// past the end, or the terminal fails.
-pub(crate) fn run(args: &StepArgs, programs: &tasks::Registry) -> ExitCode {
+/// past the end, the output cannot be written, or the terminal fails.
+pub(crate) fn run(args: &StepArgs, programs: &tasks::Registry, stdout: &mut dyn Write) -> ExitCode {
     if interactive(args, std::io::stdout().is_terminal()) {
         return run_interactive(args, programs);
     }
     match output(args, programs) {
-        Ok(text) => {
-            let mut out = std::io::stdout().lock();
-            let _ = out.write_all(text.as_bytes());
-            let _ = out.flush();
-            ExitCode::SUCCESS
-        }
+        Ok(text) => super::output::print_all(stdout, text.as_bytes()),
         Err(text) => {
             eprint!("{text}");
             ExitCode::from(2)

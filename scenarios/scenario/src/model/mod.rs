@@ -47,6 +47,14 @@ pub const MAX_REPEAT_DEPTH: u32 = 16;
 /// How deep TOML arrays and tables may nest; deeper is refused before TOML parsing starts.
 pub const MAX_NESTING: usize = 64;
 
+/// The largest scenario file, in bytes (16 MiB): larger is refused before anything reads
+/// it as text.
+///
+/// The largest bundled lesson is a few kilobytes; the limit is generous for any file a
+/// person or a generator writes, and it bounds the memory and time that checking one file
+/// can take (a stray `/dev/zero` or a log file given by mistake is refused at once).
+pub const MAX_SOURCE_BYTES: usize = 16 * 1024 * 1024;
+
 /// The virtual-time limit of a run when `[scenario]` gives no `time_limit_ms`.
 ///
 /// The format's default (the spec fixes it), which is also what a kernel built without a

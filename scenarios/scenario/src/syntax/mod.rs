@@ -35,6 +35,8 @@ mod task;
 mod validate;
 
 #[cfg(test)]
+mod limit_tests;
+#[cfg(test)]
 mod property_tests;
 #[cfg(test)]
 mod service_tests;
@@ -44,7 +46,7 @@ mod tests;
 use toml::de::DeTable;
 
 use crate::diagnostic::Diagnostic;
-use crate::model::{MAX_NESTING, Scenario};
+use crate::model::{MAX_NESTING, MAX_SOURCE_BYTES, Scenario};
 use reader::Reader;
 use sink::Sink;
 
@@ -59,12 +61,17 @@ use sink::Sink;
 /// `String::from_utf8_lossy(source)`, which is the text to give
 /// [`crate::diagnostic::render`].
 ///
+/// A source over [`MAX_SOURCE_BYTES`] is refused whole, with one diagnostic.
+///
 /// Never panics, and its time is linear in the size of the file (bar the TOML parser's own).
 pub fn parse(
     file_name: &str,
     source: &[u8],
     programs: &tasks::Registry,
 ) -> (Option<Scenario>, Vec<Diagnostic>) {
+    if source.len() > MAX_SOURCE_BYTES {
+        return (None, vec![too_large(file_name, source.len())]);
+    }
     let text = match lexical::decode(source) {
         Ok(text) => text,
         Err(not_utf8) => return (None, not_utf8_diagnostics(file_name, &not_utf8)),
@@ -126,6 +133,21 @@ pub(crate) fn test_programs() -> tasks::Registry {
         |_| Ok(Program::new(|_cx| async {})),
     );
     registry
+}
+
+/// The one diagnostic of a source over [`MAX_SOURCE_BYTES`], at its start.
+fn too_large(file_name: &str, size: usize) -> Diagnostic {
+    Diagnostic {
+        file: file_name.to_owned(),
+        span: 0..0,
+        line: 1,
+        column: 1,
+        message: format!(
+            "the file is too large: {size} bytes, over the limit of {MAX_SOURCE_BYTES} bytes (16 MiB)"
+        ),
+        expected: Some(format!("a scenario of at most {MAX_SOURCE_BYTES} bytes")),
+        help: None,
+    }
 }
 
 /// One diagnostic per invalid UTF-8 sequence, located in the lossy text.

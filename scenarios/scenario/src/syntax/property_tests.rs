@@ -1,8 +1,10 @@
 //! Property tests: the parser never panics and keeps its promises on any input.
 //!
 //! Inputs are random bytes, random TOML-looking text, and random mutations (byte flips,
-//! truncations, duplicated, deleted and swapped lines, inserted bytes) of a valid scenario
-//! that uses every feature, so most mutants get deep into the readers and checks.
+//! truncations, duplicated, deleted and swapped lines, inserted bytes, and long runs of one
+//! character, which put a problem past column 65,535 or make a name enormous) of a valid
+//! scenario that uses every feature, so most mutants get deep into the readers and checks.
+//! A rendered diagnostic must stay small whatever the mutant.
 
 use proptest::collection::vec;
 use proptest::prelude::{Just, ProptestConfig, Strategy, any, prop_oneof, proptest};
@@ -31,8 +33,15 @@ fn check(source: &[u8]) -> Result<(), proptest::test_runner::TestCaseError> {
         prop_assert!(!diagnostic.message.is_empty());
         prop_assert!(!diagnostic.to_string().contains('\n'));
     }
-    // Rendering must not panic either, whatever the spans.
-    let _ = render(&diagnostics, &lossy, false);
+    // Rendering must not panic either, whatever the spans, and each diagnostic quotes
+    // only a few cut lines and shortened names, however long the file's lines are.
+    let rendered = render(&diagnostics, &lossy, false);
+    prop_assert!(
+        rendered.len() <= 8_000 * diagnostics.len().max(1),
+        "{} bytes for {} diagnostics",
+        rendered.len(),
+        diagnostics.len()
+    );
     Ok(())
 }
 
@@ -45,6 +54,7 @@ enum Mutation {
     DuplicateLine { line: usize },
     DeleteLine { line: usize },
     SwapLines { first: usize, second: usize },
+    InsertRun { at: usize, byte: u8, len: usize },
 }
 
 fn mutation() -> impl Strategy<Value = Mutation> {
@@ -71,6 +81,12 @@ fn mutation() -> impl Strategy<Value = Mutation> {
         any::<usize>().prop_map(|line| Mutation::DeleteLine { line }),
         (any::<usize>(), any::<usize>())
             .prop_map(|(first, second)| Mutation::SwapLines { first, second }),
+        (
+            any::<usize>(),
+            prop_oneof![Just(b'\t'), Just(b' '), Just(b'a'), Just(b'"'), Just(b'[')],
+            prop_oneof![9 => 1..300usize, 1 => 65_000..70_000usize],
+        )
+            .prop_map(|(at, byte, len)| Mutation::InsertRun { at, byte, len }),
     ]
 }
 
@@ -88,6 +104,11 @@ fn mutate(source: &[u8], mutations: &[Mutation]) -> Vec<u8> {
             }
             Mutation::InsertByte { at, byte } => {
                 bytes.insert(at % (bytes.len() + 1), byte);
+                continue;
+            }
+            Mutation::InsertRun { at, byte, len } => {
+                let at = at % (bytes.len() + 1);
+                bytes.splice(at..at, std::iter::repeat_n(byte, len));
                 continue;
             }
             Mutation::Truncate { at } => {

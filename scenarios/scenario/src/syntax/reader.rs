@@ -255,13 +255,31 @@ impl<'t> Reader<'t> {
         }
     }
 
-    /// Reads a string that must not be empty (a name).
+    /// Reads a name (of a task, port, set, label, path or program): a string that is not
+    /// empty and holds no control character.
+    ///
+    /// Names are printed in accounts, traces and the stepper, and compared as written:
+    /// two names that differ only by a NUL or an escape sequence would look the same
+    /// and be different tasks, so a name must be printable.
     pub(super) fn name<'v>(&mut self, value: &'v Value<'_>, what: &str) -> Option<&'v str> {
         let name = self.string(value, what)?;
         if name.is_empty() {
             self.sink
                 .error(value.span(), format!("`{what}` is empty"))
                 .expected("a name");
+            return None;
+        }
+        if let Some(control) = name.chars().find(|c| c.is_control()) {
+            self.sink
+                .error(
+                    value.span(),
+                    format!(
+                        "`{what}` holds a control character (U+{:04X}): `{name}`",
+                        u32::from(control)
+                    ),
+                )
+                .expected("a name of printable characters")
+                .help("remove the control character (a TOML escape such as `\\u0000` writes one)");
             return None;
         }
         Some(name)

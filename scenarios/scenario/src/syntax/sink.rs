@@ -77,11 +77,9 @@ impl<'t> Sink<'t> {
             });
         }
         for diagnostic in &mut self.found {
-            // A name from the file may hold a newline or another control character
-            // (`"c\nsumer"` is valid TOML); every diagnostic stays on one line.
-            diagnostic.message = one_line(&diagnostic.message);
-            diagnostic.expected = diagnostic.expected.as_deref().map(one_line);
-            diagnostic.help = diagnostic.help.as_deref().map(one_line);
+            diagnostic.message = shown(&diagnostic.message);
+            diagnostic.expected = diagnostic.expected.as_deref().map(shown);
+            diagnostic.help = diagnostic.help.as_deref().map(shown);
             let (line, column) = self.index.position(diagnostic.span.start);
             diagnostic.line = line;
             diagnostic.column = column;
@@ -112,6 +110,57 @@ impl Report<'_> {
             self.0.help = Some(help);
         }
         self
+    }
+}
+
+/// The longest piece of the file a message quotes between backticks, in characters.
+const MAX_QUOTED_CHARS: usize = 60;
+
+/// The longest message, expectation or help, in characters (the longest machsim writes,
+/// the list of every op, is under 700).
+const MAX_TEXT_CHARS: usize = 2000;
+
+/// `text` as a diagnostic shows it: on one line, short, whatever the file holds.
+///
+/// A name from the file may hold a newline or another control character (`"c\nsumer"` is
+/// valid TOML), and it may be sixteen megabytes long: control characters are written as
+/// escapes, every quoted piece longer than [`MAX_QUOTED_CHARS`] is cut with `…`, and so
+/// is the whole text past [`MAX_TEXT_CHARS`].
+fn shown(text: &str) -> String {
+    let text = one_line(text);
+    let text = if text.len() > MAX_QUOTED_CHARS {
+        cut_quoted(&text)
+    } else {
+        text
+    };
+    cut(&text, MAX_TEXT_CHARS)
+}
+
+/// `text` with each piece between backticks cut to [`MAX_QUOTED_CHARS`].
+fn cut_quoted(text: &str) -> String {
+    let mut out = String::with_capacity(text.len().min(4 * MAX_TEXT_CHARS));
+    for (index, piece) in text.split('`').enumerate() {
+        if index > 0 {
+            out.push('`');
+        }
+        if index % 2 == 1 {
+            out.push_str(&cut(piece, MAX_QUOTED_CHARS));
+        } else {
+            out.push_str(piece);
+        }
+    }
+    out
+}
+
+/// `text` cut to `max` characters, the last being `…`, when it is longer.
+fn cut(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        None => text.to_owned(),
+        Some(_) => {
+            let mut out: String = text.chars().take(max.saturating_sub(1)).collect();
+            out.push('…');
+            out
+        }
     }
 }
 
