@@ -71,6 +71,14 @@ impl KernelState {
             if let TaskState::Waiting(Wait::Send { envelope, .. }) = &task.state {
                 count_envelope(envelope, &mut counted);
             }
+            // A direct mailbox's receive right is its task's without a name (direct
+            // naming has no names); it lives until the task ends, or to the end of
+            // the run for a task that never started.
+            if let Some(mailbox) = task.direct_mailbox
+                && self.port(mailbox).is_some()
+            {
+                counted.entry(mailbox).or_default().receive += 1;
+            }
         }
         for (_, _, port) in self.ports.iter() {
             for envelope in port.queue.iter() {

@@ -59,6 +59,26 @@ fn a_message_built_by_hand_to_a_kernel_port_consumes_its_destination_right() {
     run_clean(&mut k);
 }
 
+/// Issue 14: the audit counted every receive right by its name, and a direct
+/// mailbox has none, so a mailbox left at the end of a run (its task declared but
+/// never spawned, or still waiting) was reported as a broken rights invariant.
+#[test]
+fn a_direct_send_to_a_task_that_never_starts_leaves_a_clean_audit() {
+    let mut k = Kernel::builder().build();
+    k.spawn("a", |cx| async move {
+        cx.send_to_task(
+            "b",
+            Message::new(kernel::PortName::NULL, 1),
+            SendPolicy::NoWait,
+        )
+        .await?;
+        Ok::<(), kernel::Error>(())
+    });
+    k.declare("b", |cx| async move { cx.sleep(1).await });
+    let report = run_clean(&mut k);
+    assert_eq!(report.in_flight, 1, "the message waits in b's mailbox");
+}
+
 #[test]
 fn a_direct_send_refuses_a_receive_right_as_its_reply() {
     let mut k = Kernel::builder().build();
