@@ -28,7 +28,7 @@
 use crate::args::{ArgError, ArgType, Args};
 use crate::registry::{ArgDoc, Program};
 use crate::serve::{self, Incoming, Service};
-use kernel::{Item, Message, ReceivePolicy, TaskContext, TaskExit};
+use kernel::{Item, Message, ReceivePolicy, TaskContext, TaskExit, TaskOutput};
 use std::collections::BTreeMap;
 
 /// The `consumer` program with its arguments.
@@ -147,10 +147,7 @@ impl Consumer {
 
     /// Receives and checks; see the [module documentation](self) for how it ends.
     pub async fn run(self, cx: TaskContext) -> TaskExit {
-        match self.consume(&cx).await {
-            Ok(()) => TaskExit::Exited(0),
-            Err(reason) => TaskExit::Crashed(reason),
-        }
+        self.consume(&cx).await.into_exit()
     }
 
     async fn consume(&self, cx: &TaskContext) -> Result<(), String> {

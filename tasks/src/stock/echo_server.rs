@@ -23,7 +23,7 @@
 use crate::args::{ArgError, ArgType, Args};
 use crate::registry::{ArgDoc, Program};
 use crate::serve::Requests;
-use kernel::{TaskContext, TaskExit};
+use kernel::{TaskContext, TaskExit, TaskOutput};
 
 /// The `echo_server` program with its arguments.
 ///
@@ -150,10 +150,7 @@ impl EchoServer {
 
     /// Serves until done; see the [module documentation](self) for how it ends.
     pub async fn run(self, cx: TaskContext) -> TaskExit {
-        match self.serve(&cx).await {
-            Ok(()) => TaskExit::Exited(0),
-            Err(reason) => TaskExit::Crashed(reason),
-        }
+        self.serve(&cx).await.into_exit()
     }
 
     async fn serve(&self, cx: &TaskContext) -> Result<(), String> {

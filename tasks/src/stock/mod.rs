@@ -36,6 +36,7 @@ pub use shm_consumer::ShmConsumer;
 pub use shm_producer::ShmProducer;
 
 use crate::registry::Registry;
+use kernel::TaskExit;
 
 /// Registers every stock program in `registry`.
 pub(crate) fn register_all(registry: &mut Registry) {
@@ -88,4 +89,18 @@ pub(crate) fn register_all(registry: &mut Registry) {
             PipeReader::ARGS,
             pipe_reader::construct,
         );
+}
+
+/// How a stock program that counts something ends: it exits with the number its
+/// work returns, or crashes with the reason its work failed.
+fn exit_with<N: TryInto<i32>>(result: Result<N, String>) -> TaskExit {
+    match result {
+        Ok(n) => TaskExit::Exited(saturating_code(n)),
+        Err(reason) => TaskExit::Crashed(reason),
+    }
+}
+
+/// A number as an exit code: `i32::MAX` when it does not fit one.
+fn saturating_code<N: TryInto<i32>>(n: N) -> i32 {
+    n.try_into().unwrap_or(i32::MAX)
 }

@@ -35,7 +35,9 @@
 use crate::args::{ArgError, ArgType, Args};
 use crate::registry::{ArgDoc, Program};
 use crate::serve::{self, Requests};
-use kernel::{Disposition, Item, Message, PortItem, PortName, RightKind, TaskContext, TaskExit};
+use kernel::{
+    Disposition, Item, Message, PortItem, PortName, RightKind, TaskContext, TaskExit, TaskOutput,
+};
 use std::collections::BTreeMap;
 
 /// Request id: register a send right under a name.
@@ -173,10 +175,7 @@ impl NameServer {
 
     /// Serves until done; see the [module documentation](self) for how it ends.
     pub async fn run(self, cx: TaskContext) -> TaskExit {
-        match self.serve(&cx).await {
-            Ok(()) => TaskExit::Exited(0),
-            Err(reason) => TaskExit::Crashed(reason),
-        }
+        self.serve(&cx).await.into_exit()
     }
 
     async fn serve(&self, cx: &TaskContext) -> Result<(), String> {

@@ -154,10 +154,7 @@ impl PipeReader {
 
     /// Reads to the end; see the [module documentation](self) for the exit code.
     pub async fn run(self, cx: TaskContext) -> TaskExit {
-        match self.read(&cx).await {
-            Ok(items) => TaskExit::Exited(i32::try_from(items).unwrap_or(i32::MAX)),
-            Err(reason) => TaskExit::Crashed(reason),
-        }
+        super::exit_with(self.read(&cx).await)
     }
 
     /// Returns the number of whole items read.

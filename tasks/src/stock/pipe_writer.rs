@@ -205,10 +205,7 @@ impl PipeWriter {
 
     /// Writes every item; see the [module documentation](self) for the exit code.
     pub async fn run(self, cx: TaskContext) -> TaskExit {
-        match self.write(&cx).await {
-            Ok(unwritten) => TaskExit::Exited(i32::try_from(unwritten).unwrap_or(i32::MAX)),
-            Err(reason) => TaskExit::Crashed(reason),
-        }
+        super::exit_with(self.write(&cx).await)
     }
 
     /// Returns the number of items not written.

@@ -177,10 +177,7 @@ impl Producer {
 
     /// Sends every message; see the [module documentation](self) for the exit code.
     pub async fn run(self, cx: TaskContext) -> TaskExit {
-        match self.produce(&cx).await {
-            Ok(undelivered) => TaskExit::Exited(i32::try_from(undelivered).unwrap_or(i32::MAX)),
-            Err(reason) => TaskExit::Crashed(reason),
-        }
+        super::exit_with(self.produce(&cx).await)
     }
 
     /// Returns the number of messages not delivered.

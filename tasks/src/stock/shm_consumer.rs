@@ -212,14 +212,14 @@ impl ShmConsumer {
 
     /// Takes and judges; see the [module documentation](self) for the exit code.
     pub async fn run(self, cx: TaskContext) -> TaskExit {
-        match self.consume(&cx).await {
-            Ok(taken) => TaskExit::Exited(if self.check {
+        let taken = self.consume(&cx).await;
+        super::exit_with(taken.map(|taken| {
+            if self.check {
                 verdict(&self.items, &taken)
             } else {
-                i32::try_from(taken.len()).unwrap_or(i32::MAX)
-            }),
-            Err(reason) => TaskExit::Crashed(reason),
-        }
+                super::saturating_code(taken.len())
+            }
+        }))
     }
 
     /// Returns the items taken, in order.

@@ -136,10 +136,7 @@ impl ShmProducer {
 
     /// Puts every item; see the [module documentation](self) for the exit code.
     pub async fn run(self, cx: TaskContext) -> TaskExit {
-        match self.produce(&cx).await {
-            Ok(unput) => TaskExit::Exited(i32::try_from(unput).unwrap_or(i32::MAX)),
-            Err(reason) => TaskExit::Crashed(reason),
-        }
+        super::exit_with(self.produce(&cx).await)
     }
 
     /// Returns the number of items not put.
