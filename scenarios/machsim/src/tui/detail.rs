@@ -12,7 +12,6 @@ use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::Line;
 use ratatui::widgets::Paragraph;
-use trace::{Event, MessageOrigin, TraceRecord};
 use views::stepper::{MessageStatus, message_of, time};
 
 /// How many of a message's events the pane lists.
@@ -79,53 +78,38 @@ fn event_section(app: &App<'_>, lines: &mut Vec<Row>) {
     }
 }
 
-/// The `message_sent` of message `msg`: its header and body.
-fn sent_record<'a>(app: &App<'a>, msg: u64) -> Option<&'a TraceRecord> {
-    app.stepper
-        .message_events(msg)
-        .iter()
-        .filter_map(|k| app.stepper.record(*k))
-        .find(|r| matches!(r.event, Event::MessageSent { .. }))
-}
-
 fn message_section(app: &App<'_>, msg: u64, lines: &mut Vec<Row>) {
     let theme = app.theme;
     let state = app.state();
     lines.push(heading(app, format!("Message {msg}")));
-    if let Some(record) = sent_record(app, msg)
-        && let Event::MessageSent {
-            port,
-            id,
-            size,
-            dest_right,
-            reply,
-            body,
-            kind,
-            ..
-        } = &record.event
-    {
-        let from = match (&record.task, kind) {
-            (_, Some(MessageOrigin::Notification)) | (None, _) => "the kernel".to_string(),
-            (Some(task), _) => task.to_string(),
+    if let Some(m) = app.stepper.sent_message(msg) {
+        let from = match &m.sender {
+            Some(task) => task.to_string(),
+            None => "the kernel".to_string(),
         };
-        let kind = kind.as_ref().map(|k| format!(" ({k})")).unwrap_or_default();
+        let kind = m
+            .kind
+            .as_ref()
+            .map(|k| format!(" ({k})"))
+            .unwrap_or_default();
         lines.push(Row::plain(format!(
-            "  id {id}, {size} bytes{kind}, from {from} to {port} via {dest_right}"
+            "  id {}, {} bytes{kind}, from {from} to {} via {}",
+            m.id, m.size, m.port, m.dest_right
         )));
-        lines.push(Row::plain(match reply {
+        lines.push(Row::plain(match &m.reply {
             Some(reply) => format!("  reply: {}", text::carried(reply)),
             None => "  reply: none".to_string(),
         }));
         lines.push(Row::plain(format!(
             "  sent at event {} ({})",
-            record.seq,
-            time(record.t_ns)
+            m.sent_at,
+            time(m.sent_ns)
         )));
-        if body.is_empty() {
+        if m.body.is_empty() {
             lines.push(Row::plain("  body: empty"));
         } else {
-            lines.push(Row::plain(format!("  body: {} items", body.len())));
-            for item in body.iter() {
+            lines.push(Row::plain(format!("  body: {} items", m.body.len())));
+            for item in m.body.iter() {
                 lines.push(Row::styled(
                     format!("    {}", text::item(item)),
                     theme.accent(),

@@ -470,6 +470,15 @@ impl Stepper {
         self.index().pipes.get(label).map_or(&[], Vec::as_slice)
     }
 
+    /// Message `msg` as its `message_sent` event sent it (header and body), whether
+    /// or not it is still in the kernel; `None` if the trace never sends it.
+    pub fn sent_message(&self, msg: u64) -> Option<Message> {
+        self.message_events(msg)
+            .iter()
+            .filter_map(|k| self.record(*k))
+            .find_map(|r| Message::entering(r.seq, r.t_ns, r.task.as_ref(), &r.event))
+    }
+
     /// The events about message `msg`, from its `notification_sent` or
     /// `message_sent` to its end, in order.
     pub fn message_events(&self, msg: u64) -> &[u64] {

@@ -67,15 +67,12 @@ pub struct Message {
     pub place: Place,
 }
 
-impl State {
-    /// A `message_sent` (`event`): the message enters the kernel.
-    pub(super) fn message_sent(
-        &mut self,
-        seq: u64,
-        now: u64,
-        actor: Option<&Label>,
-        event: &Event,
-    ) {
+impl Message {
+    /// The message a `message_sent` event (`event`, number `seq`, at `now`, by
+    /// `actor`) sends, as it enters the kernel; `None` for any other event. A
+    /// notification's sender is the kernel, whichever task's call made it. The fold
+    /// fills in what the event alone does not tell (`notification`, `to_kernel`).
+    pub fn entering(seq: u64, now: u64, actor: Option<&Label>, event: &Event) -> Option<Message> {
         let Event::MessageSent {
             msg,
             port,
@@ -87,55 +84,66 @@ impl State {
             kind,
         } = event
         else {
-            return;
+            return None;
         };
-        let (msg, id, size, dest_right, kind) = (*msg, *id, *size, *dest_right, *kind);
-        let is_notification = kind == Some(MessageOrigin::Notification);
-        let sender = if is_notification {
+        let sender = if *kind == Some(MessageOrigin::Notification) {
             None
         } else {
             actor.cloned()
         };
-        if let Some(sender) = &sender {
+        Some(Message {
+            msg: *msg,
+            sent_at: seq,
+            sent_ns: now,
+            sender,
+            port: port.clone(),
+            id: *id,
+            size: *size,
+            dest_right: *dest_right,
+            reply: reply.clone(),
+            body: Arc::from(body.as_slice()),
+            kind: *kind,
+            notification: None,
+            to_kernel: false,
+            place: Place::Entering,
+        })
+    }
+}
+
+impl State {
+    /// A `message_sent` (`event`): the message enters the kernel.
+    pub(super) fn message_sent(
+        &mut self,
+        seq: u64,
+        now: u64,
+        actor: Option<&Label>,
+        event: &Event,
+    ) {
+        let Some(mut message) = Message::entering(seq, now, actor, event) else {
+            return;
+        };
+        let (msg, kind) = (message.msg, message.kind);
+        let port = &message.port;
+        if let Some(sender) = &message.sender {
             self.count_call(seq, sender);
             self.expect_ready(seq, sender, "sends");
         }
-        let notification = if is_notification {
-            self.fulfil_request(seq, msg, port)
-        } else {
-            None
-        };
+        if kind == Some(MessageOrigin::Notification) {
+            message.notification = self.fulfil_request(seq, msg, port);
+        }
         if kind == Some(MessageOrigin::Direct)
             && let Some(receiver) = self.port(port).and_then(|p| p.receiver.task().cloned())
         {
             self.note_mailbox(&receiver, port);
         }
-        let to_kernel = self
+        message.to_kernel = self
             .port(port)
             .is_some_and(|p| p.receiver == Receiver::Kernel);
         if self.messages.contains_key(&msg) {
             self.inconsistent(seq, format!("message {msg} is sent a second time"));
             self.remove_message(seq, msg, "is sent again");
         }
-        self.messages.insert(
-            msg,
-            Arc::new(Message {
-                msg,
-                sent_at: seq,
-                sent_ns: now,
-                sender,
-                port: port.clone(),
-                id,
-                size,
-                dest_right,
-                reply: reply.clone(),
-                body: Arc::from(body.as_slice()),
-                kind,
-                notification,
-                to_kernel,
-                place: Place::Entering,
-            }),
-        );
+        self.messages.insert(msg, Arc::new(message));
     }
 
     /// A message goes into `port`'s queue (`forced`: beyond its limit, by the
