@@ -7,6 +7,13 @@ use std::fmt::Write;
 use views::stats::Mechanism;
 use views::story::{Style, column_width as width, time};
 
+/// A table row's figures, each as its text.
+macro_rules! figures {
+    ($($figure:expr),* $(,)?) => {
+        vec![$($figure.to_string()),*]
+    };
+}
+
 /// The summary: outcome, tasks, ports, expectations.
 ///
 /// The steps are the trace's ([`views::stats`]): each task's, and their sum after
@@ -51,28 +58,15 @@ pub fn summary(result: &RunResult, style: Style) -> String {
         );
     }
     let _ = writeln!(out, "\n{}", style.bold("ports"));
-    let label_width = width(stats.ports.iter().map(|p| p.label.len()), "port");
     if stats.ports.is_empty() {
         let _ = writeln!(out, "  none");
     } else {
-        let _ = writeln!(
-            out,
-            "  {:label_width$}  {:>5} {:>9} {:>9} {:>10} {:>10}  blocked senders",
-            "port", "sent", "received", "returned", "destroyed", "max depth"
-        );
-    }
-    for port in &stats.ports {
-        let _ = writeln!(
-            out,
-            "  {:label_width$}  {:>5} {:>9} {:>9} {:>10} {:>10}  {}",
-            port.label,
-            port.sent,
-            port.received,
-            port.returned,
-            port.destroyed,
-            port.max_depth,
-            names(&port.blocked_senders)
-        );
+        let rows = stats.ports.iter().map(|p| Row {
+            label: p.label.clone(),
+            figures: figures![p.sent, p.received, p.returned, p.destroyed, p.max_depth],
+            names: names(&p.blocked_senders),
+        });
+        PORTS.write(&mut out, rows);
     }
     services_summary(&mut out, result, style);
     let _ = writeln!(out, "\n{}", style.bold("expectations"));
@@ -153,78 +147,44 @@ fn services_summary(out: &mut String, result: &RunResult, style: Style) {
     };
     if !services.memory.is_empty() {
         gap(out);
-        let w = width(services.memory.iter().map(|m| m.label.len()), "memory");
-        let _ = writeln!(
-            out,
-            "  {:w$}  {:>8} {:>5} {:>6} {:>7} {:>11} {:>14}  tasks",
-            "memory", "size", "maps", "reads", "writes", "bytes read", "bytes written"
-        );
-        for m in &services.memory {
-            let _ = writeln!(
-                out,
-                "  {:w$}  {:>8} {:>5} {:>6} {:>7} {:>11} {:>14}  {}",
-                m.label,
+        let rows = services.memory.iter().map(|m| Row {
+            label: m.label.clone(),
+            figures: figures![
                 m.size,
                 m.mappings,
                 m.reads,
                 m.writes,
                 m.bytes_read,
-                m.bytes_written,
-                names(&m.tasks)
-            );
-        }
+                m.bytes_written
+            ],
+            names: names(&m.tasks),
+        });
+        MEMORY.write(out, rows);
     }
     if !services.semaphores.is_empty() {
         gap(out);
-        let w = width(
-            services.semaphores.iter().map(|s| s.label.len()),
-            "semaphore",
-        );
-        let _ = writeln!(
-            out,
-            "  {:w$}  {:>7} {:>6} {:>8} {:>10} {:>8} {:>6}  blocked tasks",
-            "semaphore", "initial", "waits", "blocked", "timed out", "signals", "final"
-        );
-        for s in &services.semaphores {
-            let _ = writeln!(
-                out,
-                "  {:w$}  {:>7} {:>6} {:>8} {:>10} {:>8} {:>6}  {}",
-                s.label,
-                s.initial,
-                s.waits,
-                s.blocks,
-                s.timeouts,
-                s.signals,
-                s.last,
-                names(&s.blocked)
-            );
-        }
+        let rows = services.semaphores.iter().map(|s| Row {
+            label: s.label.clone(),
+            figures: figures![s.initial, s.waits, s.blocks, s.timeouts, s.signals, s.last],
+            names: names(&s.blocked),
+        });
+        SEMAPHORES.write(out, rows);
     }
     if !services.pipes.is_empty() {
         gap(out);
-        let w = width(services.pipes.iter().map(|p| p.label.len()), "pipe");
-        let _ = writeln!(
-            out,
-            "  {:w$}  {:>8} {:>8} {:>8} {:>10}  blocked",
-            "pipe", "capacity", "written", "read", "max depth"
-        );
-        for p in &services.pipes {
+        let rows = services.pipes.iter().map(|p| {
             let blocked: Vec<String> = p
                 .blocked
                 .iter()
                 .map(|(task, op)| format!("{task} ({op})"))
                 .collect();
-            let _ = writeln!(
-                out,
-                "  {:w$}  {:>8} {:>8} {:>8} {:>10}  {}",
-                p.label,
-                p.capacity,
-                p.written,
-                p.read,
-                p.max_depth,
-                names(&blocked)
-            );
-        }
+            Row {
+                label: p.label.clone(),
+                figures: figures![p.capacity, p.written, p.read, p.max_depth],
+                names: names(&blocked),
+            }
+        });
+        PIPES.write(out, rows);
     }
     if services.mechanisms.len() > 1 {
         gap(out);
@@ -235,30 +195,12 @@ fn services_summary(out: &mut String, result: &RunResult, style: Style) {
             .collect::<Vec<_>>()
             .join(" vs ");
         let _ = writeln!(out, "  {title}");
-        let w = width(
-            services
-                .mechanisms
-                .iter()
-                .map(|m| m.mechanism.as_str().len()),
-            "mechanism",
-        );
-        let _ = writeln!(
-            out,
-            "  {:w$}  {:>12}  {:>12}  {:>7}  {:>12}  tasks that blocked",
-            "mechanism", "kernel steps", "bytes copied", "blocked", "time blocked"
-        );
-        for m in &services.mechanisms {
-            let _ = writeln!(
-                out,
-                "  {:w$}  {:>12}  {:>12}  {:>7}  {:>12}  {}",
-                m.mechanism.as_str(),
-                m.steps,
-                m.bytes_copied,
-                m.blocks,
-                time(m.blocked_ns),
-                names(&m.blocked_tasks)
-            );
-        }
+        let rows = services.mechanisms.iter().map(|m| Row {
+            label: m.mechanism.as_str().to_string(),
+            figures: figures![m.steps, m.bytes_copied, m.blocks, time(m.blocked_ns)],
+            names: names(&m.blocked_tasks),
+        });
+        MECHANISMS.write(out, rows);
         for m in &services.mechanisms {
             let note = match m.mechanism {
                 Mechanism::Port => "port: each message is copied into the kernel when sent and \
@@ -276,6 +218,123 @@ fn services_summary(out: &mut String, result: &RunResult, style: Style) {
             };
             wrap(out, &note);
         }
+    }
+}
+
+/// The shape of one of the summary's tables: the label column's title, each
+/// figure column's title and width, the gap between figures, and the title of the
+/// names that end a line.
+struct Table {
+    label: &'static str,
+    columns: &'static [(&'static str, usize)],
+    gap: &'static str,
+    names: &'static str,
+}
+
+const PORTS: Table = Table {
+    label: "port",
+    columns: &[
+        ("sent", 5),
+        ("received", 9),
+        ("returned", 9),
+        ("destroyed", 10),
+        ("max depth", 10),
+    ],
+    gap: " ",
+    names: "blocked senders",
+};
+
+const MEMORY: Table = Table {
+    label: "memory",
+    columns: &[
+        ("size", 8),
+        ("maps", 5),
+        ("reads", 6),
+        ("writes", 7),
+        ("bytes read", 11),
+        ("bytes written", 14),
+    ],
+    gap: " ",
+    names: "tasks",
+};
+
+const SEMAPHORES: Table = Table {
+    label: "semaphore",
+    columns: &[
+        ("initial", 7),
+        ("waits", 6),
+        ("blocked", 8),
+        ("timed out", 10),
+        ("signals", 8),
+        ("final", 6),
+    ],
+    gap: " ",
+    names: "blocked tasks",
+};
+
+const PIPES: Table = Table {
+    label: "pipe",
+    columns: &[
+        ("capacity", 8),
+        ("written", 8),
+        ("read", 8),
+        ("max depth", 10),
+    ],
+    gap: " ",
+    names: "blocked",
+};
+
+/// The ways data moved, compared.
+const MECHANISMS: Table = Table {
+    label: "mechanism",
+    columns: &[
+        ("kernel steps", 12),
+        ("bytes copied", 12),
+        ("blocked", 7),
+        ("time blocked", 12),
+    ],
+    gap: "  ",
+    names: "tasks that blocked",
+};
+
+/// One line of a table: its label, its figures, and the names that end it.
+struct Row {
+    label: String,
+    figures: Vec<String>,
+    names: String,
+}
+
+impl Table {
+    /// Writes the line of titles, then `rows`. The label column is as wide as its
+    /// widest label or title; each figure is right-aligned in its column.
+    fn write(&self, out: &mut String, rows: impl Iterator<Item = Row>) {
+        let rows: Vec<Row> = rows.collect();
+        let w = width(rows.iter().map(|r| r.label.len()), self.label);
+        let titles = self.columns.iter().map(|(title, _)| *title);
+        self.line(out, w, self.label, titles, self.names);
+        for row in &rows {
+            let figures = row.figures.iter().map(String::as_str);
+            self.line(out, w, &row.label, figures, &row.names);
+        }
+    }
+
+    /// One line: the label padded to `w`, the figures in their columns, the names.
+    fn line<'a>(
+        &self,
+        out: &mut String,
+        w: usize,
+        label: &str,
+        figures: impl Iterator<Item = &'a str>,
+        names: &str,
+    ) {
+        let mut line = format!("  {label:w$}  ");
+        for (i, (figure, (_, width))) in figures.zip(self.columns).enumerate() {
+            if i > 0 {
+                line.push_str(self.gap);
+            }
+            let _ = write!(line, "{figure:>width$}");
+        }
+        let _ = writeln!(out, "{line}  {names}");
     }
 }
 
