@@ -28,12 +28,14 @@ impl KernelState {
         if let Some(forced) = envelope.forced {
             self.msg_accepted(forced, port, false);
         }
-        self.consume_dest_right(&envelope);
-        self.release_envelope_rights(envelope);
+        self.release_message(envelope);
     }
 
-    /// Releases the rights an envelope carries (not its destination right).
-    pub(crate) fn release_envelope_rights(&mut self, envelope: Envelope) {
+    /// The kernel is done with a message no task received (destroyed, or received
+    /// by the kernel itself): its destination right is used up, and every right it
+    /// carries is released.
+    pub(crate) fn release_message(&mut self, envelope: Envelope) {
+        self.consume_dest_right(&envelope);
         for carried in envelope.rights() {
             match carried.kind {
                 RightKind::Send => self.release_send(carried.port),

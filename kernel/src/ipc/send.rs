@@ -420,8 +420,7 @@ impl KernelState {
             seqno: 0,
             pseudo: false,
         });
-        self.consume_dest_right(&envelope);
-        self.release_envelope_rights(envelope);
+        self.release_message(envelope);
     }
 
     /// Finds where a waiting receiver waits and forgets it there.

@@ -69,6 +69,21 @@ impl<T: Clone> Registry<T> {
         self.get_mut(label)
     }
 
+    /// Changes the object that answers to `label` with `change`, only when `needs`
+    /// says it must: an object a checkpoint shares is copied only to be changed.
+    pub(crate) fn change_if(
+        &mut self,
+        label: &str,
+        needs: impl FnOnce(&T) -> bool,
+        change: impl FnOnce(&mut T),
+    ) {
+        if self.get(label).is_some_and(needs)
+            && let Some(object) = self.get_mut(label)
+        {
+            change(object);
+        }
+    }
+
     /// The key (the event that made it) of the object that answers to `label`.
     pub(crate) fn key(&self, label: &str) -> Option<u64> {
         self.index.get(label).copied()

@@ -75,43 +75,32 @@ impl State {
         else {
             return;
         };
+        let is = |w: &Label| &**w == name;
         match wait.clone() {
-            ServiceWait::Semaphore { semaphore, .. } => {
-                if self
-                    .semaphore(&semaphore)
-                    .is_some_and(|s| s.waiters.iter().any(|w| &**w == name))
-                    && let Some(s) = self.semaphores.get_mut(&semaphore)
-                {
-                    s.waiters.retain(|w| &**w != name);
-                }
-            }
-            ServiceWait::PipeRead { pipe, .. } => {
-                if self
-                    .pipe(&pipe)
-                    .is_some_and(|p| p.waiting_readers.iter().any(|w| &**w == name))
-                    && let Some(p) = self.pipes.get_mut(&pipe)
-                {
-                    p.waiting_readers.retain(|w| &**w != name);
-                }
-            }
-            ServiceWait::PipeWrite { pipe, .. } => {
-                if self
-                    .pipe(&pipe)
-                    .is_some_and(|p| p.waiting_writers.iter().any(|w| &**w == name))
-                    && let Some(p) = self.pipes.get_mut(&pipe)
-                {
-                    p.waiting_writers.retain(|w| &**w != name);
-                }
-            }
+            ServiceWait::Semaphore { semaphore, .. } => self.semaphores.change_if(
+                &semaphore,
+                |s| s.waiters.iter().any(is),
+                |s| s.waiters.retain(|w| !is(w)),
+            ),
+            ServiceWait::PipeRead { pipe, .. } => self.pipes.change_if(
+                &pipe,
+                |p| p.waiting_readers.iter().any(is),
+                |p| p.waiting_readers.retain(|w| !is(w)),
+            ),
+            ServiceWait::PipeWrite { pipe, .. } => self.pipes.change_if(
+                &pipe,
+                |p| p.waiting_writers.iter().any(is),
+                |p| p.waiting_writers.retain(|w| !is(w)),
+            ),
             ServiceWait::Open { path, .. } | ServiceWait::Accept { path } => {
-                if self.named_pipe(&path).is_some_and(|n| {
-                    n.openers.iter().any(|o| &*o.task == name)
-                        || n.acceptors.iter().any(|a| &**a == name)
-                }) && let Some(n) = self.named_pipes.get_mut(&path)
-                {
-                    n.openers.retain(|o| &*o.task != name);
-                    n.acceptors.retain(|a| &**a != name);
-                }
+                self.named_pipes.change_if(
+                    &path,
+                    |n| n.openers.iter().any(|o| is(&o.task)) || n.acceptors.iter().any(is),
+                    |n| {
+                        n.openers.retain(|o| !is(&o.task));
+                        n.acceptors.retain(|a| !is(a));
+                    },
+                )
             }
         }
     }
