@@ -22,3 +22,4 @@ mod services;
 mod stepper;
 mod trace_robustness;
 mod traces;
+mod workloads;

@@ -10,12 +10,14 @@ use bytes::Bytes;
 use harness::bundled_scenarios;
 use kernel::inspect::{MessagePlace, TaskInfo};
 use kernel::{
-    Access, Disposition, Item, Kernel, Message, Ool, PipeMode, PortItem, QueueLimit,
-    ReceiveOptions, ReceivePolicy, ScheduleKind, SendPolicy, ServiceError, Width,
+    Access, Disposition, Item, Kernel, Message, Ool, PipeMode, QueueLimit, ReceiveOptions,
+    ReceivePolicy, ScheduleKind, SendPolicy, ServiceError, Width,
 };
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 use views::stepper::{Place, State};
+
+use crate::workloads::{self, share, take_right, with_inboxes};
 
 /// Who spawned whom (child → parent), known from the program or the scenario:
 /// the kernel keeps no parent once a spawn is done, so the fold's parents are
@@ -563,46 +565,6 @@ fn traced() -> Kernel {
     Kernel::builder().trace(true).build()
 }
 
-/// Sends a copy of the send right `right` to the port labelled `to`.
-async fn share(
-    cx: &kernel::TaskContext,
-    right: kernel::PortName,
-    to: &str,
-) -> Result<(), kernel::Error> {
-    let dest = cx.lookup(to).ok_or("no such inbox")?;
-    let message = Message::new(dest, 1).with(Item::Port(PortItem {
-        name: right,
-        disposition: Disposition::CopySend,
-    }));
-    cx.send(message, SendPolicy::Block).await?;
-    Ok(())
-}
-
-/// Receives a message on the port labelled `from` and returns the right it carries.
-async fn take_right(
-    cx: &kernel::TaskContext,
-    from: &str,
-) -> Result<kernel::PortName, kernel::Error> {
-    let inbox = cx.lookup(from).ok_or("no inbox")?;
-    let message = cx
-        .receive(inbox, ReceivePolicy::Block, ReceiveOptions::default())
-        .await?;
-    match message.body.first() {
-        Some(Item::Port(item)) => Ok(item.name),
-        _ => Err("the message carries no right".into()),
-    }
-}
-
-/// Each of the tasks `names` owns an inbox labelled `<name>.in` that `owner` may
-/// send to.
-fn with_inboxes(k: &mut Kernel, owner: &str, names: &[&str]) {
-    for name in names {
-        let label = format!("{name}.in");
-        k.allocate_port(name, &label, QueueLimit::DEFAULT).unwrap();
-        k.give_send_right(owner, &label).unwrap();
-    }
-}
-
 fn shared_memory_sent_as_a_right() -> Kernel {
     let mut k = traced();
     k.spawn("maker", |cx| async move {
@@ -791,82 +753,13 @@ fn memory_ports_destroyed_by_faults() -> Kernel {
 
 /// The textbook's bounded buffer in shared memory, with or without semaphores.
 fn producer_consumer(items: u64, synchronised: bool, seed: u64) -> Kernel {
-    const BUFFER_SIZE: u64 = 4;
     let mut k = Kernel::builder()
         .trace(true)
         .seed(seed)
         .schedule(ScheduleKind::Random)
         .step_limit(100_000)
         .build();
-    k.spawn("producer", move |cx| async move {
-        let object = cx
-            .memory_create(((2 + BUFFER_SIZE) * 8) as u32, Some("buffer"))
-            .await?;
-        let (empty, full) = if synchronised {
-            (
-                Some(
-                    cx.semaphore_create((BUFFER_SIZE - 1) as u32, Some("empty"))
-                        .await?,
-                ),
-                Some(cx.semaphore_create(0, Some("full")).await?),
-            )
-        } else {
-            (None, None)
-        };
-        share(&cx, object, "consumer.in").await?;
-        for semaphore in [empty, full].into_iter().flatten() {
-            share(&cx, semaphore, "consumer.in").await?;
-        }
-        let m = cx.memory_map(object).await?;
-        for item in 1..=items {
-            if let Some(empty) = empty {
-                cx.semaphore_wait(empty).await?;
-            } else {
-                while (cx.memory_read(m, 0, Width::U64).await? + 1) % BUFFER_SIZE
-                    == cx.memory_read(m, 8, Width::U64).await?
-                {}
-            }
-            let slot = cx.memory_read(m, 0, Width::U64).await?;
-            cx.memory_write(m, 16 + slot as u32 * 8, Width::U64, item)
-                .await?;
-            cx.memory_write(m, 0, Width::U64, (slot + 1) % BUFFER_SIZE)
-                .await?;
-            if let Some(full) = full {
-                cx.semaphore_signal(full).await?;
-            }
-        }
-        Ok::<(), kernel::Error>(())
-    });
-    k.spawn("consumer", move |cx| async move {
-        let object = take_right(&cx, "consumer.in").await?;
-        let (empty, full) = if synchronised {
-            (
-                Some(take_right(&cx, "consumer.in").await?),
-                Some(take_right(&cx, "consumer.in").await?),
-            )
-        } else {
-            (None, None)
-        };
-        let m = cx.memory_map(object).await?;
-        for _ in 0..items {
-            if let Some(full) = full {
-                cx.semaphore_wait(full).await?;
-            } else {
-                while cx.memory_read(m, 0, Width::U64).await?
-                    == cx.memory_read(m, 8, Width::U64).await?
-                {}
-            }
-            let slot = cx.memory_read(m, 8, Width::U64).await?;
-            let _ = cx.memory_read(m, 16 + slot as u32 * 8, Width::U64).await?;
-            cx.memory_write(m, 8, Width::U64, (slot + 1) % BUFFER_SIZE)
-                .await?;
-            if let Some(empty) = empty {
-                cx.semaphore_signal(empty).await?;
-            }
-        }
-        Ok::<(), kernel::Error>(())
-    });
-    with_inboxes(&mut k, "producer", &["consumer"]);
+    workloads::producer_consumer(&mut k, items, synchronised);
     k
 }
 
