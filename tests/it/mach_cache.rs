@@ -2,19 +2,13 @@
 //! (reference §10 cases 23–30, §4.3), with machsim's `notify_after` and capacity 0.
 
 use crate::mach_messages::support::{
-    body_u32, drain_ids, finish, finish_parked, kind, log, ms, park, poll, push, queued, take, wait,
+    body_u32, drain_ids, finish, finish_parked, full_port, kind, log, ms, park, poll, push, queued,
+    result, take, wait,
 };
 use kernel::{
     Disposition, Item, Kernel, Message, NotificationKind, PortItem, QueueLimit, ReceiveOptions,
-    ReceivePolicy, SendPolicy, SendStatus,
+    ReceivePolicy, SendPolicy,
 };
-
-fn result(r: &Result<SendStatus, kernel::SendError>) -> String {
-    match r {
-        Ok(status) => status.code().to_string(),
-        Err(e) => e.code().to_string(),
-    }
-}
 
 /// Reference §10 case 23.
 #[test]
@@ -23,16 +17,7 @@ fn a_forced_send_on_a_full_queue_is_queued_beyond_the_limit_and_returns_will_not
     let seen = log();
     let s = seen.clone();
     k.spawn("a", move |cx| async move {
-        let p = cx
-            .allocate_port(QueueLimit::Bounded(2), Some("p"))
-            .await
-            .unwrap();
-        cx.make_send(p).await.unwrap();
-        for id in 1..=2 {
-            cx.send(Message::new(p, id), SendPolicy::Block)
-                .await
-                .unwrap();
-        }
+        let p = full_port(&cx, 2, Some("p")).await;
         let r = cx.send(Message::new(p, 3), SendPolicy::Notify).await;
         push(&s, format!("{} at {}", result(&r), ms(&cx)));
         let r = cx.send(Message::new(p, 4), SendPolicy::NoWait).await;
@@ -145,17 +130,8 @@ fn msg_accepted_arrives_only_when_the_forced_message_is_received() {
     let seen = log();
     let s = seen.clone();
     k.spawn("a", move |cx| async move {
-        let p = cx
-            .allocate_port(QueueLimit::Bounded(2), Some("p"))
-            .await
-            .unwrap();
-        cx.make_send(p).await.unwrap();
+        let p = full_port(&cx, 2, Some("p")).await;
         let notify = cx.notify_port();
-        for id in 1..=2 {
-            cx.send(Message::new(p, id), SendPolicy::Block)
-                .await
-                .unwrap();
-        }
         cx.send(Message::new(p, 3), SendPolicy::Notify)
             .await
             .unwrap();
@@ -243,14 +219,7 @@ fn a_forced_send_without_a_notify_port_fails_with_send_invalid_notify() {
     let seen = log();
     let s = seen.clone();
     k.spawn("a", move |cx| async move {
-        let p = cx
-            .allocate_port(QueueLimit::Bounded(1), Some("p"))
-            .await
-            .unwrap();
-        cx.make_send(p).await.unwrap();
-        cx.send(Message::new(p, 1), SendPolicy::Block)
-            .await
-            .unwrap();
+        let p = full_port(&cx, 1, Some("p")).await;
         cx.destroy(cx.notify_port()).await.unwrap();
         let e = cx
             .send(Message::new(p, 2), SendPolicy::Notify)

@@ -1,23 +1,15 @@
 //! Destruction and death (reference §10 cases 62–67, §8).
 
 use crate::mach_messages::support::{
-    drain_ids, finish, finish_parked, kind, log, ms, park, poll, push, take, wait,
+    drain_ids, finish, finish_parked, kind, log, ms, park, poll, push, result, take, wait,
 };
 use bytes::Bytes;
 use kernel::{
     Disposition, Item, Kernel, Message, NotificationKind, Ool, PortItem, QueueLimit, SendPolicy,
-    SendStatus,
 };
 
 fn port(name: kernel::PortName, disposition: Disposition) -> Item {
     Item::Port(PortItem { name, disposition })
-}
-
-fn result(r: &Result<SendStatus, kernel::SendError>) -> String {
-    match r {
-        Ok(status) => status.code().to_string(),
-        Err(e) => e.code().to_string(),
-    }
 }
 
 /// Reference §10 case 62.

@@ -1,18 +1,13 @@
 //! Direct naming, the textbook's alternative to ports, as the spec layers it on a
 //! per-task direct mailbox of capacity 5.
 
-use crate::mach_messages::support::{finish, finish_parked, kind, log, ms, park, push, take};
+use crate::mach_messages::support::{
+    finish, finish_parked, kind, log, ms, park, push, result, take,
+};
 use kernel::{
     Disposition, Item, Kernel, Message, PortItem, PortName, QueueLimit, ReceiveError,
-    ReceiveOptions, ReceivePolicy, SendPolicy, SendStatus,
+    ReceiveOptions, ReceivePolicy, SendPolicy,
 };
-
-fn result(r: &Result<SendStatus, kernel::SendError>) -> String {
-    match r {
-        Ok(status) => status.code().to_string(),
-        Err(e) => e.code().to_string(),
-    }
-}
 
 fn outcome(r: &Result<Message, ReceiveError>) -> String {
     match r {

@@ -2,7 +2,7 @@
 //! other `mach_*` suites share.
 
 use self::support::{
-    finish, finish_parked, kind, log, make_send_once, ms, park, poll, push, take, wait,
+    finish, finish_parked, full_port, kind, log, make_send_once, ms, park, poll, push, take, wait,
 };
 use bytes::Bytes;
 use kernel::{
@@ -15,7 +15,7 @@ pub(crate) mod support {
     use harness::run_clean;
     use kernel::{
         Disposition, Kernel, Message, PortName, QueueLimit, ReceiveError, ReceiveOptions,
-        ReceivePolicy, RightKind, RunReport, TaskContext,
+        ReceivePolicy, RightKind, RunReport, SendError, SendPolicy, SendStatus, TaskContext,
     };
     use std::sync::{Arc, Mutex};
 
@@ -124,6 +124,30 @@ pub(crate) mod support {
             Some(kernel::Item::U32(v)) => Some(*v),
             _ => None,
         }
+    }
+
+    /// A send's result as its return code's name.
+    pub(crate) fn result(r: &Result<SendStatus, SendError>) -> String {
+        match r {
+            Ok(status) => status.code().to_string(),
+            Err(e) => e.code().to_string(),
+        }
+    }
+
+    /// A port labelled `label` whose queue holds `limit` messages, already full of
+    /// messages 1 to `limit` that this task sent through a send right it made.
+    pub(crate) async fn full_port(cx: &TaskContext, limit: u32, label: Option<&str>) -> PortName {
+        let p = cx
+            .allocate_port(QueueLimit::Bounded(limit), label)
+            .await
+            .unwrap();
+        cx.make_send(p).await.unwrap();
+        for id in 1..=limit {
+            cx.send(Message::new(p, id as i32), SendPolicy::Block)
+                .await
+                .unwrap();
+        }
+        p
     }
 
     /// A name that denotes nothing in any test task (a large index).
@@ -537,14 +561,7 @@ fn a_timed_out_send_hands_back_its_out_of_line_memory() {
     let seen = log();
     let s = seen.clone();
     k.spawn("a", move |cx| async move {
-        let p = cx
-            .allocate_port(QueueLimit::Bounded(1), Some("p"))
-            .await
-            .unwrap();
-        cx.make_send(p).await.unwrap();
-        cx.send(Message::new(p, 1), SendPolicy::Block)
-            .await
-            .unwrap();
+        let p = full_port(&cx, 1, Some("p")).await;
         let region = Bytes::from((0..65536u32).map(|i| i as u8).collect::<Vec<_>>());
         let m = Message::new(p, 2).with(Item::Ool(Ool {
             data: region.clone(),

@@ -2,16 +2,10 @@
 //! machsim's zero-capacity rendezvous and slot hand-off.
 
 use crate::mach_messages::support::{
-    Log, finish, finish_parked, kind, log, make_send_once, ms, park, poll, push, queued, take, wait,
+    Log, finish, finish_parked, full_port, kind, log, make_send_once, ms, park, poll, push, queued,
+    result, take, wait,
 };
-use kernel::{Disposition, Item, Kernel, Message, PortItem, QueueLimit, SendPolicy, SendStatus};
-
-fn result(r: &Result<SendStatus, kernel::SendError>) -> String {
-    match r {
-        Ok(status) => status.code().to_string(),
-        Err(e) => e.code().to_string(),
-    }
-}
+use kernel::{Disposition, Item, Kernel, Message, PortItem, QueueLimit, SendPolicy};
 
 /// A task that fills `label` with one message (id 0) at time 0.
 fn filler(k: &mut Kernel, label: &'static str) {
@@ -49,14 +43,7 @@ fn send_once_destinations_ignore_the_queue_limit() {
     let seen = log();
     let s = seen.clone();
     k.spawn("a", move |cx| async move {
-        let p = cx
-            .allocate_port(QueueLimit::Bounded(1), Some("p"))
-            .await
-            .unwrap();
-        cx.make_send(p).await.unwrap();
-        cx.send(Message::new(p, 1), SendPolicy::Block)
-            .await
-            .unwrap();
+        let p = full_port(&cx, 1, Some("p")).await;
         let once = make_send_once(&cx, p).await;
         let r = cx.send(Message::new(once, 2), SendPolicy::NoWait).await;
         push(&s, format!("send-once: {} at {}", result(&r), ms(&cx)));
@@ -79,14 +66,7 @@ fn no_wait_on_a_full_queue_fails_at_once_and_hands_every_right_back_in_its_recei
     let seen = log();
     let s = seen.clone();
     k.spawn("a", move |cx| async move {
-        let p = cx
-            .allocate_port(QueueLimit::Bounded(1), Some("p"))
-            .await
-            .unwrap();
-        cx.make_send(p).await.unwrap();
-        cx.send(Message::new(p, 1), SendPolicy::Block)
-            .await
-            .unwrap();
+        let p = full_port(&cx, 1, Some("p")).await;
         let x = cx
             .allocate_port(QueueLimit::DEFAULT, Some("x"))
             .await
@@ -182,14 +162,7 @@ fn a_timed_send_on_a_full_queue_fails_after_its_timeout_with_the_queue_unchanged
     let seen = log();
     let s = seen.clone();
     k.spawn("a", move |cx| async move {
-        let p = cx
-            .allocate_port(QueueLimit::Bounded(1), Some("p"))
-            .await
-            .unwrap();
-        cx.make_send(p).await.unwrap();
-        cx.send(Message::new(p, 1), SendPolicy::Block)
-            .await
-            .unwrap();
+        let p = full_port(&cx, 1, Some("p")).await;
         let e = cx
             .send(Message::new(p, 2), SendPolicy::Timeout(50))
             .await
