@@ -1,5 +1,6 @@
 //! Sending and receiving: policies, queues, blocked senders, port death.
 
+use crate::mach_messages::support::{poll, wait};
 use harness::{run_allowing_crashes, run_clean};
 use kernel::{
     Kernel, Message, QueueLimit, ReceiveError, ReceiveOptions, ReceivePolicy, SendError,
@@ -22,10 +23,7 @@ fn a_request_is_answered_through_a_send_once_reply_right() {
     let mut k = Kernel::builder().build();
     k.spawn("server", |cx| async move {
         let port = cx.lookup("requests").unwrap();
-        let request = cx
-            .receive(port, ReceivePolicy::Block, ReceiveOptions::default())
-            .await
-            .unwrap();
+        let request = wait(&cx, port).await;
         assert_eq!(request.id(), 7);
         let reply = Message::new(request.header.reply, 8);
         assert_eq!(
@@ -44,10 +42,7 @@ fn a_request_is_answered_through_a_send_once_reply_right() {
         let request =
             Message::new(requests, 7).with_reply(reply_port, kernel::Disposition::MakeSendOnce);
         cx.send(request, SendPolicy::Block).await.unwrap();
-        let reply = cx
-            .receive(reply_port, ReceivePolicy::Block, ReceiveOptions::default())
-            .await
-            .unwrap();
+        let reply = wait(&cx, reply_port).await;
         push(&s, format!("reply {}", reply.id()));
     });
     k.allocate_port("server", "requests", QueueLimit::DEFAULT)
@@ -77,10 +72,7 @@ fn no_wait_on_a_full_queue_times_out_at_once_and_hands_the_message_back() {
             other => push(&s, format!("{other:?}")),
         }
         push(&s, format!("t={}", cx.now_ns()));
-        let first = cx
-            .receive(port, ReceivePolicy::NoWait, ReceiveOptions::default())
-            .await
-            .unwrap();
+        let first = poll(&cx, port).await.unwrap();
         push(&s, format!("got {}", first.id()));
     });
     run_clean(&mut k);
@@ -143,20 +135,10 @@ fn the_kernel_cache_queues_beyond_the_limit_once_per_port_and_notifies_on_receip
         let again = cx.send(Message::new(port, 3), SendPolicy::Notify).await;
         push(&s, again.unwrap_err().code().to_string());
         for _ in 0..2 {
-            let m = cx
-                .receive(port, ReceivePolicy::NoWait, ReceiveOptions::default())
-                .await
-                .unwrap();
+            let m = poll(&cx, port).await.unwrap();
             push(&s, format!("got {}", m.id()));
         }
-        let note = cx
-            .receive(
-                cx.notify_port(),
-                ReceivePolicy::NoWait,
-                ReceiveOptions::default(),
-            )
-            .await
-            .unwrap();
+        let note = poll(&cx, cx.notify_port()).await.unwrap();
         push(&s, format!("notification {}", note.id()));
     });
     run_clean(&mut k);
@@ -189,10 +171,7 @@ fn blocked_senders_get_freed_slots_first_come_first_served() {
     k.spawn_at("receiver", 10, move |cx| async move {
         let port = cx.lookup("p").unwrap();
         for _ in 0..4 {
-            let m = cx
-                .receive(port, ReceivePolicy::Block, ReceiveOptions::default())
-                .await
-                .unwrap();
+            let m = wait(&cx, port).await;
             push(&s, char::from(m.id() as u8).to_string());
         }
     });
@@ -291,14 +270,7 @@ fn a_too_large_message_is_destroyed_or_kept_with_large() {
                     .unwrap_err()
             ),
         );
-        push(
-            &s,
-            cx.receive(port, ReceivePolicy::NoWait, ReceiveOptions::default())
-                .await
-                .unwrap_err()
-                .code()
-                .to_string(),
-        );
+        push(&s, poll(&cx, port).await.unwrap_err().code().to_string());
     });
     let report = run_clean(&mut k);
     assert_eq!(

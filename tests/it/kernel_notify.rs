@@ -1,9 +1,8 @@
 //! Notifications: dead-name, no-senders, send-once on task death.
 
+use crate::mach_messages::support::wait;
 use harness::{run_allowing_crashes, run_clean};
-use kernel::{
-    Kernel, Message, NotificationKind, QueueLimit, ReceiveOptions, ReceivePolicy, SendPolicy,
-};
+use kernel::{Kernel, Message, NotificationKind, QueueLimit, SendPolicy};
 use std::sync::{Arc, Mutex};
 
 #[test]
@@ -16,14 +15,7 @@ fn a_dead_name_notification_arrives_and_adds_a_user_reference() {
         cx.request_notification(port, NotificationKind::DeadName, cx.notify_port(), 0)
             .await
             .unwrap();
-        let note = cx
-            .receive(
-                cx.notify_port(),
-                ReceivePolicy::Block,
-                ReceiveOptions::default(),
-            )
-            .await
-            .unwrap();
+        let note = wait(&cx, cx.notify_port()).await;
         let (rights, urefs) = cx.port_type(port).await.unwrap();
         s.lock()
             .unwrap()
@@ -48,14 +40,7 @@ fn no_senders_fires_when_the_last_send_right_goes() {
         cx.request_notification(port, NotificationKind::NoSenders, cx.notify_port(), 1)
             .await
             .unwrap();
-        let note = cx
-            .receive(
-                cx.notify_port(),
-                ReceivePolicy::Block,
-                ReceiveOptions::default(),
-            )
-            .await
-            .unwrap();
+        let note = wait(&cx, cx.notify_port()).await;
         s.lock()
             .unwrap()
             .push(format!("{} {:?}", note.id(), note.body));
@@ -82,18 +67,12 @@ fn a_server_that_dies_mid_request_leaves_the_client_a_send_once_notification() {
             .unwrap();
         let request = Message::new(server, 1).with_reply(reply, kernel::Disposition::MakeSendOnce);
         cx.send(request, SendPolicy::Block).await.unwrap();
-        let answer = cx
-            .receive(reply, ReceivePolicy::Block, ReceiveOptions::default())
-            .await
-            .unwrap();
+        let answer = wait(&cx, reply).await;
         s.lock().unwrap().push(answer.id());
     });
     k.spawn("server", |cx| async move {
         let port = cx.lookup("requests").unwrap();
-        let _request = cx
-            .receive(port, ReceivePolicy::Block, ReceiveOptions::default())
-            .await
-            .unwrap();
+        let _request = wait(&cx, port).await;
         cx.crash("failed mid-request").await;
     });
     k.allocate_port("server", "requests", QueueLimit::DEFAULT)

@@ -1,6 +1,7 @@
 //! Regression tests for kernel defects found in review, each named for the rule it
 //! keeps.
 
+use crate::mach_messages::support::poll;
 use harness::{run_allowing_crashes, run_clean};
 use kernel::{
     Disposition, Item, Kernel, Message, NotificationKind, PortItem, QueueLimit, ReceiveOptions,
@@ -178,13 +179,7 @@ fn destroying_a_watched_receive_right_sends_port_deleted_not_dead_name() {
         cx.request_notification(port, NotificationKind::DeadName, cx.notify_port(), 0)
             .await?;
         cx.destroy(port).await?;
-        let note = cx
-            .receive(
-                cx.notify_port(),
-                ReceivePolicy::NoWait,
-                ReceiveOptions::default(),
-            )
-            .await?;
+        let note = poll(&cx, cx.notify_port()).await?;
         s.lock().unwrap().push(note.id().to_string());
         Ok::<(), kernel::Error>(())
     });
@@ -203,23 +198,11 @@ fn a_no_senders_request_fires_when_the_count_next_drops_to_zero_whatever_its_syn
         // sync 5 is above the make-send count (1): nothing at once...
         cx.request_notification(port, NotificationKind::NoSenders, cx.notify_port(), 5)
             .await?;
-        let none = cx
-            .receive(
-                cx.notify_port(),
-                ReceivePolicy::NoWait,
-                ReceiveOptions::default(),
-            )
-            .await;
+        let none = poll(&cx, cx.notify_port()).await;
         s.lock().unwrap().push(format!("{}", none.is_err()));
         // ...but the last send right going fires it.
         cx.deallocate(port).await?;
-        let note = cx
-            .receive(
-                cx.notify_port(),
-                ReceivePolicy::NoWait,
-                ReceiveOptions::default(),
-            )
-            .await?;
+        let note = poll(&cx, cx.notify_port()).await?;
         s.lock().unwrap().push(note.id().to_string());
         Ok::<(), kernel::Error>(())
     });
