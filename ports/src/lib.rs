@@ -5,6 +5,10 @@
 //! (a task's name space, the effect of each right disposition, a message's size, a
 //! queue's limit) and returns outcomes that the `kernel` crate acts on.
 //!
+//! Beside Mach it holds Windows NT's local procedure call as data ([`lpc`]: the
+//! message header and its length rules, the message types, the port kinds, the
+//! client id) and NT's status codes ([`NtStatus`]), which the LPC calls return.
+//!
 //! It also holds, as plain data, the fixed words the layers above share: the
 //! kinds of notification, the schedule kinds, and the services' words that tasks
 //! pass and traces show ([`service`]), each an enum spelled once
@@ -23,8 +27,10 @@
 mod words;
 
 pub mod ids;
+pub mod lpc;
 pub mod message;
 pub mod notification;
+pub mod nt_status;
 pub mod queue;
 pub mod return_code;
 pub mod right;
@@ -35,6 +41,7 @@ pub mod space;
 pub use ids::{MessageId, MessageSerial, PortId, PortName, PortSetId, TaskId};
 pub use message::{Header, Item, Message, Ool, PortItem, header_size, item_size, message_size};
 pub use notification::NotificationKind;
+pub use nt_status::NtStatus;
 pub use queue::{MessageQueue, QueueLimit, ReceivePolicy, SendPolicy};
 pub use return_code::ReturnCode;
 pub use right::{Disposition, PortType, RightKind, RightSet, UREFS_MAX};
