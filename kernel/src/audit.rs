@@ -118,6 +118,7 @@ impl KernelState {
             }
         }
         problems.extend(self.audit_carriers());
+        problems.extend(crate::services::hooks::audit(self));
         problems
     }
 

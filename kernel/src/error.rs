@@ -6,7 +6,8 @@
 //! a broken kernel invariant or a panic in kernel code is a kernel bug, reported as
 //! a [`Violation`](crate::Violation) in the run report and never blamed on a task.
 
-use ports::{Message, ReturnCode, SpaceError};
+use bytes::Bytes;
+use ports::{Message, NtStatus, ReturnCode, SpaceError};
 use std::fmt;
 
 /// Why a send failed. Where the message had entered the kernel it is handed back
@@ -204,6 +205,37 @@ impl From<SpaceError> for KernError {
     }
 }
 
+/// Why an LPC call failed: NT's status (never `success`). What the call changed
+/// before it failed, if anything, its documentation says (a reply sent before a
+/// `NtReplyWaitReplyPort` found no chain to wait on, say).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("{} ({:#010X})", .0.symbol(), .0.value())]
+pub struct LpcError(pub NtStatus);
+
+impl LpcError {
+    /// NT's status.
+    pub fn status(self) -> NtStatus {
+        self.0
+    }
+}
+
+/// Why `NtConnectPort` failed: NT's status, and the server's answer, which a
+/// refused client still gets (connect.c copies it back before it checks).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{} ({:#010X})", .status.symbol(), .status.value())]
+pub struct ConnectError {
+    /// NT's status: `port_connection_refused`, `object_name_not_found`, …
+    pub status: NtStatus,
+    /// The server's answer (empty unless a server refused with one).
+    pub connection_info: Bytes,
+}
+
+impl From<ConnectError> for LpcError {
+    fn from(e: ConnectError) -> LpcError {
+        LpcError(e.status)
+    }
+}
+
 /// How a task ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TaskExit {
@@ -241,6 +273,9 @@ pub enum ApiError {
     /// A kernel operation on behalf of a task failed.
     #[error("the kernel refused: {0}")]
     Kern(#[from] KernError),
+    /// An LPC operation on behalf of a task failed.
+    #[error("the kernel refused: {0}")]
+    Lpc(#[from] LpcError),
 }
 
 /// Any error a task program may meet, so that `?` works across kernel calls in a
@@ -260,21 +295,38 @@ pub enum Error {
     /// A service call (shared memory, semaphore, pipe) failed.
     #[error(transparent)]
     Service(#[from] crate::services::ServiceError),
+    /// An LPC call failed.
+    #[error(transparent)]
+    Lpc(#[from] LpcError),
     /// The program's own failure.
     #[error("{0}")]
     Other(String),
 }
 
 impl Error {
-    /// Mach's return code, for kernel errors.
+    /// Mach's return code, for kernel errors other than LPC's.
     pub fn code(&self) -> Option<ReturnCode> {
         match self {
             Error::Send(e) => Some(e.code()),
             Error::Receive(e) => Some(e.code()),
             Error::Kern(e) => Some(e.code()),
             Error::Service(e) => Some(e.code()),
-            Error::Other(_) => None,
+            Error::Lpc(_) | Error::Other(_) => None,
         }
+    }
+
+    /// NT's status, for an LPC error.
+    pub fn nt_status(&self) -> Option<NtStatus> {
+        match self {
+            Error::Lpc(e) => Some(e.status()),
+            _ => None,
+        }
+    }
+}
+
+impl From<ConnectError> for Error {
+    fn from(e: ConnectError) -> Self {
+        Error::Lpc(e.into())
     }
 }
 

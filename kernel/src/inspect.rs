@@ -256,7 +256,7 @@ impl Inspector<'_> {
     }
 
     /// A task's handles: (handle, what it is: `mapping <object>`, `read <pipe>`,
-    /// `write <pipe>`, `read <pipe> write <pipe>`).
+    /// `write <pipe>`, `read <pipe> write <pipe>`, `lpc <port>`).
     pub fn handles(&self, task: &str) -> Vec<(u32, String)> {
         let Some(&id) = self.state.task_names.get(task) else {
             return Vec::new();
@@ -288,6 +288,9 @@ impl Inspector<'_> {
                         (None, Some(w)) => format!("write {}", pipe(w)),
                         (None, None) => "closed".to_string(),
                     },
+                    crate::services::Handle::LpcPort(port) => {
+                        format!("lpc {}", self.state.lpc_port_label(*port))
+                    }
                 };
                 (*handle, text)
             })
@@ -407,5 +410,64 @@ impl Inspector<'_> {
             }
         }
         out
+    }
+}
+
+/// An LPC port as a report shows it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LpcPortInfo {
+    /// Its label.
+    pub label: String,
+    /// `connection`, `communication` or `client`.
+    pub kind: ports::lpc::LpcPortKind,
+    /// A connection port's NT name.
+    pub name: Option<String>,
+    /// The task whose handle names it, and the handle, until it is closed.
+    pub holder: Option<(String, u32)>,
+    /// The connection port it belongs to (itself for a connection port), until
+    /// the connection is broken.
+    pub connection: Option<String>,
+    /// The other end of its connection.
+    pub connected: Option<String>,
+    /// A communication port's context.
+    pub context: u64,
+    /// True once a connection port's name was deleted.
+    pub name_deleted: bool,
+    /// Its longest message, header included.
+    pub max_message_length: u16,
+    /// The queued messages' trace numbers (`msg`), oldest first.
+    pub queue: Vec<u64>,
+    /// Tasks blocked receiving on its queue, first come first served.
+    pub receivers: Vec<String>,
+    /// Tasks waiting for a reply through it, in the order they joined.
+    pub reply_chain: Vec<String>,
+}
+
+/// A task's LPC reply slot as a report shows it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LpcSlotInfo {
+    /// The task.
+    pub task: String,
+    /// Its client id.
+    pub client_id: ports::lpc::ClientId,
+    /// The message id it waits to be answered on (0: none).
+    pub message_id: u32,
+    /// The port whose reply chain it is on.
+    pub chain: Option<String>,
+    /// The message parked in its slot (`msg`), if any.
+    pub parked: Option<u64>,
+    /// The ports it registered for its end, newest first.
+    pub terminate_ports: Vec<String>,
+}
+
+impl Inspector<'_> {
+    /// Every live LPC port, in creation order.
+    pub fn lpc_ports(&self) -> Vec<LpcPortInfo> {
+        self.state.lpc_port_infos()
+    }
+
+    /// The reply slot of every task that has met LPC, in the order they met it.
+    pub fn lpc_slots(&self) -> Vec<LpcSlotInfo> {
+        self.state.lpc_slot_infos()
     }
 }

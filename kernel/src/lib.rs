@@ -44,21 +44,28 @@ mod violation;
 pub use clock::{NS_PER_MS, Ticks};
 pub use config::{Config, DEFAULT_MAX_MEMORY_OBJECT_BYTES};
 pub use context::TaskContext;
-pub use error::{ApiError, Error, KernError, ReceiveError, SendError, SendStatus, TaskExit};
+pub use error::{
+    ApiError, ConnectError, Error, KernError, LpcError, ReceiveError, SendError, SendStatus,
+    TaskExit,
+};
 pub use kernel_port::KernelOp;
 pub use runtime::{
     DeadlockReport, Kernel, KernelBuilder, Outcome, RunReport, TaskEnd, TaskFactory, TaskOutput,
     TaskReport,
 };
-pub use services::{Access, PipeMode, ServiceError, ServiceOp, ServiceReply, Width};
+pub use services::{
+    AcceptConnect, Accepted, Access, Connection, LpcOp, PipeMode, PortView, Received,
+    RemotePortView, ServiceError, ServiceOp, ServiceReply, Width,
+};
 pub use state::{Fault, MessageCounts};
 pub use task::ReceiveOptions;
 pub use violation::{Violation, ViolationKind};
 
+pub use ports::lpc::{ClientId, DataEntry, LpcMessageType, LpcPortKind, PortMessage};
 pub use ports::{
-    Disposition, Header, Item, Message, MessageId, NotificationKind, Ool, PortId, PortItem,
-    PortName, QueueLimit, ReceivePolicy, ReturnCode, RightKind, RightSet, ScheduleKind, SendPolicy,
-    TaskId,
+    Disposition, Header, Item, Message, MessageId, NotificationKind, NtStatus, Ool, PortId,
+    PortItem, PortName, QueueLimit, ReceivePolicy, ReturnCode, RightKind, RightSet, ScheduleKind,
+    SendPolicy, TaskId,
 };
 
 /// The README's examples, compiled and run as doc tests so they cannot rot.

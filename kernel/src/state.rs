@@ -366,14 +366,10 @@ impl KernelState {
             _ => None,
         };
         // A service call that waited ends here: its result is its `kernel_call`.
-        let service_call = match (&entry.state, &reply) {
-            (TaskState::Waiting(Wait::Service { wait, .. }), Reply::Service(result)) => Some((
-                wait.call(),
-                match result {
-                    Ok(_) => ports::ReturnCode::Success,
-                    Err(e) => e.code(),
-                },
-            )),
+        let service_call = match &entry.state {
+            TaskState::Waiting(Wait::Service { wait, .. }) => {
+                crate::services::hooks::call_result(wait, &reply)
+            }
             _ => None,
         };
         entry.blocked_ns += now.saturating_sub(entry.waiting_since);

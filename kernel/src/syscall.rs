@@ -167,7 +167,7 @@ impl KernelState {
                 options,
             } => self.sys_send_receive(task, message, policy, name, receive_policy, options),
             Call::Kernel(op) => Some(Reply::Kern(self.sys_kernel(task, op))),
-            Call::Service(op) => self.sys_service(task, op).reply(Reply::Service),
+            Call::Service(op) => self.sys_service(task, op),
             Call::Sleep { ms } => self.sys_sleep(task, ms),
             Call::Yield => Some(self.sys_yield(task)),
             Call::Exit(exit) => {

@@ -34,6 +34,10 @@ pub enum ViolationKind {
     /// A kernel call was answered with a reply of another kind than it asked for.
     /// The run stopped there.
     WrongReply,
+    /// LPC messages sent do not add up to received + destroyed + queued + parked.
+    LpcConservation,
+    /// A task's LPC reply slot disagrees with its wait or with the reply chains.
+    LpcReplySlot,
 }
 
 impl Violation {

@@ -6,6 +6,7 @@
 
 mod call;
 mod ipc;
+mod lpc;
 mod ports;
 mod reply;
 mod services;

@@ -5,11 +5,13 @@
 //! answer it returns, and [`FromReply`] takes it out, or hands the reply back when
 //! it is of another kind, which only a kernel bug can cause.
 
-use crate::error::{KernError, ReceiveError, SendError, SendStatus};
-use crate::services::{ServiceError, ServiceReply};
+use crate::error::{ConnectError, KernError, LpcError, ReceiveError, SendError, SendStatus};
+use crate::services::lpc::{LpcAnswer, LpcOut};
+use crate::services::{Accepted, Connection, Received, ServiceError, ServiceReply};
 use crate::task::{KernReply, Reply};
 use bytes::Bytes;
-use ports::{Message, PortName, RightSet};
+use ports::lpc::PortMessage;
+use ports::{Message, NtStatus, PortName, RightSet};
 
 /// The answer one kind of call gets from its reply.
 pub(crate) trait FromReply: Sized {
@@ -94,6 +96,43 @@ impl<T: Answer<ServiceReply>> FromReply for Result<T, ServiceError> {
     }
 }
 
+/// An LPC call's answer: its out-parameters on `success`, NT's status otherwise.
+impl<T: Answer<LpcOut>> FromReply for Result<T, LpcError> {
+    fn from_reply(reply: Reply) -> Result<Self, Reply> {
+        match reply {
+            Reply::Lpc(LpcAnswer { status, out }) if status.is_success() => T::from_success(out)
+                .map(Ok)
+                .map_err(|out| Reply::Lpc(LpcAnswer { status, out })),
+            Reply::Lpc(LpcAnswer { status, .. }) => Ok(Err(LpcError(status))),
+            other => Err(other),
+        }
+    }
+}
+
+/// A connect's answer: the connection, or NT's status with the server's answer
+/// (which a refused client still gets).
+impl FromReply for Result<Connection, ConnectError> {
+    fn from_reply(reply: Reply) -> Result<Self, Reply> {
+        match reply {
+            Reply::Lpc(LpcAnswer {
+                status: NtStatus::Success,
+                out: LpcOut::Connection(connection),
+            }) => Ok(Ok(connection)),
+            Reply::Lpc(LpcAnswer { status, out }) if !status.is_success() => {
+                let connection_info = match out {
+                    LpcOut::ConnectionInfo(info) => info,
+                    _ => Bytes::new(),
+                };
+                Ok(Err(ConnectError {
+                    status,
+                    connection_info,
+                }))
+            }
+            other => Err(other),
+        }
+    }
+}
+
 /// One [`Answer`]: the success variant of `$reply` that carries a `$value`.
 macro_rules! answer {
     ($(#[$doc:meta])* $reply:ident => $value:ty { $pattern:pat => $answer:expr }) => {
@@ -141,5 +180,28 @@ answer!(
     ServiceReply => (u32, u32) { ServiceReply::Pipe { read, write } => (read, write) }
 );
 
-/// How many bytes a pipe write wrote (a count, where a bare `u32` is a handle).
+answer!(LpcOut => () { LpcOut::Nothing => () });
+answer!(
+    /// A new LPC port's handle.
+    LpcOut => u32 { LpcOut::Handle(handle) => handle }
+);
+answer!(
+    /// A message out of the reply slot: a reply or a callback.
+    LpcOut => PortMessage { LpcOut::Message(message) => message }
+);
+answer!(
+    /// A message out of a queue, with its context.
+    LpcOut => Received { LpcOut::Received(received) => received }
+);
+answer!(LpcOut => Accepted { LpcOut::Accepted(accepted) => accepted });
+answer!(
+    /// Bytes read from a waiting client's memory.
+    LpcOut => Bytes { LpcOut::Data(data) => data }
+);
+answer!(
+    /// Bytes written into a waiting client's memory.
+    LpcOut => Written { LpcOut::Count(n) => Written(n) }
+);
+
+/// How many bytes a write wrote (a count, where a bare `u32` is a handle).
 pub(crate) struct Written(pub(crate) u32);

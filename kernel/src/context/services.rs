@@ -120,6 +120,43 @@ impl TaskContext {
         self.call(Call::Service(op)).await
     }
 
+    /// Reads `length` bytes at `offset` of a mapping in one kernel call (a section's
+    /// bulk transfer: a real kernel would see none).
+    ///
+    /// # Errors
+    /// `BadHandle`; `InvalidAddress` outside the object.
+    pub async fn memory_read_bytes(
+        &self,
+        mapping: u32,
+        offset: u32,
+        length: u32,
+    ) -> Result<Bytes, ServiceError> {
+        let op = ServiceOp::MemoryReadBytes {
+            mapping,
+            offset,
+            length,
+        };
+        self.call(Call::Service(op)).await
+    }
+
+    /// Writes `data` at `offset` of a mapping in one kernel call.
+    ///
+    /// # Errors
+    /// `BadHandle`; `InvalidAddress` outside the object.
+    pub async fn memory_write_bytes(
+        &self,
+        mapping: u32,
+        offset: u32,
+        data: &[u8],
+    ) -> Result<(), ServiceError> {
+        let op = ServiceOp::MemoryWriteBytes {
+            mapping,
+            offset,
+            data: Bytes::copy_from_slice(data),
+        };
+        self.call(Call::Service(op)).await
+    }
+
     /// Unmaps a mapping. The object is freed once nothing maps or names it.
     ///
     /// # Errors

@@ -135,7 +135,10 @@ impl KernelState {
             Ok(_) => ports::ReturnCode::Success,
             Err(e) => e.code(),
         };
-        self.record(Some(task), |_| Event::KernelCall { call, code });
+        self.record(Some(task), |_| Event::KernelCall {
+            call,
+            code: code.into(),
+        });
         result
     }
 

@@ -4,7 +4,7 @@
 use super::{Kernel, TaskOutput, factory};
 use crate::clock::TimerKind;
 use crate::context::{TaskContext, lock};
-use crate::error::{ApiError, KernError};
+use crate::error::{ApiError, KernError, LpcError};
 use crate::port::Receiver;
 use crate::services::{PipeMode, ServiceError};
 use crate::state::{Fault, KernelState};
@@ -220,6 +220,41 @@ impl Kernel {
             .named_pipe_create(None, path, mode, capacity)
             .map(drop)
             .map_err(refused)
+    }
+}
+
+impl Kernel {
+    /// Before the run: a connection port named `name` (an NT object name) whose
+    /// server is the task `server`, its handle labelled `handle_label` there (a
+    /// scenario's `[[lpc_port]]`), made by the kernel as that task's
+    /// `nt_create_port` would make it. Returns the handle.
+    ///
+    /// # Errors
+    /// `NoSuchTask`; `Lpc` with `nt_create_port`'s status.
+    pub fn create_lpc_port(
+        &mut self,
+        server: &str,
+        name: &str,
+        handle_label: &str,
+        max_connection_info_length: u32,
+        max_message_length: u32,
+    ) -> Result<u32, ApiError> {
+        let mut state = lock(&self.state);
+        let task = state.task_by_name(server)?;
+        let handle = state
+            .nt_create_port(
+                None,
+                task,
+                name,
+                max_connection_info_length,
+                max_message_length,
+            )
+            .map_err(LpcError)?;
+        state
+            .task_mut(task)
+            .handle_labels
+            .insert(handle_label.to_string(), handle);
+        Ok(handle)
     }
 }
 

@@ -9,7 +9,9 @@
 
 use super::{Handle, ObjectRef, PipeEnd, ServiceWait};
 use crate::state::KernelState;
-use crate::task::{TaskState, Wait};
+use crate::task::{Reply, TaskState, Wait};
+use crate::trace::{CallName, Code};
+use crate::violation::Violation;
 use ports::TaskId;
 
 /// The last send right for a service object's port went away: a semaphore is
@@ -32,16 +34,32 @@ fn object_unnamed(k: &mut KernelState, object: ObjectRef) {
     }
 }
 
-/// A task's timed wait inside a service ran out (only a semaphore wait has a
-/// timeout).
+/// A task's timed wait inside a service ran out (a semaphore's timed wait, or a
+/// bounded LPC receive).
 pub(crate) fn on_wait_expired(k: &mut KernelState, task: TaskId) {
-    if let TaskState::Waiting(Wait::Service {
-        wait: ServiceWait::Semaphore { semaphore },
-        ..
-    }) = k.task(task).state
-    {
-        k.semaphore_wait_expired(task, semaphore);
+    match k.task(task).state {
+        TaskState::Waiting(Wait::Service {
+            wait: ServiceWait::Semaphore { semaphore },
+            ..
+        }) => k.semaphore_wait_expired(task, semaphore),
+        TaskState::Waiting(Wait::Service {
+            wait: ServiceWait::Lpc(_),
+            ..
+        }) => k.lpc_wait_expired(task),
+        _ => {}
     }
+}
+
+/// The call a task waiting in a service is inside, and its result, once `reply`
+/// ends the wait: Mach's code for the services, NT's status for LPC.
+pub(crate) fn call_result(wait: &ServiceWait, reply: &Reply) -> Option<(CallName, Code)> {
+    let code = match reply {
+        Reply::Service(Ok(_)) => Code::Mach(ports::ReturnCode::Success),
+        Reply::Service(Err(e)) => Code::Mach(e.code()),
+        Reply::Lpc(answer) => Code::Nt(answer.status),
+        Reply::Send(_) | Reply::Receive(_) | Reply::Kern(_) => return None,
+    };
+    Some((wait.call(), code))
 }
 
 /// A task left a service wait without its call finishing (it ended): it is taken
@@ -73,19 +91,25 @@ pub(crate) fn on_wait_abandoned(k: &mut KernelState, task: TaskId, wait: &Servic
                 n.acceptors.retain(|t| *t != task);
             }
         }
+        ServiceWait::Lpc(wait) => k.lpc_wait_abandoned(task, wait),
     }
 }
 
-/// A task ended: every handle it had open closes, pipe ends (readers see end of
-/// file, writers a broken pipe, as the rules say) and mappings.
+/// A task ended: LPC sends `client_died` through the ports it registered and
+/// empties its reply slot; then every handle it had open closes, in handle order,
+/// pipe ends (readers see end of file, writers a broken pipe, as the rules say),
+/// mappings and LPC ports (whose rules run); then its LPC registrations go.
 pub(crate) fn on_task_ended(k: &mut KernelState, task: TaskId, cause: Option<TaskId>) {
+    k.lpc_thread_ending(cause, task);
     let handles = std::mem::take(&mut k.task_mut(task).handles);
     for (handle, what) in handles {
         match what {
             Handle::Pipe(end) => k.close_end(task, handle, end),
             Handle::Mapping(id) => k.drop_mapping(cause, task, id, handle),
+            Handle::LpcPort(port) => k.lpc_handle_closed(cause, task, handle, port),
         }
     }
+    k.lpc_thread_ended(cause, task);
 }
 
 /// A task spawned a child: the child gets a copy of each of its pipe ends, as a
@@ -151,5 +175,12 @@ pub(crate) fn wait_for(
             format!("accepting a client on named pipe {path}"),
             Vec::new(),
         ),
+        ServiceWait::Lpc(wait) => k.lpc_wait_for(waiter, wait),
     }
+}
+
+/// The services' own checks at the end of a run: LPC's message conservation and
+/// reply slots.
+pub(crate) fn audit(k: &KernelState) -> Vec<Violation> {
+    k.lpc_audit()
 }

@@ -6,12 +6,16 @@
 //! producers and consumers are explored and traced (the textbook's race).
 //! An object made from an out-of-line region shares the region's bytes until its
 //! first write, when it takes its own copy: Mach's virtual copy.
+//! Bytes can also be read or written in bulk, one call for a whole range: that is
+//! how a section (an LPC port view) is used, where a real kernel would see no call
+//! at all, so its cost in kernel steps stays one per transfer.
 
 use super::{ObjectRef, ServiceError, ServiceReply};
 use crate::state::KernelState;
-use crate::trace::{Event, Label, PortDestroyReason};
+use crate::trace::{Event, HexBytes, Label, PortDestroyReason};
 use bytes::Bytes;
 use ports::{PortId, PortName, TaskId};
+use std::ops::Range;
 
 /// How many bytes a memory read or write moves (little-endian).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -68,6 +72,12 @@ impl MemoryObject {
         let shared = &self.shared;
         self.own.get_or_insert_with(|| shared.to_vec())
     }
+
+    /// The byte range `offset .. offset + length`, if it lies within the object.
+    pub(crate) fn range(&self, offset: u32, length: u32) -> Option<Range<usize>> {
+        let end = offset.checked_add(length).filter(|end| *end <= self.size)?;
+        Some(offset as usize..end as usize)
+    }
 }
 
 impl KernelState {
@@ -121,23 +131,36 @@ impl KernelState {
         let ObjectRef::Memory(id) = self.object_of(task, name)? else {
             return Err(ServiceError::InvalidRight);
         };
+        self.map_object(Some(task), task, id)
+            .map(ServiceReply::Handle)
+    }
+
+    /// Maps memory object `id` into `holder` (its own call, or `cause`'s: an LPC
+    /// call maps a port view into both tasks); returns the mapping handle.
+    pub(super) fn map_object(
+        &mut self,
+        cause: Option<TaskId>,
+        holder: TaskId,
+        id: u32,
+    ) -> Result<u32, ServiceError> {
+        if !self.services.memory.contains_key(&id) {
+            return Err(ServiceError::InvalidRight);
+        }
         let handle = self
-            .task_mut(task)
+            .task_mut(holder)
             .new_handle(super::Handle::Mapping(id))
             .ok_or(ServiceError::NoSpace)?;
-        let object = self
-            .services
-            .memory
-            .get_mut(&id)
-            .ok_or(ServiceError::InvalidRight)?;
+        let Some(object) = self.services.memory.get_mut(&id) else {
+            return Err(ServiceError::InvalidRight);
+        };
         object.mappings += 1;
         let label = object.label.clone();
-        self.record(Some(task), |k| Event::MemoryMapped {
+        self.record(cause, |k| Event::MemoryMapped {
             object: label.clone(),
-            holder: k.task_label(task),
+            holder: k.task_label(holder),
             mapping: handle,
         });
-        Ok(ServiceReply::Handle(handle))
+        Ok(handle)
     }
 
     fn mapping(&self, task: TaskId, handle: u32) -> Result<u32, ServiceError> {
@@ -147,6 +170,27 @@ impl KernelState {
         }
     }
 
+    /// The object `task`'s mapping `handle` maps, and the byte range `offset ..
+    /// offset + length` of it, checked against its size.
+    fn mapped_range(
+        &self,
+        task: TaskId,
+        handle: u32,
+        offset: u32,
+        length: u32,
+    ) -> Result<(u32, Range<usize>), ServiceError> {
+        let id = self.mapping(task, handle)?;
+        let object = self
+            .services
+            .memory
+            .get(&id)
+            .ok_or(ServiceError::BadHandle)?;
+        let range = object
+            .range(offset, length)
+            .ok_or(ServiceError::InvalidAddress)?;
+        Ok((id, range))
+    }
+
     pub(crate) fn memory_read(
         &mut self,
         task: TaskId,
@@ -154,21 +198,11 @@ impl KernelState {
         offset: u32,
         width: Width,
     ) -> Result<ServiceReply, ServiceError> {
-        let id = self.mapping(task, handle)?;
-        let object = self
-            .services
-            .memory
-            .get(&id)
-            .ok_or(ServiceError::BadHandle)?;
-        let end = offset
-            .checked_add(width.bytes())
-            .filter(|end| *end <= object.size)
-            .ok_or(ServiceError::InvalidAddress)?;
+        let (id, range) = self.mapped_range(task, handle, offset, width.bytes())?;
+        let (label, data) = self.object_bytes(id, range);
         let mut value = [0u8; 8];
-        value[..width.bytes() as usize]
-            .copy_from_slice(&object.bytes()[offset as usize..end as usize]);
+        value[..data.len()].copy_from_slice(&data);
         let value = u64::from_le_bytes(value);
-        let label = object.label.clone();
         self.record(Some(task), |_| Event::MemoryRead {
             object: label.clone(),
             offset,
@@ -186,20 +220,9 @@ impl KernelState {
         width: Width,
         value: u64,
     ) -> Result<ServiceReply, ServiceError> {
-        let id = self.mapping(task, handle)?;
-        let object = self
-            .services
-            .memory
-            .get_mut(&id)
-            .ok_or(ServiceError::BadHandle)?;
-        let end = offset
-            .checked_add(width.bytes())
-            .filter(|end| *end <= object.size)
-            .ok_or(ServiceError::InvalidAddress)?;
+        let (id, range) = self.mapped_range(task, handle, offset, width.bytes())?;
         let bytes = value.to_le_bytes();
-        object.bytes_mut()[offset as usize..end as usize]
-            .copy_from_slice(&bytes[..width.bytes() as usize]);
-        let label = object.label.clone();
+        let label = self.write_object_bytes(id, range, &bytes[..width.bytes() as usize]);
         self.record(Some(task), |_| Event::MemoryWritten {
             object: label.clone(),
             offset,
@@ -207,6 +230,72 @@ impl KernelState {
             value,
         });
         Ok(ServiceReply::Done)
+    }
+
+    /// `length` bytes at `offset` of a mapping, in one call.
+    pub(crate) fn memory_read_bytes(
+        &mut self,
+        task: TaskId,
+        handle: u32,
+        offset: u32,
+        length: u32,
+    ) -> Result<ServiceReply, ServiceError> {
+        let (id, range) = self.mapped_range(task, handle, offset, length)?;
+        let (label, data) = self.object_bytes(id, range);
+        self.record(Some(task), |_| Event::MemoryBytesRead {
+            object: label.clone(),
+            offset,
+            data: HexBytes(data.clone()),
+        });
+        Ok(ServiceReply::Data(data))
+    }
+
+    /// `data` written at `offset` of a mapping, in one call.
+    pub(crate) fn memory_write_bytes(
+        &mut self,
+        task: TaskId,
+        handle: u32,
+        offset: u32,
+        data: Bytes,
+    ) -> Result<ServiceReply, ServiceError> {
+        let length = u32::try_from(data.len()).map_err(|_| ServiceError::InvalidAddress)?;
+        let (id, range) = self.mapped_range(task, handle, offset, length)?;
+        let label = self.write_object_bytes(id, range, &data);
+        self.record(Some(task), |_| Event::MemoryBytesWritten {
+            object: label.clone(),
+            offset,
+            data: HexBytes(data.clone()),
+        });
+        Ok(ServiceReply::Done)
+    }
+
+    /// The bytes in `range` of memory object `id` (a range its size allows), with
+    /// its label; empty if the object is gone.
+    pub(super) fn object_bytes(&self, id: u32, range: Range<usize>) -> (Label, Bytes) {
+        match self.services.memory.get(&id) {
+            Some(object) => (
+                object.label.clone(),
+                Bytes::copy_from_slice(&object.bytes()[range]),
+            ),
+            None => (Label::from(""), Bytes::new()),
+        }
+    }
+
+    /// Writes `data` into `range` of memory object `id` (a range its size allows,
+    /// as long as `data`); returns its label.
+    pub(super) fn write_object_bytes(
+        &mut self,
+        id: u32,
+        range: Range<usize>,
+        data: &[u8],
+    ) -> Label {
+        match self.services.memory.get_mut(&id) {
+            Some(object) => {
+                object.bytes_mut()[range].copy_from_slice(data);
+                object.label.clone()
+            }
+            None => Label::from(""),
+        }
     }
 
     pub(crate) fn memory_unmap(

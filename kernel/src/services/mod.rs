@@ -1,4 +1,5 @@
-//! Kernel services on top of IPC: shared memory, semaphores, pipes, named pipes.
+//! Kernel services on top of IPC: shared memory, semaphores, pipes, named pipes,
+//! and Windows NT's local procedure call (LPC).
 //!
 //! Each service is its own file, holding its objects and the operations on them.
 //! Tasks reach them as they reach every kernel operation, by a request to their
@@ -13,12 +14,14 @@
 //! children spawned after the pipe was made, as file descriptors are.
 
 pub(crate) mod hooks;
+pub(crate) mod lpc;
 pub(crate) mod memory;
 pub(crate) mod named_pipe;
 mod op;
 pub(crate) mod pipe;
 pub(crate) mod semaphore;
 
+pub use lpc::{AcceptConnect, Accepted, Connection, LpcOp, PortView, Received, RemotePortView};
 pub use memory::Width;
 pub use pipe::{DEFAULT_CAPACITY, MAX_CAPACITY, PIPE_BUF};
 pub use ports::service::{Access, PipeMode};
@@ -160,6 +163,8 @@ pub(crate) enum ServiceWait {
     Accept {
         path: String,
     },
+    /// Inside an LPC call (a connect, a wait for a reply, a receive).
+    Lpc(lpc::LpcWait),
 }
 
 /// What a task-local handle stands for.
@@ -169,6 +174,8 @@ pub(crate) enum Handle {
     Mapping(u32),
     /// A pipe end.
     Pipe(PipeEnd),
+    /// An LPC port (its one handle).
+    LpcPort(u32),
 }
 
 /// A task's open pipe ends: handle → the pipe it reads and the pipe it writes.
@@ -185,6 +192,7 @@ pub(crate) struct Services {
     pub(crate) semaphores: BTreeMap<u32, semaphore::Semaphore>,
     pub(crate) pipes: BTreeMap<u32, pipe::Pipe>,
     pub(crate) named: BTreeMap<String, named_pipe::NamedPipe>,
+    pub(crate) lpc: lpc::Lpc,
     pub(crate) next_id: u32,
 }
 
@@ -204,6 +212,7 @@ impl ServiceWait {
             ServiceWait::PipeWrite { .. } => CallName::PipeWrite,
             ServiceWait::Open { .. } => CallName::NamedPipeOpen,
             ServiceWait::Accept { .. } => CallName::NamedPipeAccept,
+            ServiceWait::Lpc(wait) => wait.call(),
         }
     }
 }

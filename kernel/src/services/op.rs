@@ -1,9 +1,10 @@
 //! A service request: the decoded message (`ServiceOp`), its id and name, its
 //! arguments as the trace shows them, and the dispatch to the service that serves it.
 
-use super::{Access, PipeMode, ServiceError, ServiceReply, Width, pipe};
+use super::{Access, LpcOp, PipeMode, ServiceError, ServiceReply, Width, pipe};
 use crate::state::KernelState;
 use crate::syscall::ServiceNow;
+use crate::task::Reply;
 use crate::trace::CallName;
 use ports::{PortName, ReturnCode};
 
@@ -42,6 +43,24 @@ pub enum ServiceOp {
         width: Width,
         /// The value (its low `width` bytes are written).
         value: u64,
+    },
+    /// Read `length` bytes at `offset` of a mapping, in one call.
+    MemoryReadBytes {
+        /// A mapping handle.
+        mapping: u32,
+        /// The byte offset.
+        offset: u32,
+        /// How many bytes.
+        length: u32,
+    },
+    /// Write `data` at `offset` of a mapping, in one call.
+    MemoryWriteBytes {
+        /// A mapping handle.
+        mapping: u32,
+        /// The byte offset.
+        offset: u32,
+        /// The bytes.
+        data: bytes::Bytes,
     },
     /// Unmap a mapping.
     MemoryUnmap {
@@ -140,6 +159,8 @@ pub enum ServiceOp {
         /// Its path.
         path: String,
     },
+    /// An LPC call.
+    Lpc(LpcOp),
 }
 
 impl ServiceOp {
@@ -152,6 +173,8 @@ impl ServiceOp {
             ServiceOp::MemoryWrite { .. } => 5004,
             ServiceOp::MemoryUnmap { .. } => 5005,
             ServiceOp::MemoryFromOol { .. } => 5006,
+            ServiceOp::MemoryReadBytes { .. } => 5007,
+            ServiceOp::MemoryWriteBytes { .. } => 5008,
             ServiceOp::SemaphoreCreate { .. } => 5101,
             ServiceOp::SemaphoreWait { .. } => 5102,
             ServiceOp::SemaphoreSignal { .. } => 5103,
@@ -164,6 +187,7 @@ impl ServiceOp {
             ServiceOp::NamedPipeOpen { .. } => 5302,
             ServiceOp::NamedPipeAccept { .. } => 5303,
             ServiceOp::NamedPipeUnlink { .. } => 5304,
+            ServiceOp::Lpc(op) => op.id(),
         }
     }
 
@@ -176,6 +200,8 @@ impl ServiceOp {
             ServiceOp::MemoryWrite { .. } => CallName::MemoryWrite,
             ServiceOp::MemoryUnmap { .. } => CallName::MemoryUnmap,
             ServiceOp::MemoryFromOol { .. } => CallName::MemoryFromOol,
+            ServiceOp::MemoryReadBytes { .. } => CallName::MemoryReadBytes,
+            ServiceOp::MemoryWriteBytes { .. } => CallName::MemoryWriteBytes,
             ServiceOp::SemaphoreCreate { .. } => CallName::SemaphoreCreate,
             ServiceOp::SemaphoreWait { .. } => CallName::SemaphoreWait,
             ServiceOp::SemaphoreSignal { .. } => CallName::SemaphoreSignal,
@@ -188,6 +214,7 @@ impl ServiceOp {
             ServiceOp::NamedPipeOpen { .. } => CallName::NamedPipeOpen,
             ServiceOp::NamedPipeAccept { .. } => CallName::NamedPipeAccept,
             ServiceOp::NamedPipeUnlink { .. } => CallName::NamedPipeUnlink,
+            ServiceOp::Lpc(op) => op.name(),
         }
     }
 }
@@ -224,6 +251,20 @@ impl ServiceOp {
                 u32_item(width.bytes()),
                 KItem::Data(Item::U64(*value)),
             ],
+            ServiceOp::MemoryReadBytes {
+                mapping,
+                offset,
+                length,
+            } => vec![u32_item(*mapping), u32_item(*offset), u32_item(*length)],
+            ServiceOp::MemoryWriteBytes {
+                mapping,
+                offset,
+                data,
+            } => vec![
+                u32_item(*mapping),
+                u32_item(*offset),
+                KItem::Data(Item::Bytes(data.clone())),
+            ],
             ServiceOp::MemoryUnmap { mapping } => vec![u32_item(*mapping)],
             ServiceOp::MemoryFromOol { data, .. } => vec![u32_item(data.len() as u32)],
             ServiceOp::SemaphoreCreate { value, .. } => vec![u32_item(*value)],
@@ -255,14 +296,16 @@ impl ServiceOp {
             ServiceOp::NamedPipeAccept { path, .. } | ServiceOp::NamedPipeUnlink { path } => {
                 vec![str_item(path)]
             }
+            ServiceOp::Lpc(op) => op.arguments(),
         }
     }
 }
 
 impl KernelState {
-    /// Serves one service request for `task`: `Some(result)` when it finished at
-    /// once (its `kernel_call` recorded), `None` when the task now waits.
-    pub(crate) fn sys_service(&mut self, task: ports::TaskId, op: ServiceOp) -> ServiceNow {
+    /// Serves one service request for `task` (traced as a request to its kernel
+    /// port): the reply to park when it finished at once (its `kernel_call`
+    /// recorded), `None` when the task now waits.
+    pub(crate) fn sys_service(&mut self, task: ports::TaskId, op: ServiceOp) -> Option<Reply> {
         self.kernel_request(task, op.id(), || op.arguments());
         let call = op.name();
         let result = match op {
@@ -287,6 +330,16 @@ impl KernelState {
                 width,
                 value,
             } => self.memory_write(task, mapping, offset, width, value),
+            ServiceOp::MemoryReadBytes {
+                mapping,
+                offset,
+                length,
+            } => self.memory_read_bytes(task, mapping, offset, length),
+            ServiceOp::MemoryWriteBytes {
+                mapping,
+                offset,
+                data,
+            } => self.memory_write_bytes(task, mapping, offset, data),
             ServiceOp::MemoryUnmap { mapping } => self.memory_unmap(task, mapping),
             ServiceOp::MemoryFromOol { data, label } => {
                 let size = u32::try_from(data.len()).unwrap_or(u32::MAX);
@@ -305,7 +358,7 @@ impl KernelState {
                 timeout_ms,
             } => match self.semaphore_wait(task, semaphore, timeout_ms) {
                 ServiceNow::Done(result) => result,
-                ServiceNow::Blocked => return ServiceNow::Blocked,
+                ServiceNow::Blocked => return None,
             },
             ServiceOp::SemaphoreSignal { semaphore } => self.semaphore_signal(task, semaphore),
             ServiceOp::SemaphoreDestroy { semaphore } => self.semaphore_destroy(task, semaphore),
@@ -316,7 +369,7 @@ impl KernelState {
                 no_wait,
             } => match self.pipe_read(task, handle, max, no_wait) {
                 ServiceNow::Done(result) => result,
-                ServiceNow::Blocked => return ServiceNow::Blocked,
+                ServiceNow::Blocked => return None,
             },
             ServiceOp::PipeWrite {
                 handle,
@@ -324,7 +377,7 @@ impl KernelState {
                 no_wait,
             } => match self.pipe_write(task, handle, data, no_wait) {
                 ServiceNow::Done(result) => result,
-                ServiceNow::Blocked => return ServiceNow::Blocked,
+                ServiceNow::Blocked => return None,
             },
             ServiceOp::PipeClose { handle } => self.pipe_close(task, handle),
             ServiceOp::NamedPipeCreate {
@@ -338,15 +391,17 @@ impl KernelState {
                 no_wait,
             } => match self.named_pipe_open(task, &path, access, no_wait) {
                 ServiceNow::Done(result) => result,
-                ServiceNow::Blocked => return ServiceNow::Blocked,
+                ServiceNow::Blocked => return None,
             },
             ServiceOp::NamedPipeAccept { path, no_wait } => {
                 match self.named_pipe_accept(task, &path, no_wait) {
                     ServiceNow::Done(result) => result,
-                    ServiceNow::Blocked => return ServiceNow::Blocked,
+                    ServiceNow::Blocked => return None,
                 }
             }
             ServiceOp::NamedPipeUnlink { path } => self.named_pipe_unlink(task, &path),
+            // LPC answers in NT's statuses, and records its own `kernel_call`.
+            ServiceOp::Lpc(op) => return self.sys_lpc(task, op),
         };
         let code = match &result {
             Ok(_) => ReturnCode::Success,
@@ -354,8 +409,8 @@ impl KernelState {
         };
         self.record(Some(task), |_| crate::trace::Event::KernelCall {
             call,
-            code,
+            code: code.into(),
         });
-        ServiceNow::Done(result)
+        Some(Reply::Service(result))
     }
 }

@@ -487,7 +487,7 @@ impl KernelState {
             .iter()
             .filter_map(|(h, kind)| match kind {
                 Handle::Pipe(end) => Some((*h, *end)),
-                Handle::Mapping(_) => None,
+                Handle::Mapping(_) | Handle::LpcPort(_) => None,
             })
             .collect();
         for (handle, end) in ends {

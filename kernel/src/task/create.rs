@@ -32,6 +32,7 @@ impl KernelState {
             notify_port_name: PortName::NULL,
             direct_mailbox: None,
             steps: 0,
+            created_ns: self.now,
             blocked_ns: 0,
             waiting_since: 0,
             wait_token: 0,
@@ -121,7 +122,7 @@ impl KernelState {
         if self.task(parent).space.is_full() {
             self.record(Some(parent), |_| Event::KernelCall {
                 call: CallName::Spawn,
-                code: ports::ReturnCode::NoSpace,
+                code: ports::ReturnCode::NoSpace.into(),
             });
             return Err(KernError::NoSpace);
         }
@@ -131,7 +132,7 @@ impl KernelState {
                 let Some((child, factory)) = self.declared.remove(name) else {
                     self.record(Some(parent), |_| Event::KernelCall {
                         call: CallName::Spawn,
-                        code: ports::ReturnCode::InvalidArgument,
+                        code: ports::ReturnCode::InvalidArgument.into(),
                     });
                     return Err(KernError::InvalidArgument);
                 };

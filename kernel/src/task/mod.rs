@@ -76,6 +76,8 @@ pub(crate) enum Reply {
     Receive(Result<Message, ReceiveError>),
     Kern(Result<KernReply, KernError>),
     Service(Result<crate::services::ServiceReply, crate::services::ServiceError>),
+    /// An LPC call's NT status and what it writes back.
+    Lpc(crate::services::lpc::LpcAnswer),
 }
 
 /// The successful result of a kernel-port operation.
@@ -102,6 +104,9 @@ pub(crate) struct TaskEntry {
     pub(crate) direct_mailbox: Option<PortId>,
     /// Kernel calls this task has made.
     pub(crate) steps: u64,
+    /// When it was created (NT's thread create time, which `LPC_CLIENT_DIED`
+    /// carries).
+    pub(crate) created_ns: Ticks,
     /// Virtual time spent waiting, and when the current wait began.
     pub(crate) blocked_ns: Ticks,
     pub(crate) waiting_since: Ticks,
@@ -128,6 +133,11 @@ impl TaskEntry {
         self.next_handle = handle + 1;
         self.handles.insert(handle, what);
         Some(handle)
+    }
+
+    /// How many more handles the table takes.
+    pub(crate) fn free_handles(&self) -> usize {
+        self.max_handles.saturating_sub(self.handles.len())
     }
 
     /// Keeps new handles above `handle` (an inherited one).

@@ -6,9 +6,10 @@
 //! kernel's state after any event without the scenario.
 
 use crate::vocabulary::{
-    CallName, FaultKind, MessageDestroyReason, MessageOrigin, NamedPipeWait, PipeSide,
-    PortDestroyReason, Receiver, WakeReason,
+    CallName, Code, CopyDirection, FaultKind, LpcDestroyReason, LpcWaitKind, MessageDestroyReason,
+    MessageOrigin, NamedPipeWait, PipeSide, PortDestroyReason, Receiver, ViewSide, WakeReason,
 };
+use ports::lpc::{ClientId, DataEntry, LpcMessageType, LpcPortKind};
 use ports::service::{Access, PipeMode};
 use ports::{NotificationKind, PortType, QueueLimit, ScheduleKind};
 use serde::{Deserialize, Serialize};
@@ -462,8 +463,8 @@ pub enum Event {
     KernelCall {
         /// The operation (`allocate`, `deallocate`, `pipe_read`, `spawn`, …).
         call: CallName,
-        /// Its result.
-        code: ports::ReturnCode,
+        /// Its result: a Mach return code, or an NT status for an LPC call.
+        code: Code,
     },
     /// An outside fault was applied (a scenario `[[fault]]`).
     FaultApplied {
@@ -656,5 +657,229 @@ pub enum Event {
     NamedPipeUnlinked {
         /// The path.
         path: Label,
+    },
+    /// A task read bytes from a mapping in one call (`memory_read_bytes`).
+    MemoryBytesRead {
+        /// The object.
+        object: Label,
+        /// The byte offset.
+        offset: u32,
+        /// The bytes read.
+        data: HexBytes,
+    },
+    /// A task wrote bytes into a mapping in one call (`memory_write_bytes`).
+    MemoryBytesWritten {
+        /// The object.
+        object: Label,
+        /// The byte offset.
+        offset: u32,
+        /// The bytes written.
+        data: HexBytes,
+    },
+    /// An LPC port exists: a server's named connection port (`NtCreatePort`), a
+    /// client's port (`NtConnectPort`), or the server's communication port for one
+    /// client (`NtAcceptConnectPort`). Each has exactly one handle, in one task.
+    LpcPortCreated {
+        /// Its unique label: the NT name for a connection port, `<client>:<name>`
+        /// for a client port, `<name>:<client>` for a communication port.
+        port: Label,
+        /// `connection`, `communication` or `client`.
+        kind: LpcPortKind,
+        /// The NT name of a connection port.
+        name: Option<Label>,
+        /// The connection port it belongs to (itself for a connection port).
+        connection: Label,
+        /// The port at the other end of the connection: a communication port's
+        /// client port (a client port learns its peer from the communication
+        /// port's creation).
+        peer: Option<Label>,
+        /// The task holding its handle.
+        holder: Label,
+        /// The handle in that task's handle table.
+        handle: u32,
+        /// A communication port's context, given back with every message of its
+        /// connection (0 for the other kinds).
+        context: u64,
+        /// `MaxMessageLength`: the longest message, header included.
+        max_message_length: u16,
+    },
+    /// An LPC message entered the kernel (its first copy); `task` is `null` for
+    /// one the kernel made (`port_closed`, `client_died`). Then it is queued,
+    /// parked in a reply slot, or received straight out of one.
+    LpcMessageSent {
+        /// The message, numbered with the Mach messages (one `msg` names one thing).
+        msg: u64,
+        /// `Type`.
+        message_type: LpcMessageType,
+        /// `MessageId`.
+        message_id: u32,
+        /// `CallbackId` (a callback's; 0 otherwise).
+        callback_id: u32,
+        /// `ClientId`: the sender's.
+        client_id: ClientId,
+        /// The port it was sent through.
+        port: Label,
+        /// `DataLength`.
+        data_length: u16,
+        /// `TotalLength`.
+        total_length: u16,
+        /// The data copied in.
+        data: HexBytes,
+        /// The data information: ranges of the sender's memory (request data).
+        data_entries: Vec<DataEntry>,
+        /// `ClientViewSize` (a connection request's; 0 otherwise).
+        client_view_size: u32,
+        /// The connection's context, as the receiver will get it (0 for a
+        /// connection request).
+        context: u64,
+    },
+    /// An LPC message was put at the tail of a queue (a connection port's or a
+    /// client port's).
+    LpcMessageQueued {
+        /// The message.
+        msg: u64,
+        /// The port whose queue holds it.
+        queue: Label,
+        /// The queue's length afterwards.
+        depth: u32,
+    },
+    /// An LPC message was put into a task's reply slot without waking it (an
+    /// accept's answer to a connect, until the server completes the connection).
+    LpcMessageParked {
+        /// The message.
+        msg: u64,
+        /// The task whose slot holds it.
+        task: Label,
+    },
+    /// An LPC message left the kernel into a task (its second copy): taken from
+    /// `queue`, or (`queue` null) out of the receiver's reply slot as it wakes.
+    LpcMessageReceived {
+        /// The message.
+        msg: u64,
+        /// The queue it came from, or `null` for a reply slot.
+        queue: Option<Label>,
+        /// The receiving task.
+        receiver: Label,
+        /// The context the receiver gets with it.
+        context: u64,
+    },
+    /// An LPC message was destroyed unread.
+    LpcMessageDestroyed {
+        /// The message.
+        msg: u64,
+        /// Why.
+        reason: LpcDestroyReason,
+    },
+    /// A task's reply slot changed: the message id it waits to be answered on (0
+    /// for none), and the port whose reply chain it is on, if any.
+    LpcReplySlot {
+        /// The task.
+        task: Label,
+        /// `LpcReplyMessageId`: the id it waits for, or 0.
+        message_id: u32,
+        /// The port whose reply chain it waits on.
+        chain: Option<Label>,
+    },
+    /// A task blocked in an LPC call; its `task_woken` ends the wait.
+    LpcWaitStarted {
+        /// `connect`, `reply`, `receive` or `listen`.
+        kind: LpcWaitKind,
+        /// The port it waits on: the connection port (connect), the port whose
+        /// reply chain it is on (reply), or the queue (receive, listen).
+        port: Label,
+        /// The message id it waits to be answered on (0 for a receive).
+        message_id: u32,
+        /// When a bounded receive gives up, else `None`.
+        until_ns: Option<u64>,
+    },
+    /// A server answered a connection request (`NtAcceptConnectPort`).
+    LpcConnectionAccepted {
+        /// The client task.
+        client: Label,
+        /// The connection request's message id.
+        message_id: u32,
+        /// Accepted (true) or refused.
+        accepted: bool,
+        /// The new communication port, when accepted.
+        comm_port: Option<Label>,
+        /// The connection's context.
+        context: u64,
+    },
+    /// A server completed a connection (`NtCompleteConnectPort`): the client
+    /// stops waiting in its connect.
+    LpcConnectionCompleted {
+        /// The communication port.
+        comm_port: Label,
+        /// The client task.
+        client: Label,
+    },
+    /// A port view was mapped: a section (a memory object) mapped into a task at
+    /// connect or accept, owned by an LPC port and unmapped when it goes. Follows
+    /// the memory service's `memory_mapped`.
+    LpcViewMapped {
+        /// The LPC port that owns the mapping.
+        port: Label,
+        /// The memory object.
+        object: Label,
+        /// The task it is mapped into.
+        holder: Label,
+        /// Its mapping handle in that task.
+        mapping: u32,
+        /// The object's size in bytes.
+        size: u32,
+        /// `client` or `server`: whose section it is.
+        view: ViewSide,
+    },
+    /// A server read or wrote a waiting client's memory directly
+    /// (`NtReadRequestData`, `NtWriteRequestData`): one copy, none into a message.
+    LpcRequestDataCopied {
+        /// The request whose data information named the range.
+        msg: u64,
+        /// `read` or `write`.
+        direction: CopyDirection,
+        /// The client task.
+        client: Label,
+        /// The client's memory object.
+        object: Label,
+        /// The data entry's index.
+        index: u32,
+        /// The byte offset in the object.
+        offset: u32,
+        /// The bytes copied.
+        data: HexBytes,
+    },
+    /// An LPC port lost the other end of its connection (and its connection port).
+    LpcPortDisconnected {
+        /// The port.
+        port: Label,
+    },
+    /// A connection port's name was deleted (its last handle was closed): no new
+    /// client can connect; established connections keep working.
+    LpcNameDeleted {
+        /// The connection port.
+        port: Label,
+        /// The name it had.
+        name: Label,
+    },
+    /// A task's handle on an LPC port was closed (`NtClose`, or the task ended).
+    LpcPortClosed {
+        /// The port.
+        port: Label,
+        /// The task.
+        holder: Label,
+        /// The handle.
+        handle: u32,
+    },
+    /// An LPC port was deleted: nothing holds or refers to it any more. Its queue
+    /// was destroyed and its views unmapped before this event.
+    LpcPortDeleted {
+        /// The port.
+        port: Label,
+    },
+    /// A task registered a port to be told of its end
+    /// (`NtRegisterThreadTerminatePort`): `client_died` goes through it then.
+    LpcTerminatePortRegistered {
+        /// The port.
+        port: Label,
     },
 }

@@ -110,6 +110,44 @@ ports::word_enum! {
         NamedPipeConnected = "named_pipe_connected",
         /// `named_pipe_unlinked`.
         NamedPipeUnlinked = "named_pipe_unlinked",
+        /// `memory_bytes_read`.
+        MemoryBytesRead = "memory_bytes_read",
+        /// `memory_bytes_written`.
+        MemoryBytesWritten = "memory_bytes_written",
+        /// `lpc_port_created`.
+        LpcPortCreated = "lpc_port_created",
+        /// `lpc_message_sent`.
+        LpcMessageSent = "lpc_message_sent",
+        /// `lpc_message_queued`.
+        LpcMessageQueued = "lpc_message_queued",
+        /// `lpc_message_parked`.
+        LpcMessageParked = "lpc_message_parked",
+        /// `lpc_message_received`.
+        LpcMessageReceived = "lpc_message_received",
+        /// `lpc_message_destroyed`.
+        LpcMessageDestroyed = "lpc_message_destroyed",
+        /// `lpc_reply_slot`.
+        LpcReplySlot = "lpc_reply_slot",
+        /// `lpc_wait_started`.
+        LpcWaitStarted = "lpc_wait_started",
+        /// `lpc_connection_accepted`.
+        LpcConnectionAccepted = "lpc_connection_accepted",
+        /// `lpc_connection_completed`.
+        LpcConnectionCompleted = "lpc_connection_completed",
+        /// `lpc_view_mapped`.
+        LpcViewMapped = "lpc_view_mapped",
+        /// `lpc_request_data_copied`.
+        LpcRequestDataCopied = "lpc_request_data_copied",
+        /// `lpc_port_disconnected`.
+        LpcPortDisconnected = "lpc_port_disconnected",
+        /// `lpc_name_deleted`.
+        LpcNameDeleted = "lpc_name_deleted",
+        /// `lpc_port_closed`.
+        LpcPortClosed = "lpc_port_closed",
+        /// `lpc_port_deleted`.
+        LpcPortDeleted = "lpc_port_deleted",
+        /// `lpc_terminate_port_registered`.
+        LpcTerminatePortRegistered = "lpc_terminate_port_registered",
     }
 }
 
@@ -125,6 +163,8 @@ ports::word_enum! {
         Pipe = "pipe",
         /// Named pipes (FIFOs and duplex pipes).
         NamedPipe = "named_pipe",
+        /// Windows NT's local procedure call.
+        Lpc = "lpc",
     }
 }
 
@@ -139,7 +179,9 @@ impl EventKind {
             | EventKind::MemoryRead
             | EventKind::MemoryWritten
             | EventKind::MemoryUnmapped
-            | EventKind::MemoryFreed => Some(Service::Memory),
+            | EventKind::MemoryFreed
+            | EventKind::MemoryBytesRead
+            | EventKind::MemoryBytesWritten => Some(Service::Memory),
             EventKind::SemaphoreCreated
             | EventKind::SemaphoreAcquired
             | EventKind::SemaphoreBlocked
@@ -157,6 +199,23 @@ impl EventKind {
             | EventKind::NamedPipeOpened
             | EventKind::NamedPipeConnected
             | EventKind::NamedPipeUnlinked => Some(Service::NamedPipe),
+            EventKind::LpcPortCreated
+            | EventKind::LpcMessageSent
+            | EventKind::LpcMessageQueued
+            | EventKind::LpcMessageParked
+            | EventKind::LpcMessageReceived
+            | EventKind::LpcMessageDestroyed
+            | EventKind::LpcReplySlot
+            | EventKind::LpcWaitStarted
+            | EventKind::LpcConnectionAccepted
+            | EventKind::LpcConnectionCompleted
+            | EventKind::LpcViewMapped
+            | EventKind::LpcRequestDataCopied
+            | EventKind::LpcPortDisconnected
+            | EventKind::LpcNameDeleted
+            | EventKind::LpcPortClosed
+            | EventKind::LpcPortDeleted
+            | EventKind::LpcTerminatePortRegistered => Some(Service::Lpc),
             EventKind::TaskCreated
             | EventKind::TaskStarted
             | EventKind::TaskWoken
@@ -246,6 +305,25 @@ impl Event {
             Event::NamedPipeOpened { .. } => EventKind::NamedPipeOpened,
             Event::NamedPipeConnected { .. } => EventKind::NamedPipeConnected,
             Event::NamedPipeUnlinked { .. } => EventKind::NamedPipeUnlinked,
+            Event::MemoryBytesRead { .. } => EventKind::MemoryBytesRead,
+            Event::MemoryBytesWritten { .. } => EventKind::MemoryBytesWritten,
+            Event::LpcPortCreated { .. } => EventKind::LpcPortCreated,
+            Event::LpcMessageSent { .. } => EventKind::LpcMessageSent,
+            Event::LpcMessageQueued { .. } => EventKind::LpcMessageQueued,
+            Event::LpcMessageParked { .. } => EventKind::LpcMessageParked,
+            Event::LpcMessageReceived { .. } => EventKind::LpcMessageReceived,
+            Event::LpcMessageDestroyed { .. } => EventKind::LpcMessageDestroyed,
+            Event::LpcReplySlot { .. } => EventKind::LpcReplySlot,
+            Event::LpcWaitStarted { .. } => EventKind::LpcWaitStarted,
+            Event::LpcConnectionAccepted { .. } => EventKind::LpcConnectionAccepted,
+            Event::LpcConnectionCompleted { .. } => EventKind::LpcConnectionCompleted,
+            Event::LpcViewMapped { .. } => EventKind::LpcViewMapped,
+            Event::LpcRequestDataCopied { .. } => EventKind::LpcRequestDataCopied,
+            Event::LpcPortDisconnected { .. } => EventKind::LpcPortDisconnected,
+            Event::LpcNameDeleted { .. } => EventKind::LpcNameDeleted,
+            Event::LpcPortClosed { .. } => EventKind::LpcPortClosed,
+            Event::LpcPortDeleted { .. } => EventKind::LpcPortDeleted,
+            Event::LpcTerminatePortRegistered { .. } => EventKind::LpcTerminatePortRegistered,
         }
     }
 }
@@ -254,12 +332,14 @@ impl Event {
 mod tests {
     use super::EventKind;
     use crate::vocabulary::{
-        CallName, FaultKind, MessageDestroyReason, MessageOrigin, NamedPipeWait, PipeSide,
-        PortDestroyReason, Receiver, WakeReason,
+        CallName, Code, CopyDirection, FaultKind, LpcDestroyReason, LpcWaitKind,
+        MessageDestroyReason, MessageOrigin, NamedPipeWait, PipeSide, PortDestroyReason, Receiver,
+        ViewSide, WakeReason,
     };
     use crate::{CarriedRight, Event, HexBytes, Label, TraceItem};
+    use ports::lpc::{ClientId, DataEntry, LpcMessageType, LpcPortKind};
     use ports::service::{Access, PipeMode};
-    use ports::{NotificationKind, PortType, QueueLimit, ReturnCode, RightKind};
+    use ports::{NotificationKind, NtStatus, PortType, QueueLimit, ReturnCode, RightKind};
 
     /// One event of every kind.
     fn one_of_each() -> Vec<Event> {
@@ -393,8 +473,8 @@ mod tests {
                 about: Some(l("p")),
             },
             Event::KernelCall {
-                call: CallName::Pipe,
-                code: ReturnCode::Success,
+                call: CallName::NtRequestPort,
+                code: Code::Nt(NtStatus::PortDisconnected),
             },
             Event::FaultApplied {
                 kind: FaultKind::DestroyMissed,
@@ -493,6 +573,115 @@ mod tests {
                 server: l("s"),
             },
             Event::NamedPipeUnlinked { path: l("/tmp/f") },
+            Event::MemoryBytesRead {
+                object: l("m"),
+                offset: 0,
+                data: bytes(),
+            },
+            Event::MemoryBytesWritten {
+                object: l("m"),
+                offset: 2,
+                data: bytes(),
+            },
+            Event::LpcPortCreated {
+                port: l("\\P:c"),
+                kind: LpcPortKind::Communication,
+                name: None,
+                connection: l("\\P"),
+                peer: Some(l("c:\\P")),
+                holder: l("s"),
+                handle: 4,
+                context: 0x4321,
+                max_message_length: 280,
+            },
+            Event::LpcMessageSent {
+                msg: 9,
+                message_type: LpcMessageType::Request,
+                message_id: 17,
+                callback_id: 0,
+                client_id: ClientId::of_task(2),
+                port: l("c:\\P"),
+                data_length: 14,
+                total_length: 38,
+                data: bytes(),
+                data_entries: vec![DataEntry {
+                    mapping: 3,
+                    offset: 0,
+                    length: 64,
+                }],
+                client_view_size: 0,
+                context: 0x4321,
+            },
+            Event::LpcMessageQueued {
+                msg: 9,
+                queue: l("\\P"),
+                depth: 1,
+            },
+            Event::LpcMessageParked {
+                msg: 9,
+                task: l("c"),
+            },
+            Event::LpcMessageReceived {
+                msg: 9,
+                queue: None,
+                receiver: l("c"),
+                context: 0,
+            },
+            Event::LpcMessageDestroyed {
+                msg: 9,
+                reason: LpcDestroyReason::ListenDiscarded,
+            },
+            Event::LpcReplySlot {
+                task: l("c"),
+                message_id: 17,
+                chain: Some(l("\\P:c")),
+            },
+            Event::LpcWaitStarted {
+                kind: LpcWaitKind::Receive,
+                port: l("\\P"),
+                message_id: 0,
+                until_ns: Some(5),
+            },
+            Event::LpcConnectionAccepted {
+                client: l("c"),
+                message_id: 1,
+                accepted: true,
+                comm_port: Some(l("\\P:c")),
+                context: 0x4321,
+            },
+            Event::LpcConnectionCompleted {
+                comm_port: l("\\P:c"),
+                client: l("c"),
+            },
+            Event::LpcViewMapped {
+                port: l("c:\\P"),
+                object: l("m"),
+                holder: l("c"),
+                mapping: 3,
+                size: 65536,
+                view: ViewSide::Client,
+            },
+            Event::LpcRequestDataCopied {
+                msg: 9,
+                direction: CopyDirection::Write,
+                client: l("c"),
+                object: l("m"),
+                index: 0,
+                offset: 0,
+                data: bytes(),
+            },
+            Event::LpcPortDisconnected { port: l("c:\\P") },
+            Event::LpcNameDeleted {
+                port: l("\\P"),
+                name: l("\\P"),
+            },
+            Event::LpcPortClosed {
+                port: l("c:\\P"),
+                holder: l("c"),
+                handle: 5,
+            },
+            Event::LpcPortDeleted { port: l("c:\\P") },
+            Event::LpcTerminatePortRegistered { port: l("c:\\P") },
         ]
     }
 

@@ -189,8 +189,12 @@ fn from_flat(value: Value) -> Result<TraceRecord, String> {
     };
     let mut tagged = Map::new();
     tagged.insert(kind.clone(), Value::Object(map));
-    let event: Event = serde_json::from_value(Value::Object(tagged))
+    let mut event: Event = serde_json::from_value(Value::Object(tagged))
         .map_err(|e| format!("bad `{kind}` event: {e}"))?;
+    // `success` is the one word Mach and NT share: an LPC call's is NT's.
+    if let Event::KernelCall { call, code } = &mut event {
+        *code = code.for_call(*call);
+    }
     Ok(TraceRecord {
         seq,
         t_ns,
@@ -267,9 +271,10 @@ fn check_records(records: &[TraceRecord], offsets: &[usize]) -> Result<(), Trace
 mod tests {
     use super::{TraceError, read_trace};
     use crate::{
-        Event, PortType, ScheduleKind, TraceHeader, TraceRecord, WakeReason, write_binary,
-        write_jsonl,
+        CallName, Code, Event, NtStatus, PortType, ScheduleKind, TraceHeader, TraceRecord,
+        WakeReason, write_binary, write_jsonl,
     };
+    use ports::ReturnCode;
 
     fn sample() -> (TraceHeader, Vec<TraceRecord>) {
         let header = TraceHeader::new("sample", 1, ScheduleKind::Random);
@@ -283,6 +288,25 @@ mod tests {
             },
         }];
         (header, records)
+    }
+
+    #[test]
+    fn json_lines_read_an_lpc_calls_success_as_nts() {
+        let header = TraceHeader::new("lpc", 1, ScheduleKind::RoundRobin);
+        let call = |seq, call, code| TraceRecord {
+            seq,
+            t_ns: 0,
+            task: Some("a".into()),
+            event: Event::KernelCall { call, code },
+        };
+        let records = vec![
+            call(1, CallName::NtReplyPort, Code::Nt(NtStatus::Success)),
+            call(2, CallName::Allocate, Code::Mach(ReturnCode::Success)),
+        ];
+        let mut jsonl = Vec::new();
+        write_jsonl(&mut jsonl, &header, &records).unwrap();
+        assert!(String::from_utf8_lossy(&jsonl).contains(r#""code":"success""#));
+        assert_eq!(read_trace(&jsonl).unwrap().records, records);
     }
 
     fn header_line(bytes: &[u8]) -> &str {

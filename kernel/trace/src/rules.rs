@@ -67,6 +67,24 @@ pub enum FieldError {
     /// A pipe or named pipe of capacity 0 (the kernel refuses to make one).
     #[error("`capacity` is 0; a pipe holds at least one byte")]
     EmptyPipe,
+    /// An LPC message with message id 0 (the kernel's counter skips it).
+    #[error("`message_id` is 0; LPC message ids start at 1 and skip 0")]
+    LpcMessageIdZero,
+    /// An LPC message whose data and data information are not as long as its
+    /// `data_length` says (the kernel copies exactly what the header claims).
+    #[error("`data` and `data_entries` hold {len} bytes, but `data_length` is {data_length}")]
+    LpcDataLength {
+        /// The bytes of the data and its data-information block.
+        len: usize,
+        /// The header's data length.
+        data_length: u16,
+    },
+    /// An LPC port whose limit is over NT's largest message (328 bytes).
+    #[error("`max_message_length` is {max}; an LPC port allows at most 328")]
+    LpcMaxMessageLength {
+        /// The limit found.
+        max: u16,
+    },
 }
 
 impl Event {
@@ -113,6 +131,20 @@ impl Event {
                     Ok(())
                 }
             }
+            Event::LpcMessageSent {
+                message_id,
+                data_length,
+                data,
+                data_entries,
+                ..
+            } => lpc_message(*message_id, *data_length, data.0.len(), data_entries.len()),
+            Event::LpcPortCreated {
+                max_message_length, ..
+            } if *max_message_length > ports::lpc::LPC_MAX_MESSAGE_LENGTH => {
+                Err(FieldError::LpcMaxMessageLength {
+                    max: *max_message_length,
+                })
+            }
             _ => Ok(()),
         }
     }
@@ -126,6 +158,27 @@ fn rights(right: PortType, urefs: u32) -> Result<(), FieldError> {
         Err(FieldError::UrefsWithoutSendRight { right, urefs })
     } else if right.has_urefs() && urefs == 0 {
         Err(FieldError::NoUrefs { right })
+    } else {
+        Ok(())
+    }
+}
+
+/// An LPC message has an id, and its data and data information are as long as
+/// its header says (4 bytes of count and 8 per entry, as `PortMessage` counts them).
+fn lpc_message(
+    message_id: u32,
+    data_length: u16,
+    data: usize,
+    entries: usize,
+) -> Result<(), FieldError> {
+    let info = if entries == 0 { 0 } else { 4 + 8 * entries };
+    if message_id == 0 {
+        Err(FieldError::LpcMessageIdZero)
+    } else if data + info != usize::from(data_length) {
+        Err(FieldError::LpcDataLength {
+            len: data + info,
+            data_length,
+        })
     } else {
         Ok(())
     }

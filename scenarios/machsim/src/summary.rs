@@ -215,6 +215,11 @@ fn services_summary(out: &mut String, result: &RunResult, style: Style) {
                      sees: machsim makes each one a step so that interleavings can be explored",
                     m.accesses, m.steps, m.bytes_in_place
                 ),
+                Mechanism::Lpc => "lpc: each message is copied into the kernel when sent and out \
+                                   again when received (its 24-byte header and its data rounded \
+                                   up to 4 bytes); a reply goes straight into the waiting task's \
+                                   reply slot"
+                    .to_string(),
             };
             wrap(out, &note);
         }

@@ -69,34 +69,90 @@ ports::word_enum! {
         /// A `spawn` the kernel refused (a spawn that succeeds shows as its
         /// `task_started`).
         Spawn = "spawn",
+        /// Read bytes from a mapping in one call.
+        MemoryReadBytes = "memory_read_bytes",
+        /// Write bytes into a mapping in one call.
+        MemoryWriteBytes = "memory_write_bytes",
+        /// `NtCreatePort`: a named connection port.
+        NtCreatePort = "nt_create_port",
+        /// `NtConnectPort`.
+        NtConnectPort = "nt_connect_port",
+        /// `NtListenPort`.
+        NtListenPort = "nt_listen_port",
+        /// `NtAcceptConnectPort`.
+        NtAcceptConnectPort = "nt_accept_connect_port",
+        /// `NtCompleteConnectPort`.
+        NtCompleteConnectPort = "nt_complete_connect_port",
+        /// `NtRequestPort`: a datagram.
+        NtRequestPort = "nt_request_port",
+        /// `NtRequestWaitReplyPort`: a request (or a callback) and its reply.
+        NtRequestWaitReplyPort = "nt_request_wait_reply_port",
+        /// `NtReplyPort`.
+        NtReplyPort = "nt_reply_port",
+        /// `NtReplyWaitReceivePort(Ex)`.
+        NtReplyWaitReceivePort = "nt_reply_wait_receive_port",
+        /// `NtReplyWaitReplyPort`.
+        NtReplyWaitReplyPort = "nt_reply_wait_reply_port",
+        /// `NtReadRequestData`.
+        NtReadRequestData = "nt_read_request_data",
+        /// `NtWriteRequestData`.
+        NtWriteRequestData = "nt_write_request_data",
+        /// `NtRegisterThreadTerminatePort`.
+        NtRegisterThreadTerminatePort = "nt_register_thread_terminate_port",
+        /// `NtClose` of an LPC port.
+        NtClose = "nt_close",
     }
 }
 
 impl CallName {
     /// True for the services' calls (shared memory, semaphores, pipes, named
-    /// pipes), which say what they did in their own events; false for the
+    /// pipes, LPC), which say what they did in their own events; false for the
     /// kernel-port operations and `spawn`.
     pub const fn is_service(self) -> bool {
+        self.is_lpc()
+            || matches!(
+                self,
+                CallName::MemoryCreate
+                    | CallName::MemoryMap
+                    | CallName::MemoryRead
+                    | CallName::MemoryWrite
+                    | CallName::MemoryUnmap
+                    | CallName::MemoryFromOol
+                    | CallName::SemaphoreCreate
+                    | CallName::SemaphoreWait
+                    | CallName::SemaphoreSignal
+                    | CallName::SemaphoreDestroy
+                    | CallName::Pipe
+                    | CallName::PipeRead
+                    | CallName::PipeWrite
+                    | CallName::PipeClose
+                    | CallName::NamedPipeCreate
+                    | CallName::NamedPipeOpen
+                    | CallName::NamedPipeAccept
+                    | CallName::NamedPipeUnlink
+                    | CallName::MemoryReadBytes
+                    | CallName::MemoryWriteBytes
+            )
+    }
+
+    /// True for the LPC calls, whose results are NT statuses.
+    pub const fn is_lpc(self) -> bool {
         matches!(
             self,
-            CallName::MemoryCreate
-                | CallName::MemoryMap
-                | CallName::MemoryRead
-                | CallName::MemoryWrite
-                | CallName::MemoryUnmap
-                | CallName::MemoryFromOol
-                | CallName::SemaphoreCreate
-                | CallName::SemaphoreWait
-                | CallName::SemaphoreSignal
-                | CallName::SemaphoreDestroy
-                | CallName::Pipe
-                | CallName::PipeRead
-                | CallName::PipeWrite
-                | CallName::PipeClose
-                | CallName::NamedPipeCreate
-                | CallName::NamedPipeOpen
-                | CallName::NamedPipeAccept
-                | CallName::NamedPipeUnlink
+            CallName::NtCreatePort
+                | CallName::NtConnectPort
+                | CallName::NtListenPort
+                | CallName::NtAcceptConnectPort
+                | CallName::NtCompleteConnectPort
+                | CallName::NtRequestPort
+                | CallName::NtRequestWaitReplyPort
+                | CallName::NtReplyPort
+                | CallName::NtReplyWaitReceivePort
+                | CallName::NtReplyWaitReplyPort
+                | CallName::NtReadRequestData
+                | CallName::NtWriteRequestData
+                | CallName::NtRegisterThreadTerminatePort
+                | CallName::NtClose
         )
     }
 }
@@ -111,10 +167,11 @@ mod tests {
     fn the_service_calls_are_those_with_a_service_prefix() {
         for call in CallName::ALL {
             let name = call.as_str();
-            let prefixed = ["memory_", "semaphore_", "pipe", "named_pipe_"]
+            let prefixed = ["memory_", "semaphore_", "pipe", "named_pipe_", "nt_"]
                 .iter()
                 .any(|prefix| name.starts_with(prefix));
             assert_eq!(call.is_service(), prefixed, "{name}");
+            assert_eq!(call.is_lpc(), name.starts_with("nt_"), "{name}");
         }
     }
 }

@@ -5,13 +5,14 @@ ports::word_enum! {
     /// Why a task that waited (blocked or asleep) can run again (`task_woken`'s
     /// `reason`).
     pub enum WakeReason {
-        /// A message arrived for its receive.
+        /// A message arrived for its receive (a Mach receive, or an LPC receive
+        /// or listen).
         Message = "message",
         /// A slot opened in the queue it waited to send to.
         Slot = "slot",
         /// A receiver took its message from a rendezvous (zero-limit) port.
         Taken = "taken",
-        /// Its timed wait or its sleep ended.
+        /// Its timed wait (a bounded LPC receive among them) or its sleep ended.
         Timeout = "timeout",
         /// The port it waited to receive or send on died, or (a receive) its receive
         /// right left the task in a message.
@@ -32,12 +33,22 @@ ports::word_enum! {
         BrokenPipe = "broken_pipe",
         /// The other side of the FIFO it waited to open arrived.
         Opened = "opened",
-        /// A duplex named pipe's client and server met.
+        /// A duplex named pipe's client and server met, or an LPC server completed
+        /// the task's connection.
         Connected = "connected",
         /// The semaphore it waited on was destroyed.
         Terminated = "terminated",
         /// The named pipe it waited to open was unlinked.
         Unlinked = "unlinked",
+        /// An LPC reply arrived in its reply slot.
+        Replied = "replied",
+        /// An LPC callback (a request from the task it waits on) arrived in its
+        /// reply slot.
+        Callback = "callback",
+        /// The LPC port it waited for a reply through went away: nobody will reply.
+        ReplyLost = "reply_lost",
+        /// The LPC server refused its connection (or went away before completing it).
+        Refused = "refused",
     }
 }
 

@@ -73,6 +73,9 @@ pub enum Mechanism {
     Pipe,
     /// Memory objects and the semaphores that guard them.
     SharedMemory,
+    /// Windows NT's local procedure call: its messages (a section's bulk reads
+    /// and writes count under shared memory).
+    Lpc,
 }
 
 impl Mechanism {
@@ -82,6 +85,7 @@ impl Mechanism {
             Mechanism::Port => "port",
             Mechanism::Pipe => "pipe",
             Mechanism::SharedMemory => "shared memory",
+            Mechanism::Lpc => "lpc",
         }
     }
 
@@ -90,6 +94,7 @@ impl Mechanism {
         match service {
             Service::Memory | Service::Semaphore => Mechanism::SharedMemory,
             Service::Pipe | Service::NamedPipe => Mechanism::Pipe,
+            Service::Lpc => Mechanism::Lpc,
         }
     }
 
@@ -103,6 +108,10 @@ impl Mechanism {
                 wait: ServiceWait::Semaphore { .. },
                 ..
             } => Some(Mechanism::SharedMemory),
+            TaskStatus::BlockedService {
+                wait: ServiceWait::Lpc { .. },
+                ..
+            } => Some(Mechanism::Lpc),
             TaskStatus::BlockedService { .. } => Some(Mechanism::Pipe),
             _ => None,
         }
@@ -187,6 +196,12 @@ fn waited_semaphore(state: &State, task: &Label, body: &[TraceItem]) -> Option<S
     state.task(task)?.named(*name).map(|l| l.to_string())
 }
 
+/// The bytes one copy of an LPC message moves: its 24-byte header and its data
+/// rounded up to 4 bytes.
+fn lpc_copy(data_length: u16) -> u64 {
+    24 + u64::from(data_length).next_multiple_of(4)
+}
+
 /// The services' figures, counted event by event against the fold.
 #[derive(Default)]
 pub(super) struct Tally {
@@ -200,6 +215,25 @@ pub(super) struct Tally {
 }
 
 impl Tally {
+    /// One read or write of `bytes` bytes of memory object `object`, in place.
+    fn memory_access(&mut self, task: Option<&str>, object: &str, bytes: u64, write: bool) {
+        if let Some(m) = entry(&mut self.out.memory, object, |m| &m.label) {
+            if write {
+                m.writes += 1;
+                m.bytes_written += bytes;
+            } else {
+                m.reads += 1;
+                m.bytes_read += bytes;
+            }
+            if let Some(task) = task {
+                note(&mut m.tasks, task.to_string());
+            }
+        }
+        let m = self.mechanism(Mechanism::SharedMemory);
+        m.accesses += 1;
+        m.bytes_in_place += bytes;
+    }
+
     fn mechanism(&mut self, mechanism: Mechanism) -> &mut MechanismStats {
         self.mechanisms
             .entry(mechanism)
@@ -247,6 +281,19 @@ impl Tally {
             Event::SendFailed { .. }
             | Event::ReceiveBlocked { .. }
             | Event::ReceiveFailed { .. } => Some(Mechanism::Port),
+            // An LPC message is copied into the kernel and out again, header and
+            // data rounded up to 4 bytes, as NT's `LpcpMoveMessage` copies it.
+            Event::LpcMessageSent { data_length, .. } => {
+                self.mechanism(Mechanism::Lpc).bytes_copied += lpc_copy(*data_length);
+                None
+            }
+            Event::LpcMessageReceived { msg, .. } => {
+                let size = state
+                    .lpc_message(*msg)
+                    .map_or(0, |m| lpc_copy(m.data_length));
+                self.mechanism(Mechanism::Lpc).bytes_copied += size;
+                None
+            }
             Event::KernelCall { call, code } if *call == CallName::SemaphoreWait => {
                 if *code == ports::ReturnCode::OperationTimedOut
                     && let Some(task) = task
@@ -318,21 +365,12 @@ impl Tally {
             Event::MemoryRead { object, width, .. }
             | Event::MemoryWritten { object, width, .. } => {
                 let write = matches!(record.event, Event::MemoryWritten { .. });
-                if let Some(m) = entry(&mut self.out.memory, object, |m| &m.label) {
-                    if write {
-                        m.writes += 1;
-                        m.bytes_written += u64::from(*width);
-                    } else {
-                        m.reads += 1;
-                        m.bytes_read += u64::from(*width);
-                    }
-                    if let Some(task) = task {
-                        note(&mut m.tasks, task.to_string());
-                    }
-                }
-                let m = self.mechanism(Mechanism::SharedMemory);
-                m.accesses += 1;
-                m.bytes_in_place += u64::from(*width);
+                self.memory_access(task, object, u64::from(*width), write);
+            }
+            Event::MemoryBytesRead { object, data, .. }
+            | Event::MemoryBytesWritten { object, data, .. } => {
+                let write = matches!(record.event, Event::MemoryBytesWritten { .. });
+                self.memory_access(task, object, data.0.len() as u64, write);
             }
             Event::SemaphoreCreated { semaphore, value } => {
                 self.out.semaphores.push(SemaphoreStats {

@@ -62,10 +62,10 @@ pub use crate::words::time;
 pub use checkpoints::{Checkpoints, default_spacing};
 pub use render::{describe, json, text};
 pub use state::{
-    BlockedSender, Contents, DeadPort, Failure, Handle, HandleEntry, Inconsistency, Mapping,
-    MemoryObject, Message, NameEntry, NamedPipe, Notification, Opener, Pipe, PipeEnd, Place, Port,
-    PortSet, Request, SEMAPHORE_WAIT, Semaphore, ServiceWait, State, Task, TaskStatus,
-    requested_service,
+    BlockedSender, Contents, DeadPort, Failure, Handle, HandleEntry, Inconsistency, LpcMessage,
+    LpcPlace, LpcPort, Mapping, MemoryObject, Message, NameEntry, NamedPipe, Notification, Opener,
+    Pipe, PipeEnd, Place, Port, PortSet, ReplySlot, Request, SEMAPHORE_WAIT, Semaphore,
+    ServiceWait, State, Task, TaskStatus, requested_service,
 };
 
 use serde::Serialize;
@@ -269,7 +269,9 @@ fn mentions<'a>(event: &'a Event, tasks: &mut Vec<&'a Label>, ports: &mut Vec<&'
         | Event::MemoryRead { object, .. }
         | Event::MemoryWritten { object, .. }
         | Event::MemoryUnmapped { object, .. }
-        | Event::MemoryFreed { object } => ports.push(object),
+        | Event::MemoryFreed { object }
+        | Event::MemoryBytesRead { object, .. }
+        | Event::MemoryBytesWritten { object, .. } => ports.push(object),
         Event::SemaphoreCreated { semaphore, .. }
         | Event::SemaphoreAcquired { semaphore, .. }
         | Event::SemaphoreBlocked { semaphore }
@@ -279,6 +281,23 @@ fn mentions<'a>(event: &'a Event, tasks: &mut Vec<&'a Label>, ports: &mut Vec<&'
             tasks.push(holder)
         }
         Event::NamedPipeConnected { client, server, .. } => tasks.extend([client, server]),
+        // LPC ports are not Mach ports: only the tasks an LPC event names.
+        Event::LpcPortCreated { holder, .. }
+        | Event::LpcPortClosed { holder, .. }
+        | Event::LpcViewMapped { holder, .. } => tasks.push(holder),
+        Event::LpcMessageParked { task, .. } | Event::LpcReplySlot { task, .. } => tasks.push(task),
+        Event::LpcMessageReceived { receiver, .. } => tasks.push(receiver),
+        Event::LpcConnectionAccepted { client, .. }
+        | Event::LpcConnectionCompleted { client, .. }
+        | Event::LpcRequestDataCopied { client, .. } => tasks.push(client),
+        Event::LpcMessageSent { .. }
+        | Event::LpcMessageQueued { .. }
+        | Event::LpcMessageDestroyed { .. }
+        | Event::LpcWaitStarted { .. }
+        | Event::LpcPortDisconnected { .. }
+        | Event::LpcNameDeleted { .. }
+        | Event::LpcPortDeleted { .. }
+        | Event::LpcTerminatePortRegistered { .. } => {}
         Event::PipeCreated { .. }
         | Event::PipeWritten { .. }
         | Event::PipeRead { .. }

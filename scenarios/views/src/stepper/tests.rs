@@ -576,7 +576,7 @@ fn steps_count_each_send_receive_sleep_and_kernel_call_once() {
             Some("client"),
             Event::KernelCall {
                 call: CallName::PortType,
-                code: ReturnCode::Success,
+                code: ReturnCode::Success.into(),
             },
         )
         // A send that times out at once: one call, message handed back.
@@ -628,7 +628,7 @@ fn steps_count_each_send_receive_sleep_and_kernel_call_once() {
     assert_eq!(client.steps, 6);
     assert_eq!(
         client.last_failure.as_ref().map(|f| f.code),
-        Some(ReturnCode::SendInvalidDest)
+        Some(ReturnCode::SendInvalidDest.into())
     );
     assert_eq!(state.task("server").map(|t| t.steps), Some(1));
     assert!(problems(&state).is_empty(), "{:?}", problems(&state));
@@ -675,7 +675,7 @@ fn a_spawn_is_the_parents_call_and_names_the_parent() {
         Some("client"),
         Event::KernelCall {
             call: CallName::Spawn,
-            code: ReturnCode::InvalidArgument,
+            code: ReturnCode::InvalidArgument.into(),
         },
     );
     let state = events.state();

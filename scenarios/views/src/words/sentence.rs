@@ -1,6 +1,8 @@
 //! An event as one sentence.
 
-use super::values::{body, data, time};
+mod lpc;
+
+use super::values::{body, code, data, time};
 use crate::stepper::State;
 use trace::{
     Event, FaultKind, Label, MessageOrigin, NamedPipeWait, PortDestroyReason, Receiver, TraceRecord,
@@ -251,10 +253,9 @@ pub fn sentence(record: &TraceRecord, state: &State) -> Sentence {
             )),
             None => say(format!("kernel sends a {kind} notification m{msg}")),
         },
-        Event::KernelCall { call, code } => {
-            let sentence =
-                say(format!("kernel call {call}")).with(Outcome::Result(code.to_string()));
-            if *code == ports::ReturnCode::Success && call.is_service() {
+        Event::KernelCall { call, code: result } => {
+            let sentence = say(format!("kernel call {call}")).with(Outcome::Result(code(*result)));
+            if result.is_success() && call.is_service() {
                 sentence.routine()
             } else {
                 sentence
@@ -355,5 +356,24 @@ pub fn sentence(record: &TraceRecord, state: &State) -> Sentence {
             server,
         } => say(format!("{client} and {server} connect over {path}")),
         Event::NamedPipeUnlinked { path } => say(format!("unlinks {path}")),
+        Event::MemoryBytesRead { .. }
+        | Event::MemoryBytesWritten { .. }
+        | Event::LpcPortCreated { .. }
+        | Event::LpcMessageSent { .. }
+        | Event::LpcMessageQueued { .. }
+        | Event::LpcMessageParked { .. }
+        | Event::LpcMessageReceived { .. }
+        | Event::LpcMessageDestroyed { .. }
+        | Event::LpcReplySlot { .. }
+        | Event::LpcWaitStarted { .. }
+        | Event::LpcConnectionAccepted { .. }
+        | Event::LpcConnectionCompleted { .. }
+        | Event::LpcViewMapped { .. }
+        | Event::LpcRequestDataCopied { .. }
+        | Event::LpcPortDisconnected { .. }
+        | Event::LpcNameDeleted { .. }
+        | Event::LpcPortClosed { .. }
+        | Event::LpcPortDeleted { .. }
+        | Event::LpcTerminatePortRegistered { .. } => lpc::sentence(record),
     }
 }

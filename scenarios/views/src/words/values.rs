@@ -1,7 +1,16 @@
 //! Values in words: virtual times, counts, body items, carried rights and bytes.
 
 use std::fmt::Write;
-use trace::{CarriedRight, TraceItem};
+use trace::{CarriedRight, Code, TraceItem};
+
+/// A call's result: Mach's word (`send_timed_out`), or NT's own name and value
+/// (`STATUS_REPLY_MESSAGE_MISMATCH (0xC000021F)`).
+pub fn code(code: Code) -> String {
+    match code {
+        Code::Mach(code) => code.to_string(),
+        Code::Nt(status) => format!("{} ({:#010X})", status.symbol(), status.value()),
+    }
+}
 
 /// Virtual time as `12.345 ms`.
 pub fn time(t_ns: u64) -> String {

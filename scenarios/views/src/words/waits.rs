@@ -8,7 +8,7 @@
 use super::Form;
 use super::values::{plural, time};
 use crate::stepper::{ServiceWait, State, Task, TaskStatus};
-use trace::WakeReason;
+use trace::{LpcWaitKind, WakeReason};
 
 /// A task's state in words.
 pub fn status(task: &Task, state: &State, form: Form) -> String {
@@ -85,6 +85,16 @@ pub fn service_wait(wait: &ServiceWait) -> String {
             format!("opening named pipe {path} for {access}")
         }
         ServiceWait::Accept { path } => format!("accepting a client on named pipe {path}"),
+        ServiceWait::Lpc {
+            kind,
+            port,
+            message_id,
+        } => match kind {
+            LpcWaitKind::Connect => format!("connecting to {port}"),
+            LpcWaitKind::Reply => format!("waiting for the reply to #{message_id} through {port}"),
+            LpcWaitKind::Receive => format!("receiving on {port}"),
+            LpcWaitKind::Listen => format!("listening on {port}"),
+        },
     }
 }
 
@@ -102,6 +112,7 @@ pub fn chart_wait(status: &TaskStatus) -> Option<String> {
             ServiceWait::PipeWrite { pipe, .. } => format!("waiting to write {pipe}"),
             ServiceWait::Open { path, access } => format!("waiting to open {path} for {access}"),
             ServiceWait::Accept { path } => format!("waiting to accept a client on {path}"),
+            ServiceWait::Lpc { .. } => format!("LPC: {}", service_wait(wait)),
         },
         TaskStatus::NotStarted
         | TaskStatus::Ready

@@ -231,8 +231,55 @@ pub fn what(event: &Event) -> String {
             server,
         } => format!("named_pipe_connected {path}: client {client}, server {server}"),
         Event::NamedPipeUnlinked { path } => format!("named_pipe_unlinked {path}"),
+        Event::MemoryBytesRead { .. }
+        | Event::MemoryBytesWritten { .. }
+        | Event::LpcPortCreated { .. }
+        | Event::LpcMessageSent { .. }
+        | Event::LpcMessageQueued { .. }
+        | Event::LpcMessageParked { .. }
+        | Event::LpcMessageReceived { .. }
+        | Event::LpcMessageDestroyed { .. }
+        | Event::LpcReplySlot { .. }
+        | Event::LpcWaitStarted { .. }
+        | Event::LpcConnectionAccepted { .. }
+        | Event::LpcConnectionCompleted { .. }
+        | Event::LpcViewMapped { .. }
+        | Event::LpcRequestDataCopied { .. }
+        | Event::LpcPortDisconnected { .. }
+        | Event::LpcNameDeleted { .. }
+        | Event::LpcPortClosed { .. }
+        | Event::LpcPortDeleted { .. }
+        | Event::LpcTerminatePortRegistered { .. } => fields(event),
     }
 }
+
+/// An event as its kind and its fields as JSON writes them, `name value` each
+/// (bytes cut short): how the LPC events are spelled here.
+fn fields(event: &Event) -> String {
+    let mut text = event.kind().to_string();
+    let Ok(serde_json::Value::Object(tagged)) = serde_json::to_value(event) else {
+        return text;
+    };
+    let fields = tagged.into_iter().next().map(|(_, fields)| fields);
+    let Some(serde_json::Value::Object(fields)) = fields else {
+        return text;
+    };
+    for (i, (name, value)) in fields.into_iter().enumerate() {
+        let value = match value {
+            serde_json::Value::String(s) if s.len() > 2 * HEX_SHOWN => {
+                format!("{}…", &s[..2 * HEX_SHOWN])
+            }
+            serde_json::Value::String(s) => s,
+            serde_json::Value::Null => "none".to_string(),
+            other => other.to_string(),
+        };
+        let _ = write!(text, "{} {name} {value}", if i == 0 { "" } else { "," });
+    }
+    text
+}
+
+/// How many bytes of an LPC message's data the line shows, in hex.
+const HEX_SHOWN: usize = 16;
 
 pub(super) fn name_text(name: u32) -> String {
     format!("name {}", ports::PortName(name))

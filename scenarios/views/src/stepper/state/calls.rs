@@ -10,7 +10,7 @@
 
 use super::State;
 use std::sync::Arc;
-use trace::{CallName, EventKind, Label, Service, TraceItem};
+use trace::{CallName, Code, EventKind, Label, Service, TraceItem};
 
 /// A kernel-port request being served.
 #[derive(Clone, Debug, PartialEq)]
@@ -41,14 +41,15 @@ pub const SEMAPHORE_WAIT: i32 = 5102;
 
 /// The kernel service a request to a kernel port with message id `id` is for;
 /// `None` for a kernel-port operation (Mach's MIG ids, below them). The kernel's
-/// service requests are memory 5001–5006, semaphores 5101–5104, pipes 5201–5204,
-/// named pipes 5301–5304 (`docs/traces.md`).
+/// service requests are memory 5001–5008, semaphores 5101–5104, pipes 5201–5204,
+/// named pipes 5301–5304, LPC 5401–5414 (`docs/traces.md`).
 pub fn requested_service(id: i32) -> Option<Service> {
     match id {
-        5001..=5006 => Some(Service::Memory),
+        5001..=5008 => Some(Service::Memory),
         5101..=5104 => Some(Service::Semaphore),
         5201..=5204 => Some(Service::Pipe),
         5301..=5304 => Some(Service::NamedPipe),
+        5401..=5414 => Some(Service::Lpc),
         _ => None,
     }
 }
@@ -62,18 +63,12 @@ impl State {
         }
     }
 
-    pub(super) fn note_failure(
-        &mut self,
-        seq: u64,
-        task: &str,
-        call: &str,
-        code: ports::ReturnCode,
-    ) {
+    pub(super) fn note_failure(&mut self, seq: u64, task: &str, call: &str, code: impl Into<Code>) {
         if let Some(t) = self.task_mut(seq, task) {
             t.last_failure = Some(super::Failure {
                 seq,
                 call: Label::from(call),
-                code,
+                code: code.into(),
             });
         }
     }
@@ -110,7 +105,7 @@ impl State {
         seq: u64,
         actor: Option<&Label>,
         call: CallName,
-        code: ports::ReturnCode,
+        code: Code,
     ) {
         if let Some(task) = actor
             && self.task(task).is_some_and(|t| t.call.is_some())
@@ -120,7 +115,7 @@ impl State {
         }
         // A refused spawn is a call the trace shows by its `kernel_call` alone.
         let refused_spawn = call == CallName::Spawn;
-        let failed = code != ports::ReturnCode::Success;
+        let failed = !code.is_success();
         if !refused_spawn && !failed {
             return;
         }

@@ -5,8 +5,9 @@
 //! requests, dead ports with why they died, port sets, every task's name space and
 //! handles, the messages still in the kernel, and the services' objects: memory
 //! objects (size, mappings, bytes), semaphores (value, waiters), pipes (buffered
-//! bytes, open ends, waiting readers and writers) and named pipes (mode, whether
-//! unlinked, who waits to open or accept). [`State::apply`] folds one
+//! bytes, open ends, waiting readers and writers), named pipes (mode, whether
+//! unlinked, who waits to open or accept), and LPC (ports, their queues and reply
+//! chains, messages, each task's reply slot). [`State::apply`] folds one
 //! [`TraceRecord`] into it. The fold never panics: an event that makes no sense for
 //! the state so far (a message received that was never sent, a right for a task
 //! that does not exist) is kept as an [`Inconsistency`] and the fold goes on with
@@ -16,7 +17,8 @@
 //! [`calls`](self::calls) (steps, failures, the request a task is inside),
 //! [`ports`](self::ports), [`sets`](self::sets), [`names`](self::names) (name
 //! spaces), [`notifications`](self::notifications), [`messages`](self::messages),
-//! and [`services`](self::services); every object table is a [`Registry`].
+//! [`services`](self::services), and [`lpc`](self::lpc) (Windows NT's local
+//! procedure call); every object table is a [`Registry`].
 //!
 //! Cloning a state is cheap: tasks, ports, messages and service objects sit behind
 //! `Arc`s and are copied only when an event changes them (copy on write), and the
@@ -26,6 +28,7 @@
 
 mod calls;
 mod log;
+mod lpc;
 mod messages;
 mod names;
 mod notifications;
@@ -37,6 +40,7 @@ mod tasks;
 
 pub use calls::{SEMAPHORE_WAIT, requested_service};
 pub use log::Inconsistency;
+pub use lpc::{LpcMessage, LpcPlace, LpcPort, ReplySlot};
 pub use messages::{Message, Place};
 pub use names::NameEntry;
 pub use notifications::{Notification, Request};
@@ -78,6 +82,8 @@ pub struct State {
     /// Named pipes, linked or with a live stream; only the linked ones answer to
     /// their path.
     named_pipes: Registry<NamedPipe>,
+    /// LPC ports, messages and reply slots.
+    lpc: lpc::Lpc,
 }
 
 impl State {
@@ -360,7 +366,9 @@ impl State {
             | Event::MemoryRead { .. }
             | Event::MemoryWritten { .. }
             | Event::MemoryUnmapped { .. }
-            | Event::MemoryFreed { .. } => self.apply_memory(seq, actor, &record.event),
+            | Event::MemoryFreed { .. }
+            | Event::MemoryBytesRead { .. }
+            | Event::MemoryBytesWritten { .. } => self.apply_memory(seq, actor, &record.event),
             Event::SemaphoreCreated { .. }
             | Event::SemaphoreAcquired { .. }
             | Event::SemaphoreBlocked { .. }
@@ -381,6 +389,25 @@ impl State {
             | Event::NamedPipeConnected { .. }
             | Event::NamedPipeUnlinked { .. } => {
                 self.apply_named_pipe(seq, now, actor, &record.event)
+            }
+            Event::LpcPortCreated { .. }
+            | Event::LpcMessageSent { .. }
+            | Event::LpcMessageQueued { .. }
+            | Event::LpcMessageParked { .. }
+            | Event::LpcMessageReceived { .. }
+            | Event::LpcMessageDestroyed { .. }
+            | Event::LpcReplySlot { .. }
+            | Event::LpcWaitStarted { .. }
+            | Event::LpcConnectionAccepted { .. }
+            | Event::LpcConnectionCompleted { .. }
+            | Event::LpcViewMapped { .. }
+            | Event::LpcRequestDataCopied { .. }
+            | Event::LpcPortDisconnected { .. }
+            | Event::LpcNameDeleted { .. }
+            | Event::LpcPortClosed { .. }
+            | Event::LpcPortDeleted { .. }
+            | Event::LpcTerminatePortRegistered { .. } => {
+                self.apply_lpc(seq, now, actor, &record.event)
             }
         }
     }

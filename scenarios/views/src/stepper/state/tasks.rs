@@ -106,8 +106,8 @@ pub struct Failure {
     pub seq: u64,
     /// `send`, `receive`, or the kernel-port operation's name.
     pub call: Label,
-    /// The return code.
-    pub code: ports::ReturnCode,
+    /// The return code (an NT status for an LPC call).
+    pub code: trace::Code,
 }
 
 /// One task.
@@ -298,6 +298,7 @@ impl State {
     pub(super) fn end_task(&mut self, seq: u64, now: u64, name: &str, end: TaskStatus) {
         if self.task(name).is_some_and(|t| !t.status.is_ended()) {
             self.leave_service_wait(name);
+            self.lpc_task_ended(name);
         }
         let Some(task) = self.task_mut(seq, name) else {
             return;

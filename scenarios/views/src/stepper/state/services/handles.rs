@@ -1,4 +1,4 @@
-//! Handles: the task-local numbers of memory mappings and pipe ends.
+//! Handles: the task-local numbers of memory mappings, pipe ends and LPC ports.
 
 use super::super::State;
 use serde::Serialize;
@@ -21,11 +21,17 @@ pub enum Handle {
         /// The pipe written through it.
         write: Option<Label>,
     },
+    /// An LPC port (its one handle).
+    LpcPort {
+        /// The port.
+        port: Label,
+    },
 }
 
 impl Handle {
     /// The handle as `kernel::inspect::Inspector::handles` spells it: `mapping
-    /// <object>`, `read <pipe>`, `write <pipe>`, `read <pipe> write <pipe>`.
+    /// <object>`, `read <pipe>`, `write <pipe>`, `read <pipe> write <pipe>`,
+    /// `lpc <port>`.
     pub fn describe(&self) -> String {
         match self {
             Handle::Mapping { object } => format!("mapping {object}"),
@@ -35,6 +41,7 @@ impl Handle {
                 (None, Some(w)) => format!("write {w}"),
                 (None, None) => "closed".to_string(),
             },
+            Handle::LpcPort { port } => format!("lpc {port}"),
         }
     }
 }
@@ -50,8 +57,14 @@ pub struct HandleEntry {
 }
 
 impl State {
-    /// `task` gets `handle` (a mapping, or one side of a pipe end).
-    pub(super) fn open_handle(&mut self, seq: u64, task: &str, handle: u32, what: Handle) {
+    /// `task` gets `handle` (a mapping, an LPC port, or one side of a pipe end).
+    pub(in crate::stepper::state) fn open_handle(
+        &mut self,
+        seq: u64,
+        task: &str,
+        handle: u32,
+        what: Handle,
+    ) {
         let Some(t) = self.task_mut(seq, task) else {
             return;
         };
@@ -93,9 +106,9 @@ impl State {
         }
     }
 
-    /// `task`'s `handle` is closed: a mapping (`side` `None`) or one side of a pipe
-    /// end (`Some(true)` the read side, `Some(false)` the write side).
-    pub(super) fn close_handle(
+    /// `task`'s `handle` is closed: a mapping or an LPC port (`side` `None`) or one
+    /// side of a pipe end (`Some(true)` the read side, `Some(false)` the write side).
+    pub(in crate::stepper::state) fn close_handle(
         &mut self,
         seq: u64,
         task: &str,
@@ -106,7 +119,7 @@ impl State {
             return;
         };
         let ok = match (t.handles.get_mut(&handle), side) {
-            (Some(Handle::Mapping { .. }), None) => {
+            (Some(Handle::Mapping { .. } | Handle::LpcPort { .. }), None) => {
                 t.handles.remove(&handle);
                 true
             }
@@ -131,7 +144,7 @@ impl State {
         };
         if !ok {
             let what = match side {
-                None => "a mapping".to_string(),
+                None => "a mapping or an LPC port".to_string(),
                 Some((true, pipe)) => format!("the read end of {pipe}"),
                 Some((false, pipe)) => format!("the write end of {pipe}"),
             };

@@ -164,7 +164,58 @@ pub struct MemoryObject {
     pub contents: Contents,
 }
 
+/// Bytes moved between a task and a memory object, as the fold checks them.
+pub(in crate::stepper::state) struct MemoryAccess<'a> {
+    /// The byte offset in the object.
+    pub(in crate::stepper::state) offset: u32,
+    /// The bytes read or written.
+    pub(in crate::stepper::state) bytes: &'a [u8],
+    /// A write (else a read).
+    pub(in crate::stepper::state) write: bool,
+    /// What moved, as an inconsistency names it: a value, or a count of bytes.
+    pub(in crate::stepper::state) shown: String,
+}
+
 impl State {
+    /// Bytes read or written at an offset of memory object `object` (a typed
+    /// value, a bulk transfer, or a server's access to a waiting LPC client's
+    /// request data): a write makes them known; a read learns unknown ones, and a
+    /// known byte that differs is an inconsistency, as is a range past the end.
+    pub(in crate::stepper::state) fn memory_access(
+        &mut self,
+        seq: u64,
+        object: &Label,
+        access: &MemoryAccess<'_>,
+    ) {
+        let Some(m) = self.memory_mut(seq, object) else {
+            return;
+        };
+        let (offset, width) = (access.offset, access.bytes.len());
+        let end = u64::from(offset) + width as u64;
+        if end > u64::from(m.size) {
+            let size = m.size;
+            let verb = if access.write { "writes" } else { "reads" };
+            self.inconsistent(
+                seq,
+                format!(
+                    "{verb} {width} bytes at offset {offset} of memory object {object}, which has {size}"
+                ),
+            );
+            return;
+        }
+        if access.write {
+            m.contents.write(offset, access.bytes);
+        } else if let Some((at, known)) = m.contents.learn(offset, access.bytes) {
+            let shown = &access.shown;
+            self.inconsistent(
+                seq,
+                format!(
+                    "reads {shown} at offset {offset} of memory object {object}, but its byte {at} is {known:#04x}"
+                ),
+            );
+        }
+    }
+
     fn memory_mut(&mut self, seq: u64, label: &str) -> Option<&mut MemoryObject> {
         self.memory
             .expect_mut(label, seq, &mut self.inconsistencies, || {
@@ -238,33 +289,33 @@ impl State {
                 value,
             } => {
                 let write = matches!(event, Event::MemoryWritten { .. });
-                let Some(m) = self.memory_mut(seq, object) else {
-                    return;
-                };
-                let end = u64::from(*offset) + u64::from(*width);
-                if *width > 8 || end > u64::from(m.size) {
-                    let size = m.size;
-                    let verb = if write { "writes" } else { "reads" };
-                    self.inconsistent(
-                        seq,
-                        format!(
-                            "{verb} {width} bytes at offset {offset} of memory object {object}, which has {size}"
-                        ),
-                    );
-                    return;
-                }
                 let bytes = value.to_le_bytes();
-                let bytes = &bytes[..*width as usize];
-                if write {
-                    m.contents.write(*offset, bytes);
-                } else if let Some((at, known)) = m.contents.learn(*offset, bytes) {
-                    self.inconsistent(
-                        seq,
-                        format!(
-                            "reads {value} at offset {offset} of memory object {object}, but its byte {at} is {known:#04x}"
-                        ),
-                    );
-                }
+                let width = (*width as usize).min(bytes.len());
+                let access = MemoryAccess {
+                    offset: *offset,
+                    bytes: &bytes[..width],
+                    write,
+                    shown: value.to_string(),
+                };
+                self.memory_access(seq, object, &access);
+            }
+            Event::MemoryBytesRead {
+                object,
+                offset,
+                data,
+            }
+            | Event::MemoryBytesWritten {
+                object,
+                offset,
+                data,
+            } => {
+                let access = MemoryAccess {
+                    offset: *offset,
+                    bytes: &data.0,
+                    write: matches!(event, Event::MemoryBytesWritten { .. }),
+                    shown: format!("{} bytes", data.0.len()),
+                };
+                self.memory_access(seq, object, &access);
             }
             Event::MemoryUnmapped {
                 object,

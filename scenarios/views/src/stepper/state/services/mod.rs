@@ -1,5 +1,6 @@
 //! The fold of the kernel services' events: memory objects, semaphores, pipes and
-//! named pipes, the handles tasks hold on them, and the tasks waiting in them.
+//! named pipes, the handles tasks hold on them, and the tasks waiting in them (LPC,
+//! which has handles and waits too, is folded in `state/lpc.rs`).
 //!
 //! A service call is traced as a request to the task's kernel port (received by
 //! the kernel: the fold keeps its id and arguments, see [`super::calls`]), the
@@ -16,6 +17,7 @@ mod pipes;
 mod semaphores;
 
 pub use handles::{Handle, HandleEntry};
+pub(super) use memory::MemoryAccess;
 pub use memory::{Contents, Mapping, MemoryObject};
 pub use named_pipes::{NamedPipe, Opener};
 pub use pipes::{Pipe, PipeEnd};
@@ -24,7 +26,7 @@ pub use semaphores::Semaphore;
 use super::{State, TaskStatus};
 use ports::service::Access;
 use serde::Serialize;
-use trace::{Label, Receiver};
+use trace::{Label, LpcWaitKind, Receiver};
 
 /// What a task waits for inside a kernel service.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -65,6 +67,16 @@ pub enum ServiceWait {
         /// The named pipe's path.
         path: Label,
     },
+    /// An LPC call: a connect, a wait for a reply, a receive or a listen.
+    Lpc {
+        /// What it waits for.
+        kind: LpcWaitKind,
+        /// The connection port (connect), the port whose reply chain it is on
+        /// (reply), or the queue (receive, listen).
+        port: Label,
+        /// The message id it waits to be answered on (0 for a receive).
+        message_id: u32,
+    },
 }
 
 impl State {
@@ -92,6 +104,7 @@ impl State {
                 |p| p.waiting_writers.iter().any(is),
                 |p| p.waiting_writers.retain(|w| !is(w)),
             ),
+            ServiceWait::Lpc { port, .. } => self.leave_lpc_wait(name, &port),
             ServiceWait::Open { path, .. } | ServiceWait::Accept { path } => {
                 self.named_pipes.change_if(
                     &path,
