@@ -7,6 +7,7 @@ mod golden;
 mod kernel_ipc;
 mod kernel_notify;
 mod kernel_regressions;
+mod lpc;
 mod mach_cache;
 mod mach_destruction;
 mod mach_direct;

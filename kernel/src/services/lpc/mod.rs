@@ -38,6 +38,8 @@ mod receive;
 mod reply;
 mod request_data;
 mod send;
+#[cfg(test)]
+mod tests;
 mod thread;
 mod view;
 mod wait;
