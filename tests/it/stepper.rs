@@ -19,6 +19,8 @@ use views::stepper::{Place, State};
 
 use crate::workloads::{self, share, take_right, with_inboxes};
 
+mod lpc;
+
 /// Who spawned whom (child → parent), known from the program or the scenario:
 /// the kernel keeps no parent once a spawn is done, so the fold's parents are
 /// checked against the spawns the run was written to make.
@@ -186,6 +188,7 @@ fn differences(state: &State, kernel: &Kernel, parents: &Parents) -> Vec<String>
     requests_differences(state, kernel, &mut out);
     message_differences(state, kernel, &mut out);
     services_differences(state, kernel, &tasks, &mut out);
+    lpc::differences(state, kernel, &mut out);
 
     for problem in state.inconsistencies() {
         out.push(format!(
