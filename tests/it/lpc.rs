@@ -132,11 +132,30 @@ fn word_of(message: &PortMessage) -> u32 {
 /// complete. Returns the communication port's handle and the connection request.
 async fn accept_one(cx: &TaskContext, context: u64) -> Result<(u32, PortMessage), kernel::Error> {
     let request = cx.nt_listen_port(api(cx)?).await?;
-    let how = AcceptConnect::accept().with_context(context);
-    let accepted = cx.nt_accept_connect_port(&request, how).await?;
+    let comm = accept(cx, &request, AcceptConnect::accept().with_context(context)).await?;
+    Ok((comm, request))
+}
+
+/// Accepts the connection request `request` as `how` says, and completes it;
+/// returns the communication port's handle.
+async fn accept(
+    cx: &TaskContext,
+    request: &PortMessage,
+    how: AcceptConnect,
+) -> Result<u32, kernel::Error> {
+    let accepted = cx.nt_accept_connect_port(request, how).await?;
     let comm = accepted.port.ok_or("no communication port")?;
     cx.nt_complete_connect_port(comm).await?;
-    Ok((comm, request))
+    Ok(comm)
+}
+
+/// A message as the logs show it: its type and its data as text.
+fn seen(message: &PortMessage) -> String {
+    format!(
+        "{} {:?}",
+        message.message_type,
+        String::from_utf8_lossy(&message.data)
+    )
 }
 
 /// A client's connect with no view; returns its client port's handle.
@@ -446,11 +465,7 @@ fn listen_discards_a_datagram_queued_before_a_connection_request_tasks(k: &mut K
         cx.sleep(20).await;
         let request = cx.nt_listen_port(api(&cx)?).await?;
         push(&l, &cx, format!("listen: {}", request.message_type));
-        let accepted = cx
-            .nt_accept_connect_port(&request, AcceptConnect::accept())
-            .await?;
-        cx.nt_complete_connect_port(accepted.port.ok_or("no port")?)
-            .await?;
+        accept(&cx, &request, AcceptConnect::accept()).await?;
         Ok(())
     });
     k.spawn("a", |cx| async move {
@@ -1162,28 +1177,12 @@ fn a_callback_reaches_the_waiting_client_and_nests_tasks(k: &mut Kernel, log: &L
         let back = cx
             .nt_request_wait_reply_port(comm, PortMessage::callback_to(&request, b"cb1".to_vec()))
             .await?;
-        push(
-            &l,
-            &cx,
-            format!(
-                "got {} {:?}",
-                back.message_type,
-                String::from_utf8_lossy(&back.data)
-            ),
-        );
+        push(&l, &cx, format!("got {}", seen(&back)));
         // Level 2 arrived in that wait: the client called back in turn.
         let answer = cx
             .nt_reply_wait_reply_port(comm, PortMessage::reply_to(&back, b"r2".to_vec()))
             .await?;
-        push(
-            &l,
-            &cx,
-            format!(
-                "got {} {:?}",
-                answer.message_type,
-                String::from_utf8_lossy(&answer.data)
-            ),
-        );
+        push(&l, &cx, format!("got {}", seen(&answer)));
         cx.nt_reply_port(comm, PortMessage::reply_to(&request, b"final".to_vec()))
             .await?;
         let late = cx
@@ -1226,27 +1225,11 @@ fn a_callback_reaches_the_waiting_client_and_nests_tasks(k: &mut Kernel, log: &L
         let reply = cx
             .nt_request_wait_reply_port(port, PortMessage::callback_to(&callback, b"cb2".to_vec()))
             .await?;
-        push(
-            &l,
-            &cx,
-            format!(
-                "got {} {:?}",
-                reply.message_type,
-                String::from_utf8_lossy(&reply.data)
-            ),
-        );
+        push(&l, &cx, format!("got {}", seen(&reply)));
         let last = cx
             .nt_reply_wait_reply_port(port, PortMessage::reply_to(&callback, b"r1".to_vec()))
             .await?;
-        push(
-            &l,
-            &cx,
-            format!(
-                "got {} {:?}",
-                last.message_type,
-                String::from_utf8_lossy(&last.data)
-            ),
-        );
+        push(&l, &cx, format!("got {}", seen(&last)));
         let callback = cx.nt_request_wait_reply_port(port, word(2)).await?;
         cx.nt_reply_port(port, PortMessage::reply_to(&callback, Vec::new()))
             .await?;
@@ -1440,11 +1423,7 @@ fn dying_client_tasks(k: &mut Kernel, log: &Log, kill_ms: u64) {
             };
             match received.message_type {
                 LpcMessageType::ConnectionRequest => {
-                    let accepted = cx
-                        .nt_accept_connect_port(&received, AcceptConnect::accept())
-                        .await?;
-                    cx.nt_complete_connect_port(accepted.port.ok_or("no port")?)
-                        .await?;
+                    accept(&cx, &received, AcceptConnect::accept()).await?;
                 }
                 LpcMessageType::Request => {
                     push(&l, &cx, "request");
@@ -1524,10 +1503,7 @@ fn message_ids_are_global_increasing_and_never_zero_tasks(k: &mut Kernel, log: &
                 // One loop serves both: a listen would throw away the requests
                 // of a client already connected.
                 LpcMessageType::ConnectionRequest => {
-                    let how = AcceptConnect::accept();
-                    let accepted = cx.nt_accept_connect_port(&received.message, how).await?;
-                    cx.nt_complete_connect_port(accepted.port.ok_or("no port")?)
-                        .await?;
+                    accept(&cx, &received.message, AcceptConnect::accept()).await?;
                 }
                 LpcMessageType::Request => {
                     ids.push(received.message.message_id);

@@ -249,6 +249,32 @@ impl EventKind {
     }
 }
 
+/// A pattern that matches every LPC event (`lpc_port_created` …
+/// `lpc_terminate_port_registered`), for the exhaustive matches of the views that
+/// hand them all to one place: `trace::lpc_event!() => self.apply_lpc(event)`.
+#[macro_export]
+macro_rules! lpc_event {
+    () => {
+        $crate::Event::LpcPortCreated { .. }
+            | $crate::Event::LpcMessageSent { .. }
+            | $crate::Event::LpcMessageQueued { .. }
+            | $crate::Event::LpcMessageParked { .. }
+            | $crate::Event::LpcMessageReceived { .. }
+            | $crate::Event::LpcMessageDestroyed { .. }
+            | $crate::Event::LpcReplySlot { .. }
+            | $crate::Event::LpcWaitStarted { .. }
+            | $crate::Event::LpcConnectionAccepted { .. }
+            | $crate::Event::LpcConnectionCompleted { .. }
+            | $crate::Event::LpcViewMapped { .. }
+            | $crate::Event::LpcRequestDataCopied { .. }
+            | $crate::Event::LpcPortDisconnected { .. }
+            | $crate::Event::LpcNameDeleted { .. }
+            | $crate::Event::LpcPortClosed { .. }
+            | $crate::Event::LpcPortDeleted { .. }
+            | $crate::Event::LpcTerminatePortRegistered { .. }
+    };
+}
+
 impl Event {
     /// The event's kind (its `event` in JSON Lines).
     pub fn kind(&self) -> EventKind {

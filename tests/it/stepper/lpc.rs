@@ -3,28 +3,17 @@
 //! chain) and every task's reply slot, after every step of every case of
 //! `lpc.rs`.
 
-use super::{Parents, assert_no_failures, step_and_compare};
+use super::{Parents, assert_the_fold_follows, paired};
 use kernel::Kernel;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use views::stepper::State;
 
 /// Every difference between the fold's LPC state and the kernel's, one line each.
 pub(super) fn differences(state: &State, kernel: &Kernel, out: &mut Vec<String>) {
     let (ports, slots) = kernel.inspect(|i| (i.lpc_ports(), i.lpc_slots()));
-    let kernel_ports: BTreeMap<&str, _> = ports.iter().map(|p| (p.label.as_str(), p)).collect();
-    let fold_ports: BTreeMap<&str, _> = state.lpc_ports().map(|p| (&*p.label, p)).collect();
-    for label in fold_ports.keys().filter(|l| !kernel_ports.contains_key(*l)) {
-        out.push(format!(
-            "LPC port {label}: alive in the fold, not in the kernel"
-        ));
-    }
-    for (label, k) in &kernel_ports {
-        let Some(f) = fold_ports.get(label) else {
-            out.push(format!(
-                "LPC port {label}: alive in the kernel, not in the fold"
-            ));
-            continue;
-        };
+    let fold = state.lpc_ports().map(|p| (&*p.label, p));
+    let alive = ports.iter().map(|p| (p.label.as_str(), p));
+    for (label, f, k) in paired("LPC port", fold, alive, out) {
         let mut field = |name: &str, fold: String, kernel: String| {
             if fold != kernel {
                 out.push(format!(
@@ -111,19 +100,12 @@ pub(super) fn differences(state: &State, kernel: &Kernel, out: &mut Vec<String>)
 
 #[test]
 fn the_lpc_state_folded_from_the_trace_is_the_kernels_after_every_step() {
-    let mut failures = Vec::new();
-    for (name, mut kernel) in crate::lpc::workloads() {
-        // The LPC cases spawn no task: no parents to check.
-        step_and_compare(&name, &mut kernel, &Parents::new(), &mut failures);
-        let state = State::from_records(&kernel.trace());
-        for problem in state.inconsistencies() {
-            failures.push(format!(
-                "{name}: inconsistency at event {}: {}",
-                problem.seq, problem.problem
-            ));
-        }
-    }
-    assert_no_failures(&failures);
+    // The LPC cases spawn no task: no parents to check.
+    let workloads = crate::lpc::workloads()
+        .into_iter()
+        .map(|(name, kernel)| (name, kernel, Parents::new()))
+        .collect();
+    assert_the_fold_follows(workloads);
 }
 
 #[test]

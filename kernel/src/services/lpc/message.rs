@@ -203,6 +203,21 @@ impl KernelState {
         self.wake(target, Reply::Lpc(answer(msg.message)), reason);
     }
 
+    /// Hands a reply or a callback into `target`'s slot and wakes it with it.
+    pub(super) fn lpc_hand_message(
+        &mut self,
+        cause: Option<TaskId>,
+        target: TaskId,
+        msg: LpcMsg,
+        reason: WakeReason,
+    ) {
+        let answer = |message| LpcAnswer {
+            status: ports::NtStatus::Success,
+            out: LpcOut::Message(message),
+        };
+        self.lpc_hand_over(cause, target, msg, answer, reason);
+    }
+
     /// Destroys a message unread, saying why.
     pub(super) fn lpc_destroy(
         &mut self,

@@ -2,8 +2,7 @@
 //! the one hand-over they share: a reply goes straight into the waiting task's
 //! slot, never through a queue, and never waits (reply.c).
 
-use super::wait::LpcWait;
-use super::{LpcAnswer, LpcNow, LpcOut};
+use super::{LpcNow, LpcOut};
 use crate::state::KernelState;
 use crate::syscall::Now;
 use crate::trace::{CallName, WakeReason};
@@ -56,7 +55,6 @@ impl KernelState {
         handle: u32,
         reply: &PortMessage,
     ) -> LpcNow {
-        let cause = Some(task);
         let port = match self.lpc_port_of(task, handle) {
             Ok(port) => port,
             Err(status) => return Now::Done(Err(status)),
@@ -71,18 +69,8 @@ impl KernelState {
         let Some(chain) = chain else {
             return Now::Done(Err(NtStatus::PortDisconnected));
         };
-        let message_id = reply.message_id;
-        self.lpc_thread(task).port = Some(port);
-        self.lpc_set_slot(cause, task, message_id, Some(chain));
-        self.lpc_wait(
-            task,
-            LpcWait::Reply {
-                message_id,
-                chain,
-                call: CallName::NtReplyWaitReplyPort,
-            },
-            None,
-        );
+        let call = CallName::NtReplyWaitReplyPort;
+        self.lpc_await_reply(task, port, reply.message_id, chain, call);
         Now::Blocked
     }
 
@@ -103,16 +91,7 @@ impl KernelState {
             .lpc
             .data_info
             .retain(|r| !(r.message_id == message_id && r.client == target));
-        self.lpc_hand_over(
-            cause,
-            target,
-            msg,
-            |m| LpcAnswer {
-                status: NtStatus::Success,
-                out: LpcOut::Message(m),
-            },
-            WakeReason::Replied,
-        );
+        self.lpc_hand_message(cause, target, msg, WakeReason::Replied);
         Ok(())
     }
 }

@@ -3,8 +3,7 @@
 //! `LPC_CLIENT_DIED` (send.c).
 
 use super::thread::Slotted;
-use super::wait::LpcWait;
-use super::{LpcAnswer, LpcNow, LpcOut};
+use super::{LpcNow, LpcOut};
 use crate::state::KernelState;
 use crate::syscall::Now;
 use crate::trace::{CallName, WakeReason};
@@ -48,44 +47,48 @@ impl KernelState {
         handle: u32,
         request: &PortMessage,
     ) -> LpcNow {
-        let result = match request.message_type {
-            LpcMessageType::NewMessage => self.lpc_request(task, handle, request),
-            LpcMessageType::Request => self.lpc_callback(task, handle, request),
-            _ => Err(NtStatus::InvalidParameter),
-        };
-        match result {
+        match self.lpc_request_or_callback(task, handle, request) {
             Ok(()) => Now::Blocked,
             Err(status) => Now::Done(Err(status)),
+        }
+    }
+
+    fn lpc_request_or_callback(
+        &mut self,
+        task: TaskId,
+        handle: u32,
+        request: &PortMessage,
+    ) -> Result<(), NtStatus> {
+        let callback = match request.message_type {
+            LpcMessageType::NewMessage => false,
+            LpcMessageType::Request => true,
+            _ => return Err(NtStatus::InvalidParameter),
+        };
+        let port = self.lpc_port_of(task, handle)?;
+        self.lpc_check_lengths(port, request)?;
+        if callback {
+            self.lpc_callback(task, port, request)
+        } else {
+            self.lpc_request(task, port, request)
         }
     }
 
     fn lpc_request(
         &mut self,
         task: TaskId,
-        handle: u32,
+        port: u32,
         request: &PortMessage,
     ) -> Result<(), NtStatus> {
         let cause = Some(task);
-        let port = self.lpc_port_of(task, handle)?;
-        self.lpc_check_lengths(port, request)?;
         if self.lpc_thread(task).reply_message_id != 0 {
             return Err(NtStatus::Unsuccessful);
         }
         let route = self.lpc_route(port)?;
         let delivered = self.lpc_stamp(task, request, LpcMessageType::Request, None);
         let message_id = delivered.message_id;
-        self.lpc_thread(task).port = Some(port);
-        self.lpc_set_slot(cause, task, message_id, Some(route.chain));
         let msg = self.lpc_copy_in(cause, port, delivered, route.context);
-        self.lpc_wait(
-            task,
-            LpcWait::Reply {
-                message_id,
-                chain: route.chain,
-                call: CallName::NtRequestWaitReplyPort,
-            },
-            None,
-        );
+        let call = CallName::NtRequestWaitReplyPort;
+        self.lpc_await_reply(task, port, message_id, route.chain, call);
         self.lpc_enqueue(cause, route.queue, msg);
         Ok(())
     }
@@ -99,12 +102,10 @@ impl KernelState {
     fn lpc_callback(
         &mut self,
         task: TaskId,
-        handle: u32,
+        port: u32,
         request: &PortMessage,
     ) -> Result<(), NtStatus> {
         let cause = Some(task);
-        let port = self.lpc_port_of(task, handle)?;
-        self.lpc_check_lengths(port, request)?;
         let target = self.lpc_waiting_for(port, request)?;
         let route = self.lpc_route(port)?;
         let message_id = request.message_id;
@@ -114,27 +115,9 @@ impl KernelState {
         delivered.callback_id = callback_id;
         let msg = self.lpc_copy_in(cause, port, delivered, route.context);
         self.lpc_set_slot(cause, target, 0, None);
-        self.lpc_thread(task).port = Some(port);
-        self.lpc_set_slot(cause, task, message_id, Some(route.chain));
-        self.lpc_wait(
-            task,
-            LpcWait::Reply {
-                message_id,
-                chain: route.chain,
-                call: CallName::NtRequestWaitReplyPort,
-            },
-            None,
-        );
-        self.lpc_hand_over(
-            cause,
-            target,
-            msg,
-            |m| LpcAnswer {
-                status: NtStatus::Success,
-                out: LpcOut::Message(m),
-            },
-            WakeReason::Callback,
-        );
+        let call = CallName::NtRequestWaitReplyPort;
+        self.lpc_await_reply(task, port, message_id, route.chain, call);
+        self.lpc_hand_message(cause, target, msg, WakeReason::Callback);
         Ok(())
     }
 

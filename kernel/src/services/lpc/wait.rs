@@ -94,6 +94,27 @@ impl KernelState {
         });
     }
 
+    /// `task` waits, in `call`, for the reply to `message_id`, sent or answered
+    /// through `port` (who may answer it is checked against that port), on
+    /// `chain`'s reply chain: its slot holds the id meanwhile.
+    pub(super) fn lpc_await_reply(
+        &mut self,
+        task: TaskId,
+        port: u32,
+        message_id: u32,
+        chain: u32,
+        call: CallName,
+    ) {
+        self.lpc_thread(task).port = Some(port);
+        self.lpc_set_slot(Some(task), task, message_id, Some(chain));
+        let wait = LpcWait::Reply {
+            message_id,
+            chain,
+            call,
+        };
+        self.lpc_wait(task, wait, None);
+    }
+
     /// The LPC wait `task` is blocked in, if any.
     pub(super) fn lpc_waiting(&self, task: TaskId) -> Option<LpcWait> {
         match &self.task(task).state {

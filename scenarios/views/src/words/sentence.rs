@@ -356,24 +356,8 @@ pub fn sentence(record: &TraceRecord, state: &State) -> Sentence {
             server,
         } => say(format!("{client} and {server} connect over {path}")),
         Event::NamedPipeUnlinked { path } => say(format!("unlinks {path}")),
-        Event::MemoryBytesRead { .. }
-        | Event::MemoryBytesWritten { .. }
-        | Event::LpcPortCreated { .. }
-        | Event::LpcMessageSent { .. }
-        | Event::LpcMessageQueued { .. }
-        | Event::LpcMessageParked { .. }
-        | Event::LpcMessageReceived { .. }
-        | Event::LpcMessageDestroyed { .. }
-        | Event::LpcReplySlot { .. }
-        | Event::LpcWaitStarted { .. }
-        | Event::LpcConnectionAccepted { .. }
-        | Event::LpcConnectionCompleted { .. }
-        | Event::LpcViewMapped { .. }
-        | Event::LpcRequestDataCopied { .. }
-        | Event::LpcPortDisconnected { .. }
-        | Event::LpcNameDeleted { .. }
-        | Event::LpcPortClosed { .. }
-        | Event::LpcPortDeleted { .. }
-        | Event::LpcTerminatePortRegistered { .. } => lpc::sentence(record),
+        Event::MemoryBytesRead { .. } | Event::MemoryBytesWritten { .. } | trace::lpc_event!() => {
+            lpc::sentence(record)
+        }
     }
 }

@@ -231,25 +231,9 @@ pub fn what(event: &Event) -> String {
             server,
         } => format!("named_pipe_connected {path}: client {client}, server {server}"),
         Event::NamedPipeUnlinked { path } => format!("named_pipe_unlinked {path}"),
-        Event::MemoryBytesRead { .. }
-        | Event::MemoryBytesWritten { .. }
-        | Event::LpcPortCreated { .. }
-        | Event::LpcMessageSent { .. }
-        | Event::LpcMessageQueued { .. }
-        | Event::LpcMessageParked { .. }
-        | Event::LpcMessageReceived { .. }
-        | Event::LpcMessageDestroyed { .. }
-        | Event::LpcReplySlot { .. }
-        | Event::LpcWaitStarted { .. }
-        | Event::LpcConnectionAccepted { .. }
-        | Event::LpcConnectionCompleted { .. }
-        | Event::LpcViewMapped { .. }
-        | Event::LpcRequestDataCopied { .. }
-        | Event::LpcPortDisconnected { .. }
-        | Event::LpcNameDeleted { .. }
-        | Event::LpcPortClosed { .. }
-        | Event::LpcPortDeleted { .. }
-        | Event::LpcTerminatePortRegistered { .. } => fields(event),
+        Event::MemoryBytesRead { .. } | Event::MemoryBytesWritten { .. } | trace::lpc_event!() => {
+            fields(event)
+        }
     }
 }
 

@@ -390,25 +390,7 @@ impl State {
             | Event::NamedPipeUnlinked { .. } => {
                 self.apply_named_pipe(seq, now, actor, &record.event)
             }
-            Event::LpcPortCreated { .. }
-            | Event::LpcMessageSent { .. }
-            | Event::LpcMessageQueued { .. }
-            | Event::LpcMessageParked { .. }
-            | Event::LpcMessageReceived { .. }
-            | Event::LpcMessageDestroyed { .. }
-            | Event::LpcReplySlot { .. }
-            | Event::LpcWaitStarted { .. }
-            | Event::LpcConnectionAccepted { .. }
-            | Event::LpcConnectionCompleted { .. }
-            | Event::LpcViewMapped { .. }
-            | Event::LpcRequestDataCopied { .. }
-            | Event::LpcPortDisconnected { .. }
-            | Event::LpcNameDeleted { .. }
-            | Event::LpcPortClosed { .. }
-            | Event::LpcPortDeleted { .. }
-            | Event::LpcTerminatePortRegistered { .. } => {
-                self.apply_lpc(seq, now, actor, &record.event)
-            }
+            trace::lpc_event!() => self.apply_lpc(seq, now, actor, &record.event),
         }
     }
 
