@@ -1,4 +1,6 @@
-//! The machsim kernel: Mach IPC, simulated deterministically and traced.
+//! The machsim kernel: Mach IPC, and the services on top of it (shared memory,
+//! semaphores, pipes, named pipes, Windows NT's LPC), simulated deterministically
+//! and traced.
 //!
 //! Tasks are `async` Rust functions given a [`TaskContext`]; each kernel call is an
 //! `.await`, a trap and a scheduling point. A single-threaded run loop polls the
@@ -14,8 +16,9 @@
 //! 2. Deterministic: no wall clock, no threads, no globals, no hash-map iteration
 //!    that affects behaviour; the seed is the only source of randomness.
 //! 3. Atomic calls: everything a call causes is done before another task runs.
-//! 4. Nothing is lost: every message ends received, destroyed with a reason, or
-//!    still queued, and every run audits it.
+//! 4. Nothing is lost: every message (Mach's, and the LPC service's) ends
+//!    received, destroyed with a reason, or still queued (or parked in an LPC
+//!    reply slot), and every run audits it.
 
 #![warn(missing_docs)]
 

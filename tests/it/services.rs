@@ -93,6 +93,65 @@ fn a_memory_object_is_freed_once_nothing_maps_or_names_it() {
 }
 
 #[test]
+fn memory_bytes_move_in_one_call_and_are_checked_against_the_object() {
+    let mut k = Kernel::builder().trace(true).build();
+    let seen = log();
+    let s = seen.clone();
+    k.spawn("t", move |cx| async move {
+        let object = cx.memory_create(4096, Some("section")).await?;
+        let mapping = cx.memory_map(object).await?;
+        cx.memory_write_bytes(mapping, 100, b"hello").await?;
+        let back = cx.memory_read_bytes(mapping, 98, 9).await?;
+        push(&s, format!("{back:?}"));
+        let value = cx.memory_read(mapping, 100, Width::U8).await?;
+        push(&s, value.to_string());
+        for result in [
+            cx.memory_write_bytes(mapping, 4094, b"abc").await,
+            cx.memory_read_bytes(mapping, 4096, 1).await.map(drop),
+            cx.memory_read_bytes(mapping + 1, 0, 1).await.map(drop),
+        ] {
+            push(
+                &s,
+                result.map_or_else(|e| e.code().to_string(), |()| "success".into()),
+            );
+        }
+        Ok::<(), kernel::Error>(())
+    });
+    run_clean(&mut k);
+    assert_eq!(
+        *seen.lock().unwrap(),
+        [
+            r#"b"\0\0hello\0\0""#,
+            "104",
+            "invalid_address",
+            "invalid_address",
+            "bad_handle",
+        ]
+    );
+    // One call and one event each way: the bytes are in the trace.
+    let bulk: Vec<String> = k
+        .trace()
+        .iter()
+        .filter_map(|r| match &r.event {
+            kernel::trace::Event::MemoryBytesWritten {
+                object,
+                offset,
+                data,
+            }
+            | kernel::trace::Event::MemoryBytesRead {
+                object,
+                offset,
+                data,
+            } => Some(format!("{object}[{offset}] {} bytes", data.0.len())),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(bulk, ["section[100] 5 bytes", "section[98] 9 bytes"]);
+    let memory = k.inspect(|i| i.memory_objects());
+    assert!(memory.is_empty(), "freed with its task");
+}
+
+#[test]
 fn memory_sizes_are_checked() {
     let mut k = Kernel::builder().build();
     let seen = log();

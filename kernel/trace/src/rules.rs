@@ -288,4 +288,43 @@ mod tests {
         };
         assert_eq!(pipe.validate(), Err(FieldError::EmptyPipe));
     }
+
+    fn sent(message_id: u32, data_length: u16, data: &'static [u8], entries: usize) -> Event {
+        let entry = ports::lpc::DataEntry {
+            mapping: 3,
+            offset: 0,
+            length: 8,
+        };
+        Event::LpcMessageSent {
+            msg: 1,
+            message_type: ports::lpc::LpcMessageType::Request,
+            message_id,
+            callback_id: 0,
+            client_id: ports::lpc::ClientId::of_task(1),
+            port: "c:\\P".into(),
+            data_length,
+            total_length: data_length + 24,
+            data: HexBytes(bytes::Bytes::from_static(data)),
+            data_entries: vec![entry; entries],
+            client_view_size: 0,
+            context: 0,
+        }
+    }
+
+    #[test]
+    fn an_lpc_message_has_an_id_and_the_data_its_header_claims() {
+        assert_eq!(sent(1, 2, b"hi", 0).validate(), Ok(()));
+        assert_eq!(sent(1, 14, b"hi", 1).validate(), Ok(()));
+        assert_eq!(
+            sent(0, 2, b"hi", 0).validate(),
+            Err(FieldError::LpcMessageIdZero)
+        );
+        assert_eq!(
+            sent(1, 3, b"hi", 0).validate(),
+            Err(FieldError::LpcDataLength {
+                len: 2,
+                data_length: 3
+            })
+        );
+    }
 }
