@@ -5,6 +5,7 @@
 //! (unique) labels, so a trace is readable on its own and a reader can rebuild the
 //! kernel's state after any event without the scenario.
 
+use crate::HexBytes;
 use crate::vocabulary::{
     CallName, Code, CopyDirection, FaultKind, LpcDestroyReason, LpcWaitKind, MessageDestroyReason,
     MessageOrigin, NamedPipeWait, PipeSide, PortDestroyReason, Receiver, ViewSide, WakeReason,
@@ -84,99 +85,6 @@ pub struct CarriedRight {
     pub right: ports::RightKind,
 }
 
-/// Inline bytes in a trace: shared with the message (no copy when recorded),
-/// written as lower-case hex in human-readable forms and raw in the binary form.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct HexBytes(pub bytes::Bytes);
-
-impl Serialize for HexBytes {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        if serializer.is_human_readable() {
-            let mut hex = String::with_capacity(self.0.len() * 2);
-            for byte in self.0.iter() {
-                hex.push(char::from(HEX[usize::from(byte >> 4)]));
-                hex.push(char::from(HEX[usize::from(byte & 0xf)]));
-            }
-            serializer.serialize_str(&hex)
-        } else {
-            serializer.serialize_bytes(&self.0)
-        }
-    }
-}
-
-const HEX: &[u8; 16] = b"0123456789abcdef";
-
-impl<'de> Deserialize<'de> for HexBytes {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        if deserializer.is_human_readable() {
-            let text = String::deserialize(deserializer)?;
-            decode_hex(&text)
-                .map(|b| HexBytes(bytes::Bytes::from(b)))
-                .ok_or_else(|| {
-                    serde::de::Error::custom("expected an even number of hexadecimal digits")
-                })
-        } else {
-            // postcard writes `serialize_bytes` exactly as a sequence of `u8`s.
-            let raw = Vec::<u8>::deserialize(deserializer)?;
-            Ok(HexBytes(bytes::Bytes::from(raw)))
-        }
-    }
-}
-
-/// `f64` in a trace: JSON has no NaN or infinities, so human-readable forms write
-/// those as strings; the binary form writes every value as it is.
-mod float {
-    use serde::{Deserialize, Deserializer, Serializer};
-
-    pub(super) fn serialize<S: Serializer>(value: &f64, serializer: S) -> Result<S::Ok, S::Error> {
-        if value.is_finite() || !serializer.is_human_readable() {
-            serializer.serialize_f64(*value)
-        } else if value.is_nan() {
-            serializer.serialize_str("NaN")
-        } else if *value > 0.0 {
-            serializer.serialize_str("inf")
-        } else {
-            serializer.serialize_str("-inf")
-        }
-    }
-
-    #[derive(Deserialize)]
-    #[serde(untagged)]
-    enum Text {
-        Number(f64),
-        Word(String),
-    }
-
-    pub(super) fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<f64, D::Error> {
-        if !deserializer.is_human_readable() {
-            return f64::deserialize(deserializer);
-        }
-        match Text::deserialize(deserializer)? {
-            Text::Number(value) => Ok(value),
-            Text::Word(word) => match word.as_str() {
-                "NaN" => Ok(f64::NAN),
-                "inf" => Ok(f64::INFINITY),
-                "-inf" => Ok(f64::NEG_INFINITY),
-                other => Err(serde::de::Error::custom(format!(
-                    "expected a number, \"NaN\", \"inf\" or \"-inf\", found {other:?}"
-                ))),
-            },
-        }
-    }
-}
-
-fn decode_hex(text: &str) -> Option<Vec<u8>> {
-    let digits = text.as_bytes();
-    if !digits.len().is_multiple_of(2) {
-        return None;
-    }
-    let value = |d: u8| (d as char).to_digit(16).map(|v| v as u8);
-    digits
-        .chunks(2)
-        .map(|pair| Some(value(pair[0])? << 4 | value(pair[1])?))
-        .collect()
-}
-
 /// A body item, as the trace shows it: inline data in full, out-of-line memory by size.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -200,7 +108,7 @@ pub enum TraceItem {
     /// `bool`.
     Bool(bool),
     /// `f64` (in JSON, `"NaN"`, `"inf"` and `"-inf"` for the values JSON lacks).
-    F64(#[serde(with = "float")] f64),
+    F64(#[serde(with = "crate::float")] f64),
     /// `str`.
     Str(String),
     /// Inline bytes (lower-case hex in JSON, raw in the binary form).

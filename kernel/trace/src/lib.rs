@@ -13,6 +13,8 @@
 
 mod binary;
 mod event;
+mod float;
+mod hex_bytes;
 mod jsonl;
 mod kind;
 mod reader;
@@ -20,7 +22,8 @@ mod rules;
 mod vocabulary;
 
 pub use binary::{write_binary, write_binary_header, write_binary_records};
-pub use event::{CarriedRight, Event, HexBytes, Label, TraceHeader, TraceItem, TraceRecord};
+pub use event::{CarriedRight, Event, Label, TraceHeader, TraceItem, TraceRecord};
+pub use hex_bytes::HexBytes;
 pub use jsonl::{write_jsonl, write_jsonl_record};
 pub use kind::{EventKind, Service};
 pub use ports::NtStatus;
