@@ -656,8 +656,8 @@ pub enum Event {
     LpcMessageParked {
         /// The message.
         msg: u64,
-        /// The task whose slot holds it.
-        task: Label,
+        /// The task whose slot holds it (not `task`, the record's actor).
+        holder: Label,
     },
     /// An LPC message left the kernel into a task (its second copy): taken from
     /// `queue`, or (`queue` null) out of the receiver's reply slot as it wakes.
@@ -681,8 +681,8 @@ pub enum Event {
     /// A task's reply slot changed: the message id it waits to be answered on (0
     /// for none), and the port whose reply chain it is on, if any.
     LpcReplySlot {
-        /// The task.
-        task: Label,
+        /// The task whose slot it is (not `task`, the record's actor).
+        holder: Label,
         /// `LpcReplyMessageId`: the id it waits for, or 0.
         message_id: u32,
         /// The port whose reply chain it waits on.

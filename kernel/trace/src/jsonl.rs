@@ -35,6 +35,9 @@ pub fn write_jsonl_record(out: &mut impl Write, record: &TraceRecord) -> io::Res
 /// The contract's flat layout of a record: the event's kind under `event`, its
 /// fields beside the common ones. The in-memory [`crate::Event`] is externally
 /// tagged so that the binary form (postcard, not self-describing) can carry it too.
+/// The fields every line has, which no event's own field may be named.
+const COMMON_KEYS: [&str; 4] = ["seq", "t_ns", "task", "event"];
+
 pub(crate) fn to_flat(record: &TraceRecord) -> io::Result<Map<String, Value>> {
     let mut flat = Map::new();
     flat.insert("seq".into(), record.seq.into());
@@ -49,8 +52,15 @@ pub(crate) fn to_flat(record: &TraceRecord) -> io::Result<Map<String, Value>> {
     match serde_json::to_value(&record.event)? {
         Value::Object(tagged) => {
             for (kind, fields) in tagged {
-                flat.insert("event".into(), Value::String(kind));
+                flat.insert("event".into(), Value::String(kind.clone()));
                 if let Value::Object(fields) = fields {
+                    // An event's own field must never take a common key's place:
+                    // `task` is the record's actor, whatever the event is about.
+                    if let Some(key) = COMMON_KEYS.iter().find(|k| fields.contains_key(**k)) {
+                        return Err(io::Error::other(format!(
+                            "event `{kind}` has a field named `{key}`, which is a common field"
+                        )));
+                    }
                     flat.extend(fields);
                 }
             }

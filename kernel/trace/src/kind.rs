@@ -645,7 +645,7 @@ mod tests {
             },
             Event::LpcMessageParked {
                 msg: 9,
-                task: l("c"),
+                holder: l("c"),
             },
             Event::LpcMessageReceived {
                 msg: 9,
@@ -658,7 +658,7 @@ mod tests {
                 reason: LpcDestroyReason::ListenDiscarded,
             },
             Event::LpcReplySlot {
-                task: l("c"),
+                holder: l("c"),
                 message_id: 17,
                 chain: Some(l("\\P:c")),
             },
@@ -756,6 +756,30 @@ mod tests {
                 postcard::from_bytes::<Event>(&binary).expect("binary back"),
                 event
             );
+        }
+    }
+
+    /// A JSON Lines line is the common fields and the event's own side by side, so
+    /// no event may have a field named like a common one (an LPC event once had
+    /// `task`, and its line lost the name of the task that caused it).
+    #[test]
+    fn every_event_is_written_as_a_json_line_that_keeps_its_actor() {
+        for event in one_of_each() {
+            let record = crate::TraceRecord {
+                seq: 1,
+                t_ns: 0,
+                task: Some(std::sync::Arc::from("the actor")),
+                event,
+            };
+            let header = crate::TraceHeader::new("t", 0, ports::ScheduleKind::RoundRobin);
+            let mut bytes = Vec::new();
+            crate::write_jsonl(&mut bytes, &header, std::slice::from_ref(&record))
+                .unwrap_or_else(|e| panic!("{:?} writes: {e}", record.event.kind()));
+            let text = String::from_utf8(bytes).expect("UTF-8");
+            let line = text.lines().nth(1).expect("the event's line");
+            let fields: serde_json::Map<String, serde_json::Value> =
+                serde_json::from_str(line).expect("a JSON object");
+            assert_eq!(fields["task"], "the actor", "{line}");
         }
     }
 }

@@ -115,7 +115,7 @@ impl KernelState {
             }
         }
         self.record(cause, |k| Event::LpcReplySlot {
-            task: k.task_label(task),
+            holder: k.task_label(task),
             message_id,
             chain: chain.map(|c| k.lpc_label(c)),
         });
@@ -127,7 +127,7 @@ impl KernelState {
         self.lpc_thread(task).reply_message = Some(Slotted::Message(msg));
         self.record(cause, |k| Event::LpcMessageParked {
             msg: serial,
-            task: k.task_label(task),
+            holder: k.task_label(task),
         });
     }
 }

@@ -285,7 +285,9 @@ fn mentions<'a>(event: &'a Event, tasks: &mut Vec<&'a Label>, ports: &mut Vec<&'
         Event::LpcPortCreated { holder, .. }
         | Event::LpcPortClosed { holder, .. }
         | Event::LpcViewMapped { holder, .. } => tasks.push(holder),
-        Event::LpcMessageParked { task, .. } | Event::LpcReplySlot { task, .. } => tasks.push(task),
+        Event::LpcMessageParked { holder, .. } | Event::LpcReplySlot { holder, .. } => {
+            tasks.push(holder)
+        }
         Event::LpcMessageReceived { receiver, .. } => tasks.push(receiver),
         Event::LpcConnectionAccepted { client, .. }
         | Event::LpcConnectionCompleted { client, .. }

@@ -327,7 +327,7 @@ impl State {
                     );
                 }
             }
-            Event::LpcMessageParked { msg, task } => {
+            Event::LpcMessageParked { msg, holder: task } => {
                 let Some(m) = self.lpc_take_message(seq, *msg, "is parked") else {
                     return;
                 };
@@ -357,7 +357,7 @@ impl State {
                 self.lpc_take_message(seq, *msg, "is destroyed");
             }
             Event::LpcReplySlot {
-                task,
+                holder: task,
                 message_id,
                 chain,
             } => {

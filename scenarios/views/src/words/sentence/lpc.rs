@@ -65,7 +65,7 @@ pub(super) fn sentence(record: &TraceRecord) -> Sentence {
         Event::LpcMessageQueued { msg, queue, depth } => {
             say(format!("m{msg} queued on {queue} (depth {depth})"))
         }
-        Event::LpcMessageParked { msg, task } => {
+        Event::LpcMessageParked { msg, holder: task } => {
             say(format!("m{msg} parked in {task}'s reply slot"))
         }
         Event::LpcMessageReceived {
@@ -82,7 +82,7 @@ pub(super) fn sentence(record: &TraceRecord) -> Sentence {
         },
         Event::LpcMessageDestroyed { msg, reason } => say(format!("m{msg} destroyed ({reason})")),
         Event::LpcReplySlot {
-            task,
+            holder: task,
             message_id,
             chain,
         } => about(
