@@ -11,7 +11,7 @@ use crate::clock::{Ticks, TimerKey, TimerKind, Timers};
 use crate::config::Config;
 use crate::port::{Port, PortTable, Receiver, Table};
 use crate::pset::PortSet;
-use crate::sched::Scheduler;
+use crate::sched::RunQueue;
 use crate::task::{Reply, TaskEntry, TaskState, Wait};
 use crate::trace::{self, Event, Label, PortDestroyReason, Recorder, WakeReason};
 use ports::{
@@ -63,9 +63,8 @@ pub(crate) struct KernelState {
     pub(crate) ports: PortTable,
     pub(crate) sets: Table<PortSet>,
     pub(crate) timers: Timers,
-    /// Runnable tasks, in the order round robin serves them.
-    pub(crate) ready: VecDeque<TaskId>,
-    pub(crate) scheduler: Box<dyn Scheduler>,
+    /// Runnable tasks, and the scheduler that picks among them.
+    pub(crate) ready: RunQueue,
     pub(crate) trace: Recorder,
     pub(crate) counts: MessageCounts,
     pub(crate) steps: u64,
@@ -109,7 +108,8 @@ pub(crate) struct KernelState {
 }
 
 impl KernelState {
-    pub(crate) fn new(config: Config, scheduler: Box<dyn Scheduler>) -> KernelState {
+    pub(crate) fn new(config: Config) -> KernelState {
+        let ready = RunQueue::new(&config);
         let trace = Recorder::new(config.trace, config.stream_binary_trace);
         KernelState {
             config,
@@ -118,8 +118,7 @@ impl KernelState {
             ports: PortTable::default(),
             sets: Table::default(),
             timers: Timers::default(),
-            ready: VecDeque::new(),
-            scheduler,
+            ready,
             trace,
             counts: MessageCounts::default(),
             steps: 0,

@@ -67,9 +67,8 @@ impl KernelBuilder {
 
     /// The kernel.
     pub fn build(self) -> Kernel {
-        let scheduler = crate::sched::for_config(&self.config);
         Kernel {
-            state: Arc::new(Mutex::new(KernelState::new(self.config, scheduler))),
+            state: Arc::new(Mutex::new(KernelState::new(self.config))),
             futures: Vec::new(),
             polled: None,
         }

@@ -8,7 +8,7 @@ use super::harness::{FnWorkload, Suite, WorkloadError};
 use super::memory::measure_bytes_per_item;
 use super::names::{
     BYTES_PER_PORT, IDLE_PORT_MEMORY, MACHSIM, MACHSIM_BINARY_TRACE, MACHSIM_TWO_CALLS, MANY_PORTS,
-    REQUEST_REPLY, SEND_RECEIVE,
+    MANY_TASKS, REQUEST_REPLY, SEND_RECEIVE,
 };
 use bytes::Bytes;
 use kernel::{
@@ -78,8 +78,48 @@ pub fn request_reply(round_trips: u64, trace: bool) -> Result<Duration, Workload
         builder
     }
     .build();
-    kernel.spawn("server", move |cx| async move {
-        let port = cx.lookup("requests").ok_or("no requests port")?;
+    spawn_pair(&mut kernel, &Pair::default(), round_trips)?;
+    finish(kernel, trace)
+}
+
+/// The names of one client/server pair: its tasks and its two ports' labels.
+struct Pair {
+    server: String,
+    client: String,
+    requests: String,
+    replies: String,
+}
+
+impl Default for Pair {
+    /// The one pair of `request_reply`.
+    fn default() -> Self {
+        Pair {
+            server: "server".into(),
+            client: "client".into(),
+            requests: "requests".into(),
+            replies: "replies".into(),
+        }
+    }
+}
+
+impl Pair {
+    /// The `index`-th pair of `many_tasks`.
+    fn numbered(index: u64) -> Pair {
+        Pair {
+            server: format!("server{index}"),
+            client: format!("client{index}"),
+            requests: format!("requests{index}"),
+            replies: format!("replies{index}"),
+        }
+    }
+}
+
+/// Spawns a server and a client that make `round_trips` request/reply round trips
+/// (see [`request_reply`]), with their ports.
+fn spawn_pair(kernel: &mut Kernel, pair: &Pair, round_trips: u64) -> Result<(), WorkloadError> {
+    let requests = pair.requests.clone();
+    kernel.spawn(&pair.server, move |cx| async move {
+        let port = cx.lookup(&requests).ok_or("no requests port")?;
         let options = ReceiveOptions::default();
         let mut request = cx.receive(port, ReceivePolicy::Block, options).await?;
         for served in 1..=round_trips {
@@ -101,9 +141,10 @@ pub fn request_reply(round_trips: u64, trace: bool) -> Result<Duration, Workload
         }
         Ok::<(), kernel::Error>(())
     });
-    kernel.spawn("client", move |cx| async move {
-        let server = cx.lookup("requests").ok_or("no requests port")?;
-        let reply_port = cx.lookup("replies").ok_or("no reply port")?;
+    let (requests, replies) = (pair.requests.clone(), pair.replies.clone());
+    kernel.spawn(&pair.client, move |cx| async move {
+        let server = cx.lookup(&requests).ok_or("no requests port")?;
+        let reply_port = cx.lookup(&replies).ok_or("no reply port")?;
         for _ in 0..round_trips {
             let request = Message::new(server, 1)
                 .with_reply(reply_port, Disposition::MakeSendOnce)
@@ -121,21 +162,37 @@ pub fn request_reply(round_trips: u64, trace: bool) -> Result<Duration, Workload
         }
         Ok::<(), kernel::Error>(())
     });
-    setup_request_reply(&mut kernel)?;
-    finish(kernel, trace)
+    setup_pair(kernel, pair)
 }
 
-fn setup_request_reply(kernel: &mut Kernel) -> Result<(), WorkloadError> {
+fn setup_pair(kernel: &mut Kernel, pair: &Pair) -> Result<(), WorkloadError> {
     kernel
-        .allocate_port("server", "requests", QueueLimit::DEFAULT)
+        .allocate_port(&pair.server, &pair.requests, QueueLimit::DEFAULT)
         .map_err(WorkloadError::new)?;
     kernel
-        .allocate_port("client", "replies", QueueLimit::DEFAULT)
+        .allocate_port(&pair.client, &pair.replies, QueueLimit::DEFAULT)
         .map_err(WorkloadError::new)?;
     kernel
-        .give_send_right("client", "requests")
+        .give_send_right(&pair.client, &pair.requests)
         .map_err(WorkloadError::new)?;
     Ok(())
+}
+
+/// Client/server pairs in the `many_tasks` workload (twice as many tasks).
+pub const MANY_TASKS_PAIRS: u64 = 50_000;
+
+/// `many_tasks`: 100,000 tasks in 50,000 client/server pairs, each pair doing
+/// `request_reply`'s round trips, all runnable at once; per round trip. Shows that
+/// the cost of a round trip does not grow with the number of tasks (the ready
+/// queue, task switches and exits stay constant-time).
+pub fn many_tasks(round_trips: u64) -> Result<Duration, WorkloadError> {
+    let pairs = MANY_TASKS_PAIRS.min(round_trips).max(1);
+    let per_pair = (round_trips / pairs).max(1);
+    let mut kernel = Kernel::builder().step_limit(u64::MAX).build();
+    for index in 0..pairs {
+        spawn_pair(&mut kernel, &Pair::numbered(index), per_pair)?;
+    }
+    finish(kernel, false)
 }
 
 /// `request_reply` with separate send and receive calls on both sides: four
@@ -169,7 +226,7 @@ pub fn request_reply_four_calls(round_trips: u64) -> Result<Duration, WorkloadEr
         }
         Ok::<(), kernel::Error>(())
     });
-    setup_request_reply(&mut kernel)?;
+    setup_pair(&mut kernel, &Pair::default())?;
     finish(kernel, false)
 }
 
@@ -257,6 +314,10 @@ pub fn register(suite: &mut Suite) {
         |n| request_reply(n, true),
     ));
     suite.add(FnWorkload::new(MANY_PORTS, MACHSIM, 1_000_000, many_ports).quick_messages(20_000));
+    suite.add(
+        FnWorkload::new(MANY_TASKS, MACHSIM, 20 * MANY_TASKS_PAIRS, many_tasks)
+            .quick_messages(MANY_TASKS_PAIRS),
+    );
     suite.add_figure(IDLE_PORT_MEMORY, MACHSIM, BYTES_PER_PORT, |quick| {
         let count = if quick { 20_000 } else { 1_000_000 };
         idle_port_bytes(count)

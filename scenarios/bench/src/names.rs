@@ -10,6 +10,8 @@ pub const SEND_RECEIVE: &str = "send_receive";
 pub const REQUEST_REPLY: &str = "request_reply";
 /// `send_receive` spread over many ports, to show cost per message stays flat.
 pub const MANY_PORTS: &str = "many_ports";
+/// `request_reply` in 50,000 client/server pairs at once (100,000 tasks).
+pub const MANY_TASKS: &str = "many_tasks";
 /// A request/reply round trip through a real Linux pipe between two threads.
 pub const PIPE_RTT: &str = "pipe_rtt";
 /// The figure workload for the memory an idle port costs.

@@ -7,8 +7,8 @@ use serde::Serialize;
 
 use crate::harness::Results;
 use crate::names::{
-    BYTES_PER_PORT, IDLE_PORT_MEMORY, MACHSIM, MACHSIM_BINARY_TRACE, MANY_PORTS, PIPE, PIPE_RTT,
-    REQUEST_REPLY, SEND_RECEIVE, TOKIO_MPSC, VECDEQUE,
+    BYTES_PER_PORT, IDLE_PORT_MEMORY, MACHSIM, MACHSIM_BINARY_TRACE, MANY_PORTS, MANY_TASKS, PIPE,
+    PIPE_RTT, REQUEST_REPLY, SEND_RECEIVE, TOKIO_MPSC, VECDEQUE,
 };
 
 /// Formats nanoseconds with precision suited to their size.
@@ -548,6 +548,12 @@ pub fn design_targets() -> Vec<Target> {
             "machsim per-message cost over many ports within 2× one port",
             Metric::ns_per_msg(MANY_PORTS, MACHSIM),
             Metric::ns_per_msg(SEND_RECEIVE, MACHSIM),
+            2.0,
+        ),
+        Target::max_ratio(
+            "machsim round trip among 100,000 tasks within 2× two tasks",
+            Metric::ns_per_msg(MANY_TASKS, MACHSIM),
+            Metric::ns_per_msg(REQUEST_REPLY, MACHSIM),
             2.0,
         ),
         Target::at_most(
