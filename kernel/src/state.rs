@@ -28,6 +28,8 @@ pub(crate) enum Halt {
     StepLimit,
     /// Kernel code panicked or answered a call wrongly (see `violation.rs`).
     KernelBug,
+    /// The trace streamed to the embedder's writer could not be written.
+    TraceWriteFailed,
 }
 
 /// Counters for message conservation: every message made is received (or handed
@@ -275,7 +277,26 @@ impl KernelState {
         if self.trace.enabled() {
             let label = task.map(|t| self.task_label(t));
             let event = build(self);
-            self.trace.record(self.now, label, || event);
+            if !self.trace.record(self.now, label, || event) {
+                self.trace_failed();
+            }
+        }
+    }
+
+    /// The streamed trace could not be written: the run stops at the next
+    /// scheduling decision (the call under way finishes, atomic as ever).
+    #[cold]
+    pub(crate) fn trace_failed(&mut self) {
+        if self.halted.is_none() {
+            self.halted = Some(Halt::TraceWriteFailed);
+        }
+    }
+
+    /// Flushes a streamed trace's writer at the end of the run; a failure stops
+    /// the run as a failed write does.
+    pub(crate) fn flush_trace(&mut self) {
+        if !self.trace.flush() {
+            self.trace_failed();
         }
     }
 
