@@ -28,8 +28,8 @@ fn main() -> ExitCode {
         "request_reply" => bench::machsim::request_reply(count, false),
         "request_reply_traced" => bench::machsim::request_reply(count, true),
         "request_reply_two_calls" => bench::machsim::request_reply_four_calls(count),
-        "many_ports" => bench::machsim::many_ports(count),
-        "many_tasks" => bench::machsim::many_tasks(count),
+        "many_ports" => bench::scale::many_ports(count),
+        "many_tasks" => bench::scale::many_tasks(count),
         other => {
             eprintln!("error: unknown workload {other}");
             return ExitCode::from(2);
