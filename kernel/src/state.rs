@@ -394,10 +394,11 @@ impl KernelState {
         };
         entry.blocked_ns += now.saturating_sub(entry.waiting_since);
         entry.reply = Some(reply);
+        entry.state = TaskState::Ready;
+        self.ready.push_back(task);
         if let Some(timer) = timer {
             self.timers.cancel(timer);
         }
-        self.make_ready(task);
         self.record(None, |k| Event::TaskWoken {
             name: k.task_label(task),
             reason,

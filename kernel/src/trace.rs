@@ -128,20 +128,23 @@ impl Recorder {
         let Some(stream) = &mut self.stream else {
             return true;
         };
-        self.scratch.clear();
-        let result = match postcard::to_extend(record, std::mem::take(&mut self.scratch)) {
-            Ok(bytes) => {
-                let written = match stream {
-                    Stream::Memory(out) => {
-                        out.extend_from_slice(&bytes);
-                        Ok(())
-                    }
-                    Stream::Writer(out) => out.write_all(&bytes),
-                };
-                self.scratch = bytes;
-                written.map_err(|e| e.to_string())
+        let cannot_encode = |e| format!("record {} cannot be encoded: {e}", record.seq);
+        let result = match stream {
+            Stream::Memory(out) => {
+                // Straight onto the end of the buffer; a record that fails is cut off.
+                let length = out.len();
+                encode_record(record, out).map_err(|e| {
+                    out.truncate(length);
+                    cannot_encode(e)
+                })
             }
-            Err(e) => Err(format!("record {} cannot be encoded: {e}", record.seq)),
+            Stream::Writer(out) => {
+                self.scratch.clear();
+                match encode_record(record, &mut self.scratch) {
+                    Ok(()) => out.write_all(&self.scratch).map_err(|e| e.to_string()),
+                    Err(e) => Err(cannot_encode(e)),
+                }
+            }
         };
         match result {
             Ok(()) => true,

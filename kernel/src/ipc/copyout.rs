@@ -90,28 +90,20 @@ impl KernelState {
                     RightKind::Send => Disposition::MoveSend,
                     _ => Disposition::MoveSendOnce,
                 });
-        let body = envelope
-            .body
-            .into_iter()
-            .map(|item| match item {
-                KItem::Data(data) => data,
-                KItem::Port(None) => Item::Port(PortItem {
-                    name: PortName::DEAD,
-                    disposition: Disposition::MoveSend,
-                }),
-                KItem::Port(Some(carried)) => {
-                    let name = self.copyout_right(task, carried);
-                    Item::Port(PortItem {
-                        name,
-                        disposition: match carried.kind {
-                            RightKind::Receive => Disposition::MoveReceive,
-                            RightKind::SendOnce => Disposition::MoveSendOnce,
-                            _ => Disposition::MoveSend,
-                        },
-                    })
-                }
-            })
-            .collect();
+        let body = envelope.body.into_items(|carried| match carried {
+            None => PortItem {
+                name: PortName::DEAD,
+                disposition: Disposition::MoveSend,
+            },
+            Some(carried) => PortItem {
+                name: self.copyout_right(task, carried),
+                disposition: match carried.kind {
+                    RightKind::Receive => Disposition::MoveReceive,
+                    RightKind::SendOnce => Disposition::MoveSendOnce,
+                    _ => Disposition::MoveSend,
+                },
+            },
+        });
         Message {
             header: Header {
                 dest: local,

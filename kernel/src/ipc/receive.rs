@@ -57,13 +57,9 @@ impl KernelState {
         if let Some(result) = self.try_take(task, source, options) {
             return ReceiveNow::Done(result);
         }
-        let label = match source {
-            ReceiveSource::Port(p) | ReceiveSource::Direct { mailbox: p, .. } => self.port_label(p),
-            ReceiveSource::Set(s) => self.set_label(s),
-        };
         if policy.wait_ms() == Some(0) {
-            self.record(Some(task), |_| Event::ReceiveFailed {
-                port: Some(label),
+            self.record(Some(task), |k| Event::ReceiveFailed {
+                port: Some(k.source_label(source)),
                 code: ReturnCode::RcvTimedOut,
             });
             return ReceiveNow::Done(Err(ReceiveError::TimedOut));
@@ -83,8 +79,8 @@ impl KernelState {
         let until_ns = policy
             .wait_ms()
             .map(|ms| self.now.saturating_add(crate::clock::ms(ms)));
-        self.record(Some(task), |_| Event::ReceiveBlocked {
-            port: label,
+        self.record(Some(task), |k| Event::ReceiveBlocked {
+            port: k.source_label(source),
             until_ns,
         });
         self.begin_wait(task, policy.wait_ms(), |timer| Wait::Receive {
@@ -93,6 +89,14 @@ impl KernelState {
             timer,
         });
         ReceiveNow::Blocked
+    }
+
+    /// The label of the port or set a receive takes from, for the trace.
+    fn source_label(&self, source: ReceiveSource) -> crate::trace::Label {
+        match source {
+            ReceiveSource::Port(p) | ReceiveSource::Direct { mailbox: p, .. } => self.port_label(p),
+            ReceiveSource::Set(s) => self.set_label(s),
+        }
     }
 
     /// The oldest acceptable message of `source`, taken and copied out, or a
@@ -236,12 +240,8 @@ impl KernelState {
             _ => return,
         };
         self.clear_waiting_receiver(task, source);
-        let label = match source {
-            ReceiveSource::Port(p) | ReceiveSource::Direct { mailbox: p, .. } => self.port_label(p),
-            ReceiveSource::Set(s) => self.set_label(s),
-        };
-        self.record(Some(task), |_| Event::ReceiveFailed {
-            port: Some(label),
+        self.record(Some(task), |k| Event::ReceiveFailed {
+            port: Some(k.source_label(source)),
             code: ReturnCode::RcvTimedOut,
         });
         self.wake(
