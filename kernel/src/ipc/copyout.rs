@@ -146,8 +146,14 @@ impl KernelState {
     }
 
     /// A message is received by `task`: the destination right is consumed, a forced
-    /// message's msg-accepted goes out, the rights are copied out.
-    pub(crate) fn take_delivered(&mut self, task: TaskId, envelope: Envelope) -> Message {
+    /// message's msg-accepted goes out, the rights are copied out. `name` is the
+    /// name the task received on, if it is the port's (it saves a look-up).
+    pub(crate) fn take_delivered(
+        &mut self,
+        task: TaskId,
+        envelope: Envelope,
+        name: PortName,
+    ) -> Message {
         let port = envelope.dest.port;
         let seqno = match self.port_mut(port) {
             Some(p) => {
@@ -170,11 +176,17 @@ impl KernelState {
         if let Some(forced) = envelope.forced {
             self.msg_accepted(forced, port, true);
         }
-        let local = self
-            .task(task)
-            .space
-            .name_of(port)
-            .unwrap_or(PortName::NULL);
+        // The name of a receive right is the one name of the port's send and
+        // receive rights, which is what `name_of` finds for any other receive.
+        let space = &self.task(task).space;
+        let local = match space.get(name) {
+            Some(entry)
+                if entry.port() == Some(port) && entry.rights.contains(RightKind::Receive) =>
+            {
+                name
+            }
+            _ => space.name_of(port).unwrap_or(PortName::NULL),
+        };
         self.copyout_message(task, envelope, local, seqno)
     }
 

@@ -43,18 +43,20 @@ impl KernelState {
                 return ReceiveNow::Done(Err(ReceiveError::InvalidName));
             }
         };
-        self.receive_from(task, source, policy, options)
+        self.receive_from(task, source, name, policy, options)
     }
 
-    /// Takes a message from `source` now, or waits as `policy` says.
+    /// Takes a message from `source` now, or waits as `policy` says; `name` is
+    /// the task's name for the port it receives on (`NULL` if none).
     pub(crate) fn receive_from(
         &mut self,
         task: TaskId,
         source: ReceiveSource,
+        name: PortName,
         policy: ReceivePolicy,
         options: ReceiveOptions,
     ) -> ReceiveNow {
-        if let Some(result) = self.try_take(task, source, options) {
+        if let Some(result) = self.try_take(task, source, name, options) {
             return ReceiveNow::Done(result);
         }
         if policy.wait_ms() == Some(0) {
@@ -85,6 +87,7 @@ impl KernelState {
         });
         self.begin_wait(task, policy.wait_ms(), |timer| Wait::Receive {
             source,
+            name,
             options,
             timer,
         });
@@ -105,6 +108,7 @@ impl KernelState {
         &mut self,
         task: TaskId,
         source: ReceiveSource,
+        name: PortName,
         options: ReceiveOptions,
     ) -> Option<Result<Message, ReceiveError>> {
         let (port, from) = match source {
@@ -151,7 +155,7 @@ impl KernelState {
                     return Some(Err(error));
                 }
                 let envelope = self.dequeue(port, from)?;
-                let message = self.take_delivered(task, envelope);
+                let message = self.take_delivered(task, envelope, name);
                 self.admit_blocked_senders(port);
                 Some(Ok(message))
             }
@@ -180,7 +184,7 @@ impl KernelState {
                 self.pop_blocked_sender(port);
                 let envelope = self.take_blocked_envelope(sender)?;
                 self.wake(sender, Reply::Send(Ok(SendStatus::Sent)), WakeReason::Taken);
-                Some(Ok(self.take_delivered(task, envelope)))
+                Some(Ok(self.take_delivered(task, envelope, name)))
             }
             None => None,
         }

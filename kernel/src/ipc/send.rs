@@ -389,12 +389,15 @@ impl KernelState {
             return Some(envelope);
         };
         let TaskState::Waiting(Wait::Receive {
-            source, options, ..
+            source,
+            name,
+            options,
+            ..
         }) = &self.task(waiter).state
         else {
             return Some(envelope);
         };
-        let (source, options) = (*source, *options);
+        let (source, name, options) = (*source, *name, *options);
         if let ReceiveSource::Direct {
             from: Some(from), ..
         } = source
@@ -417,7 +420,7 @@ impl KernelState {
                 self.destroy_too_large(port_id, envelope);
                 Reply::Receive(Err(error))
             }
-            None => Reply::Receive(Ok(self.take_delivered(waiter, envelope))),
+            None => Reply::Receive(Ok(self.take_delivered(waiter, envelope, name))),
         };
         self.wake(waiter, reply, WakeReason::Message);
         None

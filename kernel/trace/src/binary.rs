@@ -1,5 +1,7 @@
 //! The compact binary form: the JSON header line, then postcard-encoded records.
 
+mod hot;
+
 use crate::{TraceHeader, TraceRecord};
 use std::io::{self, Write};
 
@@ -53,7 +55,10 @@ pub fn write_binary_records(out: &mut impl Write, records: &[TraceRecord]) -> io
 /// # Errors
 /// An encoding error (none is expected for a well-formed record).
 pub fn encode_record(record: &TraceRecord, out: &mut Vec<u8>) -> postcard::Result<()> {
-    postcard::serialize_with_flavor(record, Append(out))
+    match hot::encode(record, out) {
+        Some(written) => written,
+        None => postcard::serialize_with_flavor(record, Append(out)),
+    }
 }
 
 /// A postcard output that appends to a vector, a slice at a time (postcard's
