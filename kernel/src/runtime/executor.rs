@@ -26,15 +26,26 @@ pub(super) enum Polled {
 impl Kernel {
     pub(super) fn step_once(&mut self) -> bool {
         let mut state = lock(&self.state);
-        if let Some(polled) = self.polled.take() {
-            state.guarded(Site::RunLoop, |state| state.settle(polled));
-        }
-        if state.has_programs_to_instantiate() {
-            drop(state);
-            self.instantiate();
-            state = lock(&self.state);
-        }
-        let (task, steps_before) = match state.guarded(Site::RunLoop, KernelState::choose) {
+        let polled = self.polled.take();
+        // The last poll settled and the next task chosen in one guarded call, unless
+        // tasks started or ended in between and their futures must be made or dropped.
+        let choice = state.guarded(Site::RunLoop, |state| {
+            if let Some(polled) = polled {
+                state.settle(polled);
+            }
+            (!state.has_programs_to_instantiate()).then(|| state.choose())
+        });
+        let choice = match choice {
+            Some(Some(choice)) => Some(choice),
+            Some(None) => {
+                drop(state);
+                self.instantiate();
+                state = lock(&self.state);
+                state.guarded(Site::RunLoop, KernelState::choose)
+            }
+            None => None,
+        };
+        let (task, steps_before) = match choice {
             None | Some(Choice::Over) => return false,
             Some(Choice::Fired) => {
                 drop(state);
