@@ -11,15 +11,15 @@ use super::names::{MACHSIM, MACHSIM_BINARY_TRACE, MACHSIM_TWO_CALLS, REQUEST_REP
 use bytes::Bytes;
 use kernel::trace::{TraceHeader, write_binary_header};
 use kernel::{
-    Disposition, Item, Kernel, Message, QueueLimit, ReceiveOptions, ReceivePolicy, ScheduleKind,
-    SendPolicy,
+    Disposition, Item, Kernel, Message, PortName, QueueLimit, ReceiveOptions, ReceivePolicy,
+    ScheduleKind, SendPolicy, TaskContext,
 };
 use std::time::{Duration, Instant};
 
 /// The body every workload carries: 64 bytes, as in the baselines.
 const BODY: [u8; 64] = [0x5a; 64];
 
-pub(crate) fn body() -> Item {
+fn body() -> Item {
     Item::Bytes(Bytes::copy_from_slice(&BODY))
 }
 
@@ -53,6 +53,22 @@ pub(crate) fn finish(mut kernel: Kernel) -> Result<Duration, WorkloadError> {
     Ok(elapsed)
 }
 
+/// Sends a message with the 64-byte body to `port` and receives it back, in one
+/// `mach_msg` (the future of [`kernel::TaskContext::send_receive`] itself, so
+/// the workloads measure no extra layer).
+pub(crate) fn echo(
+    cx: &TaskContext,
+    port: PortName,
+) -> impl Future<Output = Result<Message, kernel::Error>> + '_ {
+    cx.send_receive(
+        Message::new(port, 1).with(body()),
+        SendPolicy::Block,
+        port,
+        ReceivePolicy::Block,
+        ReceiveOptions::default(),
+    )
+}
+
 /// `send_receive`: one task sends a 64-byte body to its own port and receives it,
 /// in one `mach_msg` (send, then receive: [`kernel::TaskContext::send_receive`]).
 pub fn send_receive(messages: u64) -> Result<Duration, WorkloadError> {
@@ -61,17 +77,7 @@ pub fn send_receive(messages: u64) -> Result<Duration, WorkloadError> {
         let port = cx.allocate_port(QueueLimit::DEFAULT, Some("self")).await?;
         cx.make_send(port).await?;
         for _ in 0..messages {
-            let message = Message::new(port, 1).with(body());
-            let got = cx
-                .send_receive(
-                    message,
-                    SendPolicy::Block,
-                    port,
-                    ReceivePolicy::Block,
-                    ReceiveOptions::default(),
-                )
-                .await?;
-            std::hint::black_box(got);
+            std::hint::black_box(echo(&cx, port).await?);
         }
         Ok::<(), kernel::Error>(())
     });

@@ -5,14 +5,14 @@
 //! those, next to the figure it is compared with in the same run.
 
 use super::harness::{FnWorkload, Suite, WorkloadError};
-use super::machsim::{Pair, body, finish, kernel, request_reply, spawn_pair};
+use super::machsim::{Pair, echo, finish, kernel, request_reply, spawn_pair};
 use super::memory::measure_bytes_per_item;
 use super::names::{
     BYTES_PER_PORT, BYTES_PER_ROUND_TRIP, IDLE_PORT_MEMORY, MACHSIM, MACHSIM_1E4, MACHSIM_1E7,
     MACHSIM_BINARY_TRACE, MACHSIM_BINARY_TRACE_1E4, MACHSIM_BINARY_TRACE_1E7, MANY_PORTS,
     MANY_TASKS, REQUEST_REPLY_SCALE, TRACE_MEMORY,
 };
-use kernel::{Message, QueueLimit, ReceiveOptions, ReceivePolicy, SendPolicy};
+use kernel::QueueLimit;
 use std::time::Duration;
 
 /// Client/server pairs in the `many_tasks` workload (twice as many tasks).
@@ -51,17 +51,7 @@ pub fn many_ports(messages: u64) -> Result<Duration, WorkloadError> {
         }
         for _ in 0..rounds {
             for &port in &names {
-                let message = Message::new(port, 1).with(body());
-                let got = cx
-                    .send_receive(
-                        message,
-                        SendPolicy::Block,
-                        port,
-                        ReceivePolicy::Block,
-                        ReceiveOptions::default(),
-                    )
-                    .await?;
-                std::hint::black_box(got);
+                std::hint::black_box(echo(&cx, port).await?);
             }
         }
         Ok::<(), kernel::Error>(())
