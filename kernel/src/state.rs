@@ -11,7 +11,7 @@ use crate::clock::{Ticks, TimerKey, TimerKind, Timers};
 use crate::config::Config;
 use crate::port::{Port, PortTable, Receiver, Table};
 use crate::pset::PortSet;
-use crate::sched::RunQueue;
+use crate::sched::{RunQueue, Scheduler};
 use crate::task::{Reply, TaskEntry, TaskState, Wait};
 use crate::trace::{self, Event, Label, PortDestroyReason, Recorder, WakeReason};
 use ports::{
@@ -110,8 +110,8 @@ pub(crate) struct KernelState {
 }
 
 impl KernelState {
-    pub(crate) fn new(config: Config) -> KernelState {
-        let ready = RunQueue::new(&config);
+    pub(crate) fn new(config: Config, scheduler: Box<dyn Scheduler>) -> KernelState {
+        let ready = RunQueue::new(scheduler);
         let trace = Recorder::new(config.trace, config.stream_binary_trace);
         KernelState {
             config,

@@ -124,7 +124,8 @@ impl KernelBuilder {
 
     /// The kernel.
     pub fn build(self) -> Kernel {
-        let mut state = KernelState::new(self.config);
+        let scheduler = crate::sched::for_config(&self.config);
+        let mut state = KernelState::new(self.config, scheduler);
         if let Some(out) = self.trace_out {
             state.trace.stream_to(out, false);
         }

@@ -40,7 +40,7 @@ pub(crate) trait Scheduler: Send {
     fn unreadied(&mut self, _task: TaskId) {}
 }
 
-fn for_config(config: &Config) -> Box<dyn Scheduler> {
+pub(crate) fn for_config(config: &Config) -> Box<dyn Scheduler> {
     match config.schedule {
         ScheduleKind::RoundRobin => Box::new(round_robin::RoundRobin),
         ScheduleKind::Random => Box::new(random::Random::new(config.seed)),
@@ -57,8 +57,8 @@ pub(crate) struct RunQueue {
 }
 
 impl RunQueue {
-    pub(crate) fn new(config: &Config) -> RunQueue {
-        let scheduler = for_config(config);
+    /// An empty queue whose tasks `scheduler` picks.
+    pub(crate) fn new(scheduler: Box<dyn Scheduler>) -> RunQueue {
         RunQueue {
             ready: ReadyQueue::new(scheduler.picks_by_position()),
             scheduler,

@@ -2,7 +2,8 @@
 //! writes and whatever the values.
 
 use super::encode;
-use crate::event::{CarriedRight, Event, HexBytes, TraceItem, TraceRecord};
+use crate::event::{CarriedRight, Event, TraceItem, TraceRecord};
+use crate::hex_bytes::HexBytes;
 use crate::vocabulary::{MessageOrigin, Receiver, WakeReason};
 use ports::{PortType, RightKind};
 use proptest::prelude::*;
