@@ -61,6 +61,10 @@ impl Timers {
     /// Removes and returns the earliest timer if it is due at or before `now`,
     /// faults first among those due at the same instant.
     pub(crate) fn pop_due(&mut self, now: Ticks) -> Option<TimerKind> {
+        // Nothing due (the common case, checked on every step): no range to scan.
+        if self.pending.first_key_value()?.0.0 > now {
+            return None;
+        }
         let fault = self
             .pending
             .range(..=(now, u64::MAX))

@@ -1,7 +1,11 @@
 //! A message inside the kernel (Mach's `ipc_kmsg`): rights held as kernel identities.
 
+mod body;
+
+pub(crate) use body::{Body, BodyItem, KItem};
+
 use crate::state::KernelState;
-use ports::{Item, MessageId, MessageSerial, PortId, PortName, RightKind, TaskId};
+use ports::{MessageId, MessageSerial, PortId, PortName, RightKind, TaskId};
 
 /// A right travelling in a message. While it travels it belongs to no task: it is
 /// counted in its port's send-right or send-once-right count, and a receive right in
@@ -10,15 +14,6 @@ use ports::{Item, MessageId, MessageSerial, PortId, PortName, RightKind, TaskId}
 pub(crate) struct Carried {
     pub(crate) port: PortId,
     pub(crate) kind: RightKind,
-}
-
-/// A body item in the kernel: data as given, or a right in transit.
-#[derive(Clone, Debug)]
-pub(crate) enum KItem {
-    /// Any item that is not a port right.
-    Data(Item),
-    /// A port right, or `None` for `MACH_PORT_NULL`/`MACH_PORT_DEAD` given as a right.
-    Port(Option<Carried>),
 }
 
 /// Who forced a message in with `notify` and where its msg-accepted goes.
@@ -54,7 +49,7 @@ pub(crate) struct Envelope {
     /// consumes it when the message is received (which may fire no-senders).
     pub(crate) dest: Carried,
     pub(crate) reply: Option<Carried>,
-    pub(crate) body: Vec<KItem>,
+    pub(crate) body: Body,
     pub(crate) forced: Option<ForcedBy>,
     pub(crate) origin: Origin,
     /// Order of arrival in a queue, so a receive on a port set takes the message
@@ -73,7 +68,7 @@ impl Envelope {
         size: u32,
         dest: Carried,
         reply: Option<Carried>,
-        body: Vec<KItem>,
+        body: Body,
     ) -> Envelope {
         Envelope {
             serial,
@@ -98,12 +93,7 @@ impl Envelope {
 
     /// Every right the message carries, reply first.
     pub(crate) fn rights(&self) -> impl Iterator<Item = Carried> + '_ {
-        self.reply
-            .into_iter()
-            .chain(self.body.iter().filter_map(|item| match item {
-                KItem::Port(carried) => *carried,
-                KItem::Data(_) => None,
-            }))
+        self.reply.into_iter().chain(self.body.rights())
     }
 }
 

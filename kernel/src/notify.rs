@@ -5,7 +5,7 @@
 //! for), each to the port the request named, through a send-once right, so they
 //! never block and ignore queue limits.
 
-use crate::envelope::{Carried, Envelope, KItem, Origin};
+use crate::envelope::{Body, Carried, Envelope, KItem, Origin};
 use crate::services::hooks as services;
 use crate::state::KernelState;
 use crate::trace::{Event, MessageDestroyReason};
@@ -21,7 +21,8 @@ impl KernelState {
         body: Vec<KItem>,
         about: Option<PortId>,
     ) {
-        let size = KItem::body_size(&body);
+        let body = Body::from(body);
+        let size = body.message_size();
         let dest = Carried {
             port: target,
             kind: RightKind::SendOnce,
@@ -101,27 +102,5 @@ impl KernelState {
         let Some(p) = self.port_mut(port) else { return };
         p.sorights = p.sorights.saturating_sub(1);
         self.post_notification(port, NotificationKind::SendOnce, Vec::new(), Some(port));
-    }
-}
-
-impl KItem {
-    /// The bytes the item adds to `msgh_size` (a carried right counts as a port
-    /// item), computed without copying the item.
-    pub(crate) fn wire_size(&self) -> u32 {
-        const PORT: ports::Item = ports::Item::Port(ports::PortItem {
-            name: ports::PortName::NULL,
-            disposition: ports::Disposition::MoveSend,
-        });
-        match self {
-            KItem::Data(item) => ports::item_size(item),
-            KItem::Port(_) => ports::item_size(&PORT),
-        }
-    }
-
-    /// Mach 3.0's `msgh_size` for a kernel-built body: the header plus every item.
-    pub(crate) fn body_size(body: &[KItem]) -> u32 {
-        body.iter().fold(ports::header_size(), |size, item| {
-            size.saturating_add(item.wire_size())
-        })
     }
 }

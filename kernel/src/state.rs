@@ -11,7 +11,7 @@ use crate::clock::{Ticks, TimerKey, TimerKind, Timers};
 use crate::config::Config;
 use crate::port::{Port, PortTable, Receiver, Table};
 use crate::pset::PortSet;
-use crate::sched::Scheduler;
+use crate::sched::{RunQueue, Scheduler};
 use crate::task::{Reply, TaskEntry, TaskState, Wait};
 use crate::trace::{self, Event, Label, PortDestroyReason, Recorder, WakeReason};
 use ports::{
@@ -28,6 +28,8 @@ pub(crate) enum Halt {
     StepLimit,
     /// Kernel code panicked or answered a call wrongly (see `violation.rs`).
     KernelBug,
+    /// The trace streamed to the embedder's writer could not be written.
+    TraceWriteFailed,
 }
 
 /// Counters for message conservation: every message made is received (or handed
@@ -63,9 +65,8 @@ pub(crate) struct KernelState {
     pub(crate) ports: PortTable,
     pub(crate) sets: Table<PortSet>,
     pub(crate) timers: Timers,
-    /// Runnable tasks, in the order round robin serves them.
-    pub(crate) ready: VecDeque<TaskId>,
-    pub(crate) scheduler: Box<dyn Scheduler>,
+    /// Runnable tasks, and the scheduler that picks among them.
+    pub(crate) ready: RunQueue,
     pub(crate) trace: Recorder,
     pub(crate) counts: MessageCounts,
     pub(crate) steps: u64,
@@ -110,6 +111,7 @@ pub(crate) struct KernelState {
 
 impl KernelState {
     pub(crate) fn new(config: Config, scheduler: Box<dyn Scheduler>) -> KernelState {
+        let ready = RunQueue::new(scheduler);
         let trace = Recorder::new(config.trace, config.stream_binary_trace);
         KernelState {
             config,
@@ -118,8 +120,7 @@ impl KernelState {
             ports: PortTable::default(),
             sets: Table::default(),
             timers: Timers::default(),
-            ready: VecDeque::new(),
-            scheduler,
+            ready,
             trace,
             counts: MessageCounts::default(),
             steps: 0,
@@ -276,7 +277,26 @@ impl KernelState {
         if self.trace.enabled() {
             let label = task.map(|t| self.task_label(t));
             let event = build(self);
-            self.trace.record(self.now, label, || event);
+            if !self.trace.record(self.now, label, || event) {
+                self.trace_failed();
+            }
+        }
+    }
+
+    /// The streamed trace could not be written: the run stops at the next
+    /// scheduling decision (the call under way finishes, atomic as ever).
+    #[cold]
+    pub(crate) fn trace_failed(&mut self) {
+        if self.halted.is_none() {
+            self.halted = Some(Halt::TraceWriteFailed);
+        }
+    }
+
+    /// Flushes a streamed trace's writer at the end of the run; a failure stops
+    /// the run as a failed write does.
+    pub(crate) fn flush_trace(&mut self) {
+        if !self.trace.flush() {
+            self.trace_failed();
         }
     }
 
@@ -374,10 +394,11 @@ impl KernelState {
         };
         entry.blocked_ns += now.saturating_sub(entry.waiting_since);
         entry.reply = Some(reply);
+        entry.state = TaskState::Ready;
+        self.ready.push_back(task);
         if let Some(timer) = timer {
             self.timers.cancel(timer);
         }
-        self.make_ready(task);
         self.record(None, |k| Event::TaskWoken {
             name: k.task_label(task),
             reason,

@@ -133,7 +133,7 @@ impl KernelState {
         if !matches!(call, Call::Exit(_)) {
             self.count_step(task);
         }
-        self.scheduler.stepped(task);
+        self.ready.stepped(task);
         match call {
             Call::Send { message, policy } => {
                 self.sys_send(task, message, policy).reply(Reply::Send)

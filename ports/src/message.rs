@@ -87,12 +87,17 @@ impl Message {
     /// Appends a body item.
     #[must_use]
     pub fn with(mut self, item: Item) -> Message {
-        self.body.push(item);
+        self.push(item);
         self
     }
 
     /// Appends a body item.
     pub fn push(&mut self, item: Item) {
+        // A body is a few items: the first one allocates room for four at once,
+        // which is cheaper than growing an empty vector.
+        if self.body.capacity() == 0 {
+            self.body = Vec::with_capacity(4);
+        }
         self.body.push(item);
     }
 

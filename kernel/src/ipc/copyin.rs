@@ -211,6 +211,68 @@ impl KernelState {
         Ok((dest, disposition))
     }
 
+    /// Checks and copies in the header rights of the commonest sends with one
+    /// look-up per name: an RPC request (a send right copied, a reply right made
+    /// from a receive right held under another name) and its reply (a send-once
+    /// right moved, no reply right). The caller has seen that the body carries no
+    /// right. Any other shape, or a name whose port has died (which the general
+    /// path turns into a dead name first), returns `None` having changed nothing,
+    /// and `check_message` and `copyin_message` take the message; what this does
+    /// is exactly what they would do.
+    pub(crate) fn copyin_common(
+        &mut self,
+        task: TaskId,
+        header: &ports::Header,
+    ) -> Option<(Carried, Option<Carried>)> {
+        let space = &self.task(task).space;
+        let dest = space.get(header.dest)?;
+        let dest_port = dest.port()?;
+        let disposition = match header.dest_disposition {
+            Some(d) => d,
+            None if dest.rights.contains(RightKind::Send) => Disposition::CopySend,
+            None => Disposition::MoveSendOnce,
+        };
+        let usable = match disposition {
+            Disposition::CopySend => dest.rights.contains(RightKind::Send),
+            Disposition::MoveSendOnce => dest.rights.contains(RightKind::SendOnce),
+            _ => false,
+        };
+        if !usable || dest.rights.contains(RightKind::DeadName) {
+            return None;
+        }
+        self.port(dest_port)?;
+        let makes_reply = header.reply.is_valid();
+        if makes_reply {
+            let entry = space.get(header.reply)?;
+            let made = matches!(
+                header.reply_disposition,
+                Disposition::MakeSendOnce | Disposition::MakeSend
+            );
+            if !made || header.reply == header.dest || !entry.rights.contains(RightKind::Receive) {
+                return None;
+            }
+            self.port(entry.port()?)?;
+        }
+        // Checked, so every step below succeeds. The moves, in `copyin_message`'s
+        // order: the reply right is made before the destination right is used.
+        let reply = if makes_reply {
+            self.copyin_right(task, header.reply, header.reply_disposition)
+        } else {
+            None
+        };
+        let dest = match disposition {
+            Disposition::CopySend => {
+                self.port_mut(dest_port)?.srights += 1;
+                Carried {
+                    port: dest_port,
+                    kind: RightKind::Send,
+                }
+            }
+            _ => self.copyin_right(task, header.dest, disposition)?,
+        };
+        Some((dest, reply))
+    }
+
     /// Moves one checked right out of the sender's space into the message, keeping
     /// the port's send-right and send-once-right counts.
     pub(crate) fn copyin_right(

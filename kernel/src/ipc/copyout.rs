@@ -90,28 +90,20 @@ impl KernelState {
                     RightKind::Send => Disposition::MoveSend,
                     _ => Disposition::MoveSendOnce,
                 });
-        let body = envelope
-            .body
-            .into_iter()
-            .map(|item| match item {
-                KItem::Data(data) => data,
-                KItem::Port(None) => Item::Port(PortItem {
-                    name: PortName::DEAD,
-                    disposition: Disposition::MoveSend,
-                }),
-                KItem::Port(Some(carried)) => {
-                    let name = self.copyout_right(task, carried);
-                    Item::Port(PortItem {
-                        name,
-                        disposition: match carried.kind {
-                            RightKind::Receive => Disposition::MoveReceive,
-                            RightKind::SendOnce => Disposition::MoveSendOnce,
-                            _ => Disposition::MoveSend,
-                        },
-                    })
-                }
-            })
-            .collect();
+        let body = envelope.body.into_items(|carried| match carried {
+            None => PortItem {
+                name: PortName::DEAD,
+                disposition: Disposition::MoveSend,
+            },
+            Some(carried) => PortItem {
+                name: self.copyout_right(task, carried),
+                disposition: match carried.kind {
+                    RightKind::Receive => Disposition::MoveReceive,
+                    RightKind::SendOnce => Disposition::MoveSendOnce,
+                    _ => Disposition::MoveSend,
+                },
+            },
+        });
         Message {
             header: Header {
                 dest: local,
@@ -154,8 +146,14 @@ impl KernelState {
     }
 
     /// A message is received by `task`: the destination right is consumed, a forced
-    /// message's msg-accepted goes out, the rights are copied out.
-    pub(crate) fn take_delivered(&mut self, task: TaskId, envelope: Envelope) -> Message {
+    /// message's msg-accepted goes out, the rights are copied out. `name` is the
+    /// name the task received on, if it is the port's (it saves a look-up).
+    pub(crate) fn take_delivered(
+        &mut self,
+        task: TaskId,
+        envelope: Envelope,
+        name: PortName,
+    ) -> Message {
         let port = envelope.dest.port;
         let seqno = match self.port_mut(port) {
             Some(p) => {
@@ -178,11 +176,17 @@ impl KernelState {
         if let Some(forced) = envelope.forced {
             self.msg_accepted(forced, port, true);
         }
-        let local = self
-            .task(task)
-            .space
-            .name_of(port)
-            .unwrap_or(PortName::NULL);
+        // The name of a receive right is the one name of the port's send and
+        // receive rights, which is what `name_of` finds for any other receive.
+        let space = &self.task(task).space;
+        let local = match space.get(name) {
+            Some(entry)
+                if entry.port() == Some(port) && entry.rights.contains(RightKind::Receive) =>
+            {
+                name
+            }
+            _ => space.name_of(port).unwrap_or(PortName::NULL),
+        };
         self.copyout_message(task, envelope, local, seqno)
     }
 

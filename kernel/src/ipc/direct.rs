@@ -12,7 +12,7 @@ use crate::state::KernelState;
 use crate::syscall::{ReceiveNow, SendNow};
 use crate::task::{ReceiveOptions, ReceiveSource};
 use crate::trace::Event;
-use ports::{Message, QueueLimit, ReceivePolicy, SendPolicy, TaskId};
+use ports::{Message, PortName, QueueLimit, ReceivePolicy, SendPolicy, TaskId};
 
 impl KernelState {
     /// The task's direct mailbox, made on first use: a port of capacity 5 that the
@@ -107,6 +107,7 @@ impl KernelState {
         self.receive_from(
             task,
             ReceiveSource::Direct { mailbox, from },
+            PortName::NULL,
             policy,
             options,
         )

@@ -43,27 +43,25 @@ impl KernelState {
                 return ReceiveNow::Done(Err(ReceiveError::InvalidName));
             }
         };
-        self.receive_from(task, source, policy, options)
+        self.receive_from(task, source, name, policy, options)
     }
 
-    /// Takes a message from `source` now, or waits as `policy` says.
+    /// Takes a message from `source` now, or waits as `policy` says; `name` is
+    /// the task's name for the port it receives on (`NULL` if none).
     pub(crate) fn receive_from(
         &mut self,
         task: TaskId,
         source: ReceiveSource,
+        name: PortName,
         policy: ReceivePolicy,
         options: ReceiveOptions,
     ) -> ReceiveNow {
-        if let Some(result) = self.try_take(task, source, options) {
+        if let Some(result) = self.try_take(task, source, name, options) {
             return ReceiveNow::Done(result);
         }
-        let label = match source {
-            ReceiveSource::Port(p) | ReceiveSource::Direct { mailbox: p, .. } => self.port_label(p),
-            ReceiveSource::Set(s) => self.set_label(s),
-        };
         if policy.wait_ms() == Some(0) {
-            self.record(Some(task), |_| Event::ReceiveFailed {
-                port: Some(label),
+            self.record(Some(task), |k| Event::ReceiveFailed {
+                port: Some(k.source_label(source)),
                 code: ReturnCode::RcvTimedOut,
             });
             return ReceiveNow::Done(Err(ReceiveError::TimedOut));
@@ -83,16 +81,25 @@ impl KernelState {
         let until_ns = policy
             .wait_ms()
             .map(|ms| self.now.saturating_add(crate::clock::ms(ms)));
-        self.record(Some(task), |_| Event::ReceiveBlocked {
-            port: label,
+        self.record(Some(task), |k| Event::ReceiveBlocked {
+            port: k.source_label(source),
             until_ns,
         });
         self.begin_wait(task, policy.wait_ms(), |timer| Wait::Receive {
             source,
+            name,
             options,
             timer,
         });
         ReceiveNow::Blocked
+    }
+
+    /// The label of the port or set a receive takes from, for the trace.
+    fn source_label(&self, source: ReceiveSource) -> crate::trace::Label {
+        match source {
+            ReceiveSource::Port(p) | ReceiveSource::Direct { mailbox: p, .. } => self.port_label(p),
+            ReceiveSource::Set(s) => self.set_label(s),
+        }
     }
 
     /// The oldest acceptable message of `source`, taken and copied out, or a
@@ -101,6 +108,7 @@ impl KernelState {
         &mut self,
         task: TaskId,
         source: ReceiveSource,
+        name: PortName,
         options: ReceiveOptions,
     ) -> Option<Result<Message, ReceiveError>> {
         let (port, from) = match source {
@@ -147,7 +155,7 @@ impl KernelState {
                     return Some(Err(error));
                 }
                 let envelope = self.dequeue(port, from)?;
-                let message = self.take_delivered(task, envelope);
+                let message = self.take_delivered(task, envelope, name);
                 self.admit_blocked_senders(port);
                 Some(Ok(message))
             }
@@ -176,7 +184,7 @@ impl KernelState {
                 self.pop_blocked_sender(port);
                 let envelope = self.take_blocked_envelope(sender)?;
                 self.wake(sender, Reply::Send(Ok(SendStatus::Sent)), WakeReason::Taken);
-                Some(Ok(self.take_delivered(task, envelope)))
+                Some(Ok(self.take_delivered(task, envelope, name)))
             }
             None => None,
         }
@@ -236,12 +244,8 @@ impl KernelState {
             _ => return,
         };
         self.clear_waiting_receiver(task, source);
-        let label = match source {
-            ReceiveSource::Port(p) | ReceiveSource::Direct { mailbox: p, .. } => self.port_label(p),
-            ReceiveSource::Set(s) => self.set_label(s),
-        };
-        self.record(Some(task), |_| Event::ReceiveFailed {
-            port: Some(label),
+        self.record(Some(task), |k| Event::ReceiveFailed {
+            port: Some(k.source_label(source)),
             code: ReturnCode::RcvTimedOut,
         });
         self.wake(

@@ -1,6 +1,6 @@
 //! The send path: a message enters the kernel and is delivered, waits, or comes back.
 
-use crate::envelope::{Carried, Envelope, ForcedBy, KItem, Origin};
+use crate::envelope::{Body, BodyItem, Carried, Envelope, ForcedBy, Origin};
 use crate::error::{SendError, SendStatus};
 use crate::port::Receiver;
 use crate::state::KernelState;
@@ -27,6 +27,19 @@ impl KernelState {
                 code: ReturnCode::SendTooLarge,
             });
             return SendNow::Done(Err(SendError::TooLarge(message)));
+        }
+        let carries_rights = message.body.iter().any(|i| matches!(i, Item::Port(_)));
+        if !carries_rights && let Some((dest, reply)) = self.copyin_common(task, &message.header) {
+            let body = Body::new(message.body, Vec::new());
+            let envelope = self.new_envelope(
+                Origin::Task(task),
+                message.header.id,
+                size,
+                dest,
+                reply,
+                body,
+            );
+            return self.send_envelope(task, envelope, policy);
         }
         let (dest, disposition) = match self.check_message(task, &message) {
             Ok(found) => found,
@@ -85,28 +98,36 @@ impl KernelState {
             reply = self.copyin_right(task, header.reply, header.reply_disposition);
         }
         let body = self.copyin_body(task, message.body);
-        let envelope = Envelope::new(
-            self.number_message(),
-            origin,
-            header.id,
-            size,
-            dest,
-            reply,
-            body,
-        );
-        self.record_sent(Some(task), &envelope);
+        self.new_envelope(origin, header.id, size, dest, reply, body)
+    }
+
+    /// The envelope of a message a task sent, its rights copied in: numbered,
+    /// counted as sent, and traced.
+    fn new_envelope(
+        &mut self,
+        origin: Origin,
+        id: ports::MessageId,
+        size: u32,
+        dest: Carried,
+        reply: Option<Carried>,
+        body: Body,
+    ) -> Envelope {
+        let envelope = Envelope::new(self.number_message(), origin, id, size, dest, reply, body);
+        self.record_sent(envelope.sender(), &envelope);
         envelope
     }
 
     /// Copies in a checked message's body: each port item's right moves (or is
-    /// copied or made) into the message; data goes as it is.
-    fn copyin_body(&mut self, task: TaskId, body: Vec<Item>) -> Vec<KItem> {
-        body.into_iter()
-            .map(|item| match item {
-                Item::Port(p) => KItem::Port(self.copyin_right(task, p.name, p.disposition)),
-                data => KItem::Data(data),
+    /// copied or made) into the message; the items go as they are.
+    fn copyin_body(&mut self, task: TaskId, items: Vec<Item>) -> Body {
+        let rights = items
+            .iter()
+            .filter_map(|item| match item {
+                Item::Port(p) => Some(self.copyin_right(task, p.name, p.disposition)),
+                _ => None,
             })
-            .collect()
+            .collect();
+        Body::new(items, rights)
     }
 
     /// Records `message_sent` for an envelope.
@@ -143,10 +164,10 @@ impl KernelState {
         }
     }
 
-    pub(crate) fn trace_item(&self, item: &KItem) -> TraceItem {
+    pub(crate) fn trace_item(&self, item: BodyItem<'_>) -> TraceItem {
         match item {
-            KItem::Port(c) => TraceItem::Port(self.carried_right(*c)),
-            KItem::Data(item) => match item {
+            BodyItem::Port(c) => TraceItem::Port(self.carried_right(c)),
+            BodyItem::Data(item) => match item {
                 Item::U8(v) => TraceItem::U8(*v),
                 Item::U16(v) => TraceItem::U16(*v),
                 Item::U32(v) => TraceItem::U32(*v),
@@ -195,19 +216,22 @@ impl KernelState {
             self.receive_by_kernel(Some(task), envelope);
             return SendNow::Done(Ok(SendStatus::Sent));
         }
-        let closes_cycle = envelope
-            .rights()
-            .any(|c| c.kind == RightKind::Receive && self.would_close_cycle(port_id, c.port));
-        if closes_cycle {
-            // The message would close a cycle of receive rights in transit (a port's
-            // own receive right sent to it, or to a port whose receive right travels
-            // in its queue, …): nobody could ever receive them, so Mach collects the
-            // loop at once, destroying the message and the ports it carries.
-            self.destroy_message(envelope, MessageDestroyReason::Circular);
-            return SendNow::Done(Ok(SendStatus::Sent));
-        }
-        for right in envelope.rights().filter(|c| c.kind == RightKind::Receive) {
-            self.set_carrier(right.port, Some(port_id));
+        if envelope.rights().any(|c| c.kind == RightKind::Receive) {
+            let closes_cycle = envelope
+                .rights()
+                .any(|c| c.kind == RightKind::Receive && self.would_close_cycle(port_id, c.port));
+            if closes_cycle {
+                // The message would close a cycle of receive rights in transit (a
+                // port's own receive right sent to it, or to a port whose receive right
+                // travels in its queue, …): nobody could ever receive them, so Mach
+                // collects the loop at once, destroying the message and the ports it
+                // carries.
+                self.destroy_message(envelope, MessageDestroyReason::Circular);
+                return SendNow::Done(Ok(SendStatus::Sent));
+            }
+            for right in envelope.rights().filter(|c| c.kind == RightKind::Receive) {
+                self.set_carrier(right.port, Some(port_id));
+            }
         }
         let exempt = envelope.dest.kind == RightKind::SendOnce;
         let full = self.is_full(port_id);
@@ -365,12 +389,15 @@ impl KernelState {
             return Some(envelope);
         };
         let TaskState::Waiting(Wait::Receive {
-            source, options, ..
+            source,
+            name,
+            options,
+            ..
         }) = &self.task(waiter).state
         else {
             return Some(envelope);
         };
-        let (source, options) = (*source, *options);
+        let (source, name, options) = (*source, *name, *options);
         if let ReceiveSource::Direct {
             from: Some(from), ..
         } = source
@@ -393,7 +420,7 @@ impl KernelState {
                 self.destroy_too_large(port_id, envelope);
                 Reply::Receive(Err(error))
             }
-            None => Reply::Receive(Ok(self.take_delivered(waiter, envelope))),
+            None => Reply::Receive(Ok(self.take_delivered(waiter, envelope, name))),
         };
         self.wake(waiter, reply, WakeReason::Message);
         None
@@ -516,5 +543,13 @@ impl KernelState {
 /// task, and never counted (the real message went on).
 pub(crate) fn empty_envelope(dest: Carried) -> Envelope {
     let (serial, id) = (ports::MessageSerial(0), ports::MessageId(0));
-    Envelope::new(serial, Origin::Notification, id, 0, dest, None, Vec::new())
+    Envelope::new(
+        serial,
+        Origin::Notification,
+        id,
+        0,
+        dest,
+        None,
+        Body::default(),
+    )
 }

@@ -2,7 +2,7 @@
 //! and its arguments as the body the trace shows.
 
 use super::KernelOp;
-use crate::envelope::{Carried, Envelope, KItem, Origin};
+use crate::envelope::{Body, Carried, Envelope, KItem, Origin};
 use crate::state::KernelState;
 use crate::trace::CallName;
 use ports::{Item, MessageId, PortName, RightKind, TaskId};
@@ -112,12 +112,12 @@ impl KernelState {
         arguments: impl FnOnce() -> Vec<KItem>,
     ) {
         let body = if self.trace.enabled() {
-            arguments()
+            Body::from(arguments())
         } else {
-            Vec::new()
+            Body::default()
         };
         let kernel_port = self.task(task).kernel_port;
-        let size = KItem::body_size(&body);
+        let size = body.message_size();
         // The request goes through a copy of the task's send right to its kernel
         // port, which the kernel's receipt consumes.
         if let Some(p) = self.port_mut(kernel_port) {

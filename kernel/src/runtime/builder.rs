@@ -4,12 +4,24 @@ use super::Kernel;
 use crate::config::Config;
 use crate::state::KernelState;
 use ports::ScheduleKind;
+use std::io::Write;
 use std::sync::{Arc, Mutex};
 
 /// Builds a [`Kernel`].
-#[derive(Clone, Debug, Default)]
+#[derive(Default)]
 pub struct KernelBuilder {
     config: Config,
+    /// Where the binary trace is streamed, if anywhere.
+    trace_out: Option<Box<dyn Write + Send>>,
+}
+
+impl std::fmt::Debug for KernelBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("KernelBuilder")
+            .field("config", &self.config)
+            .field("streams_trace", &self.trace_out.is_some())
+            .finish()
+    }
 }
 
 impl KernelBuilder {
@@ -44,6 +56,51 @@ impl KernelBuilder {
         self
     }
 
+    /// Records the trace and writes each record in the binary form to `out` as it
+    /// is made, keeping nothing: memory stays flat however long the run. The kernel
+    /// does no I/O of its own; it writes to the writer it is handed (buffer it:
+    /// records are written one at a time), and flushes it when the run ends.
+    /// Write the header line first ([`crate::trace::write_binary_header`]), and
+    /// what reaches `out` is exactly the `.trace` file
+    /// [`Kernel::take_binary_trace`] would give. If a write fails, the run stops
+    /// with [`crate::Outcome::TraceWriteFailed`].
+    ///
+    /// # Examples
+    /// ```
+    /// use kernel::trace::{TraceHeader, read_trace, write_binary_header};
+    /// use kernel::{Kernel, Outcome, ScheduleKind};
+    /// use std::sync::{Arc, Mutex};
+    ///
+    /// /// A writer the test can read back after the run.
+    /// #[derive(Clone, Default)]
+    /// struct Shared(Arc<Mutex<Vec<u8>>>);
+    /// impl std::io::Write for Shared {
+    ///     fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+    ///         self.0.lock().unwrap().write(bytes)
+    ///     }
+    ///     fn flush(&mut self) -> std::io::Result<()> {
+    ///         Ok(())
+    ///     }
+    /// }
+    ///
+    /// let file = Shared::default();
+    /// let header = TraceHeader::new("hello", 0, ScheduleKind::RoundRobin);
+    /// write_binary_header(&mut file.clone(), &header)?;
+    /// let mut kernel = Kernel::builder().stream_binary_trace_to(file.clone()).build();
+    /// kernel.spawn("hello", |cx| async move { cx.yield_now().await });
+    /// assert_eq!(kernel.run().outcome, Outcome::Completed);
+    /// let trace = read_trace(&file.0.lock().unwrap()[..])?;
+    /// assert!(trace.records.len() > 3);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn stream_binary_trace_to(mut self, out: impl Write + Send + 'static) -> Self {
+        self.config.trace = true;
+        self.config.stream_binary_trace = false;
+        self.trace_out = Some(Box::new(out));
+        self
+    }
+
     /// The virtual-time limit, in milliseconds.
     #[must_use]
     pub fn time_limit_ms(mut self, ms: u64) -> Self {
@@ -68,8 +125,12 @@ impl KernelBuilder {
     /// The kernel.
     pub fn build(self) -> Kernel {
         let scheduler = crate::sched::for_config(&self.config);
+        let mut state = KernelState::new(self.config, scheduler);
+        if let Some(out) = self.trace_out {
+            state.trace.stream_to(out, false);
+        }
         Kernel {
-            state: Arc::new(Mutex::new(KernelState::new(self.config, scheduler))),
+            state: Arc::new(Mutex::new(state)),
             futures: Vec::new(),
             polled: None,
         }

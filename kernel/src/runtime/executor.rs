@@ -26,15 +26,26 @@ pub(super) enum Polled {
 impl Kernel {
     pub(super) fn step_once(&mut self) -> bool {
         let mut state = lock(&self.state);
-        if let Some(polled) = self.polled.take() {
-            state.guarded(Site::RunLoop, |state| state.settle(polled));
-        }
-        if state.has_programs_to_instantiate() {
-            drop(state);
-            self.instantiate();
-            state = lock(&self.state);
-        }
-        let (task, steps_before) = match state.guarded(Site::RunLoop, KernelState::choose) {
+        let polled = self.polled.take();
+        // The last poll settled and the next task chosen in one guarded call, unless
+        // tasks started or ended in between and their futures must be made or dropped.
+        let choice = state.guarded(Site::RunLoop, |state| {
+            if let Some(polled) = polled {
+                state.settle(polled);
+            }
+            (!state.has_programs_to_instantiate()).then(|| state.choose())
+        });
+        let choice = match choice {
+            Some(Some(choice)) => Some(choice),
+            Some(None) => {
+                drop(state);
+                self.instantiate();
+                state = lock(&self.state);
+                state.guarded(Site::RunLoop, KernelState::choose)
+            }
+            None => None,
+        };
+        let (task, steps_before) = match choice {
             None | Some(Choice::Over) => return false,
             Some(Choice::Fired) => {
                 drop(state);
@@ -166,11 +177,8 @@ impl KernelState {
             return Choice::Fired;
         }
         let next = match self.switch_to.take() {
-            Some(task) if self.ready.contains(&task) => {
-                self.ready.retain(|t| *t != task);
-                Some(task)
-            }
-            _ => self.pick_next(),
+            Some(task) if self.ready.remove(task) => Some(task),
+            _ => self.ready.pick_next(),
         };
         match next {
             Some(task) => {
@@ -212,22 +220,6 @@ impl KernelState {
         }
     }
 
-    /// Chooses the next task to run and takes it off the ready queue.
-    pub(crate) fn pick_next(&mut self) -> Option<TaskId> {
-        if self.ready.is_empty() {
-            return None;
-        }
-        // With one runnable task there is no choice to make, and the scheduler is
-        // not asked (so `run`, which goes on inline, and `step` draw the same random
-        // numbers).
-        if self.ready.len() == 1 {
-            return self.ready.pop_front();
-        }
-        let ready = self.ready.make_contiguous();
-        let index = self.scheduler.pick(ready).min(ready.len() - 1);
-        self.ready.remove(index)
-    }
-
     /// After a call that finished at once: may the task go on without a trip through
     /// the run loop? Only when the scheduler would pick it again anyway.
     pub(crate) fn continue_inline(&mut self, task: TaskId) -> bool {
@@ -238,13 +230,13 @@ impl KernelState {
             return true;
         }
         self.ready.push_back(task);
-        let next = self.pick_next();
+        let next = self.ready.pick_next();
         if next == Some(task) {
             return true;
         }
         // Put the chosen task back at the front so the loop takes it next.
         if let Some(next) = next {
-            self.ready.retain(|t| *t != task);
+            self.ready.remove(task);
             self.switch_to = Some(next);
             self.ready.push_front(next);
             // `task` becomes ready again through the caller.

@@ -73,7 +73,10 @@ impl Kernel {
     pub fn run(&mut self) -> RunReport {
         lock(&self.state).inline = true;
         while self.step_once() {}
-        lock(&self.state).inline = false;
+        let mut state = lock(&self.state);
+        state.inline = false;
+        state.flush_trace();
+        drop(state);
         self.report()
     }
 
@@ -83,7 +86,26 @@ impl Kernel {
         lock(&self.state).inline = false;
         let more = self.step_once();
         self.settle_now();
+        if !more {
+            lock(&self.state).flush_trace();
+        }
         more
+    }
+
+    /// Streams the trace from now on to `out`, in the binary form, as
+    /// [`KernelBuilder::stream_binary_trace_to`] does, for a kernel already built
+    /// (by a scenario's set-up, say): the records made so far are written first,
+    /// and a kernel that keeps its records in memory (`trace(true)`) goes on
+    /// keeping them. A kernel built without a trace starts one here, so call this
+    /// before setting anything up.
+    pub fn stream_binary_trace_to(&mut self, out: impl std::io::Write + Send + 'static) {
+        let mut state = lock(&self.state);
+        let keep = state.config.trace && !state.config.stream_binary_trace;
+        state.config.trace = true;
+        state.trace.stream_to(Box::new(out), keep);
+        if state.trace.failure().is_some() {
+            state.trace_failed();
+        }
     }
 
     /// The trace recorded so far.
@@ -126,5 +148,7 @@ impl Kernel {
     }
 }
 
+#[cfg(test)]
+mod streaming_tests;
 #[cfg(test)]
 mod tests;

@@ -24,6 +24,10 @@ pub enum Outcome {
     /// Kernel code panicked (or answered a call wrongly) and the run stopped there;
     /// the report's violations say where.
     KernelBug,
+    /// The trace streamed to a writer (`stream_binary_trace_to`) could not be
+    /// written, for the reason given (the writer's error); the run stopped at the
+    /// next scheduling decision, and the trace written so far ends there.
+    TraceWriteFailed(String),
 }
 
 impl Outcome {
@@ -35,6 +39,7 @@ impl Outcome {
             Outcome::TimeLimit => "time_limit",
             Outcome::StepLimit => "step_limit",
             Outcome::KernelBug => "kernel_bug",
+            Outcome::TraceWriteFailed(_) => "trace_write_failed",
         }
     }
 }
@@ -130,6 +135,10 @@ impl KernelState {
             Some(Halt::TimeLimit) => return Some(Outcome::TimeLimit),
             Some(Halt::StepLimit) => return Some(Outcome::StepLimit),
             Some(Halt::KernelBug) => return Some(Outcome::KernelBug),
+            Some(Halt::TraceWriteFailed) => {
+                let reason = self.trace.failure().unwrap_or("unknown error");
+                return Some(Outcome::TraceWriteFailed(reason.to_string()));
+            }
             None => {}
         }
         if !self.ready.is_empty() {

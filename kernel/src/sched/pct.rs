@@ -1,10 +1,12 @@
 //! PCT: probabilistic concurrency testing with random priorities and change points.
 
-use super::Scheduler;
+use super::{ReadyQueue, Scheduler, Stamp};
 use ports::TaskId;
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rustc_hash::FxHashMap;
+use std::cmp::Reverse;
+use std::collections::BTreeSet;
 
 /// Burckhardt et al.'s PCT: each task gets a random distinct priority when created;
 /// the runnable task with the highest priority runs; at `depth - 1` steps chosen at
@@ -13,6 +15,12 @@ use rustc_hash::FxHashMap;
 pub(crate) struct Pct {
     rng: ChaCha8Rng,
     priorities: FxHashMap<TaskId, u64>,
+    /// The runnable tasks by priority, the first in the queue first among equals:
+    /// the last entry is the one to run. Kept as tasks join and leave the queue, so
+    /// a pick does not scan it.
+    runnable: BTreeSet<(u64, Reverse<Stamp>, TaskId)>,
+    /// Each runnable task's key in `runnable`.
+    keys: FxHashMap<TaskId, (u64, Stamp)>,
     change_points: Vec<u64>,
     steps: u64,
     lowest: u64,
@@ -29,25 +37,22 @@ impl Pct {
         Pct {
             rng,
             priorities: FxHashMap::default(),
+            runnable: BTreeSet::new(),
+            keys: FxHashMap::default(),
             change_points,
             steps: 0,
             lowest: u64::MAX / 2,
         }
     }
+
+    fn priority(&self, task: TaskId) -> u64 {
+        self.priorities.get(&task).copied().unwrap_or(0)
+    }
 }
 
 impl Scheduler for Pct {
-    fn pick(&mut self, ready: &[TaskId]) -> usize {
-        let mut best = 0;
-        let mut best_priority = 0;
-        for (i, task) in ready.iter().enumerate() {
-            let priority = self.priorities.get(task).copied().unwrap_or(0);
-            if i == 0 || priority > best_priority {
-                best = i;
-                best_priority = priority;
-            }
-        }
-        best
+    fn pick(&mut self, _ready: &ReadyQueue) -> Option<TaskId> {
+        self.runnable.last().map(|&(_, _, task)| task)
     }
 
     fn task_created(&mut self, task: TaskId) {
@@ -61,6 +66,23 @@ impl Scheduler for Pct {
             self.change_points.remove(0);
             self.lowest -= 1;
             self.priorities.insert(task, self.lowest);
+            // The running task is not queued; if it ever were, its key moves.
+            if let Some(&(_, stamp)) = self.keys.get(&task) {
+                self.unreadied(task);
+                self.readied(task, stamp);
+            }
+        }
+    }
+
+    fn readied(&mut self, task: TaskId, stamp: Stamp) {
+        let priority = self.priority(task);
+        self.runnable.insert((priority, Reverse(stamp), task));
+        self.keys.insert(task, (priority, stamp));
+    }
+
+    fn unreadied(&mut self, task: TaskId) {
+        if let Some((priority, stamp)) = self.keys.remove(&task) {
+            self.runnable.remove(&(priority, Reverse(stamp), task));
         }
     }
 }

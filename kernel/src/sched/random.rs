@@ -1,11 +1,12 @@
 //! Seeded random: any runnable task, uniformly.
 
-use super::Scheduler;
+use super::{ReadyQueue, Scheduler};
 use ports::TaskId;
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
-/// Picks uniformly among runnable tasks with ChaCha8 seeded from the run's seed.
+/// Picks uniformly among runnable tasks with ChaCha8 seeded from the run's seed:
+/// a position in the ready queue, so the same seed picks the same tasks.
 pub(crate) struct Random {
     rng: ChaCha8Rng,
 }
@@ -19,7 +20,11 @@ impl Random {
 }
 
 impl Scheduler for Random {
-    fn pick(&mut self, ready: &[TaskId]) -> usize {
-        self.rng.random_range(0..ready.len())
+    fn pick(&mut self, ready: &ReadyQueue) -> Option<TaskId> {
+        ready.nth(self.rng.random_range(0..ready.len()))
+    }
+
+    fn picks_by_position(&self) -> bool {
+        true
     }
 }

@@ -1,13 +1,13 @@
 //! Round robin: the task that became runnable first goes first.
 
-use super::Scheduler;
+use super::{ReadyQueue, Scheduler};
 use ports::TaskId;
 
 /// Takes turns in ready-queue order: a task that makes a call goes to the back.
 pub(crate) struct RoundRobin;
 
 impl Scheduler for RoundRobin {
-    fn pick(&mut self, _ready: &[TaskId]) -> usize {
-        0
+    fn pick(&mut self, ready: &ReadyQueue) -> Option<TaskId> {
+        ready.front()
     }
 }

@@ -43,7 +43,7 @@ impl KernelState {
         });
         let task = TaskId::new(index, generation);
         self.task_names.insert(label.clone(), task);
-        self.scheduler.task_created(task);
+        self.ready.task_created(task);
         let kernel_label = format!("{label}.kernel");
         let notify_label = format!("{label}.notify");
         self.record(None, |k| Event::TaskCreated {

@@ -31,7 +31,7 @@ impl KernelState {
             entry.blocked_ns += now.saturating_sub(entry.waiting_since);
         }
         let previous = std::mem::replace(&mut entry.state, TaskState::Ended(exit.clone()));
-        self.ready.retain(|t| *t != task);
+        self.ready.remove(task);
         match previous {
             TaskState::Waiting(Wait::Send {
                 envelope, timer, ..

@@ -44,6 +44,9 @@ pub(crate) enum Wait {
     /// Waiting for a message.
     Receive {
         source: ReceiveSource,
+        /// The name the task received on, for the message's header (`NULL` for a
+        /// set or the direct mailbox, whose local name is looked up).
+        name: PortName,
         options: ReceiveOptions,
         timer: Option<TimerKey>,
     },

@@ -1,5 +1,7 @@
 //! The compact binary form: the JSON header line, then postcard-encoded records.
 
+mod hot;
+
 use crate::{TraceHeader, TraceRecord};
 use std::io::{self, Write};
 
@@ -40,10 +42,48 @@ pub fn write_binary_records(out: &mut impl Write, records: &[TraceRecord]) -> io
     let mut buffer = Vec::with_capacity(64);
     for record in records {
         buffer.clear();
-        let bytes =
-            postcard::to_extend(record, std::mem::take(&mut buffer)).map_err(io::Error::other)?;
-        out.write_all(&bytes)?;
-        buffer = bytes;
+        encode_record(record, &mut buffer).map_err(io::Error::other)?;
+        out.write_all(&buffer)?;
     }
     Ok(())
+}
+
+/// Appends one record's binary form (postcard) to `out`: what
+/// [`write_binary_records`] writes for it, for a recorder that encodes records as
+/// they are made into a buffer it reuses.
+///
+/// # Errors
+/// An encoding error (none is expected for a well-formed record).
+pub fn encode_record(record: &TraceRecord, out: &mut Vec<u8>) -> postcard::Result<()> {
+    match hot::encode(record, out) {
+        Some(written) => written,
+        None => postcard::serialize_with_flavor(record, Append(out)),
+    }
+}
+
+/// A postcard output that appends to a vector, a slice at a time (postcard's
+/// `to_extend` pushes byte by byte, which made encoding a message's body cost
+/// an instruction per byte and more).
+struct Append<'a>(&'a mut Vec<u8>);
+
+impl postcard::ser_flavors::Flavor for Append<'_> {
+    type Output = ();
+
+    fn try_extend(&mut self, data: &[u8]) -> postcard::Result<()> {
+        // Most varints are one byte: pushed, without a call to `memcpy`.
+        match data {
+            [byte] => self.0.push(*byte),
+            _ => self.0.extend_from_slice(data),
+        }
+        Ok(())
+    }
+
+    fn try_push(&mut self, data: u8) -> postcard::Result<()> {
+        self.0.push(data);
+        Ok(())
+    }
+
+    fn finalize(self) -> postcard::Result<()> {
+        Ok(())
+    }
 }

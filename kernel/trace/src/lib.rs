@@ -21,7 +21,7 @@ mod reader;
 mod rules;
 mod vocabulary;
 
-pub use binary::{write_binary, write_binary_header, write_binary_records};
+pub use binary::{encode_record, write_binary, write_binary_header, write_binary_records};
 pub use event::{CarriedRight, Event, Label, TraceHeader, TraceItem, TraceRecord};
 pub use hex_bytes::HexBytes;
 pub use jsonl::{write_jsonl, write_jsonl_record};

@@ -76,6 +76,12 @@ pub trait Workload {
     /// Only the time spent on messages should be counted; set-up and
     /// tear-down belong outside the measured interval.
     fn run(&mut self, messages: u64) -> Result<Duration, WorkloadError>;
+
+    /// How many times it runs under the suite's `config`: the suite's counts,
+    /// unless the workload is long enough to need fewer.
+    fn run_config(&self, config: RunConfig) -> RunConfig {
+        config
+    }
 }
 
 /// The type of the closure a [`FnWorkload`] calls for each run.
@@ -87,6 +93,8 @@ pub struct FnWorkload {
     implementation: String,
     messages: u64,
     quick_messages: u64,
+    /// At most this many measured runs and no warm-up, for long workloads.
+    long_runs: Option<usize>,
     run: Box<RunFn>,
 }
 
@@ -106,8 +114,16 @@ impl FnWorkload {
             implementation: implementation.into(),
             messages,
             quick_messages: (messages / 100).max(1),
+            long_runs: None,
             run: Box::new(run),
         }
+    }
+
+    /// A workload long enough to warm itself up (seconds per run): no warm-up
+    /// run, and at most `runs` measured runs.
+    pub fn long_runs(mut self, runs: usize) -> Self {
+        self.long_runs = Some(runs.max(1));
+        self
     }
 
     /// Overrides the quick-mode message count, for unusually slow workloads.
@@ -124,6 +140,7 @@ impl fmt::Debug for FnWorkload {
             .field("implementation", &self.implementation)
             .field("messages", &self.messages)
             .field("quick_messages", &self.quick_messages)
+            .field("long_runs", &self.long_runs)
             .finish_non_exhaustive()
     }
 }
@@ -147,6 +164,17 @@ impl Workload for FnWorkload {
 
     fn run(&mut self, messages: u64) -> Result<Duration, WorkloadError> {
         (self.run)(messages)
+    }
+
+    fn run_config(&self, config: RunConfig) -> RunConfig {
+        match self.long_runs {
+            Some(runs) => RunConfig {
+                warmup_runs: 0,
+                runs: config.runs.min(runs),
+                ..config
+            },
+            None => config,
+        }
     }
 }
 
@@ -529,6 +557,7 @@ impl Suite {
 
 /// Runs one workload: the warm-up runs, then the measured ones.
 fn measure(workload: &mut dyn Workload, config: RunConfig) -> Result<Measurement, WorkloadError> {
+    let config = workload.run_config(config);
     let messages = workload.messages(config.quick).max(1);
     for _ in 0..config.warmup_runs {
         workload.run(messages)?;

@@ -1,18 +1,18 @@
-//! machsim's own workloads, measured beside the baselines.
+//! machsim's own message workloads, measured beside the baselines.
 //!
-//! Each builds its kernel and tasks untimed, then times [`Kernel::run`] (and, for
-//! the traced variant, encoding the binary trace), so the figure is the cost of
-//! moving messages through the simulated kernel: traps, rights, queues, scheduling.
+//! Each builds its kernel and tasks untimed, then times [`Kernel::run`] (for the
+//! traced variant, with the binary trace streamed to a writer as it is recorded),
+//! so the figure is the cost of moving messages through the simulated kernel:
+//! traps, rights, queues, scheduling. The workloads at scale are in
+//! [`crate::scale`].
 
 use super::harness::{FnWorkload, Suite, WorkloadError};
-use super::memory::measure_bytes_per_item;
-use super::names::{
-    BYTES_PER_PORT, IDLE_PORT_MEMORY, MACHSIM, MACHSIM_BINARY_TRACE, MACHSIM_TWO_CALLS, MANY_PORTS,
-    REQUEST_REPLY, SEND_RECEIVE,
-};
+use super::names::{MACHSIM, MACHSIM_BINARY_TRACE, MACHSIM_TWO_CALLS, REQUEST_REPLY, SEND_RECEIVE};
 use bytes::Bytes;
+use kernel::trace::{TraceHeader, write_binary_header};
 use kernel::{
-    Disposition, Item, Kernel, Message, QueueLimit, ReceiveOptions, ReceivePolicy, SendPolicy,
+    Disposition, Item, Kernel, Message, PortName, QueueLimit, ReceiveOptions, ReceivePolicy,
+    ScheduleKind, SendPolicy, TaskContext,
 };
 use std::time::{Duration, Instant};
 
@@ -23,13 +23,25 @@ fn body() -> Item {
     Item::Bytes(Bytes::copy_from_slice(&BODY))
 }
 
-fn finish(mut kernel: Kernel, trace: bool) -> Result<Duration, WorkloadError> {
+/// A kernel for a workload, with no step limit; with `trace`, the binary trace is
+/// streamed, header first as a `.trace` file gets it, to a writer that discards
+/// it (so the figure is the kernel's cost of tracing, not a disk's).
+pub(crate) fn kernel(trace: bool) -> Kernel {
+    let builder = Kernel::builder().step_limit(u64::MAX);
+    if !trace {
+        return builder.build();
+    }
+    let mut out = std::io::sink();
+    let header = TraceHeader::new("bench", 0, ScheduleKind::RoundRobin);
+    // Nothing is written anywhere: a sink cannot fail.
+    let _ = write_binary_header(&mut out, &header);
+    builder.stream_binary_trace_to(out).build()
+}
+
+/// Runs `kernel` to its end, timed; an error unless every task completed cleanly.
+pub(crate) fn finish(mut kernel: Kernel) -> Result<Duration, WorkloadError> {
     let start = Instant::now();
     let report = kernel.run();
-    if trace {
-        let header = kernel::trace::TraceHeader::new("bench", 0, kernel::ScheduleKind::RoundRobin);
-        std::hint::black_box(kernel.take_binary_trace(&header)?);
-    }
     let elapsed = start.elapsed();
     if !matches!(report.outcome, kernel::Outcome::Completed) || !report.violations.is_empty() {
         return Err(WorkloadError::new(format!(
@@ -41,29 +53,35 @@ fn finish(mut kernel: Kernel, trace: bool) -> Result<Duration, WorkloadError> {
     Ok(elapsed)
 }
 
+/// Sends a message with the 64-byte body to `port` and receives it back, in one
+/// `mach_msg` (the future of [`kernel::TaskContext::send_receive`] itself, so
+/// the workloads measure no extra layer).
+pub(crate) fn echo(
+    cx: &TaskContext,
+    port: PortName,
+) -> impl Future<Output = Result<Message, kernel::Error>> + '_ {
+    cx.send_receive(
+        Message::new(port, 1).with(body()),
+        SendPolicy::Block,
+        port,
+        ReceivePolicy::Block,
+        ReceiveOptions::default(),
+    )
+}
+
 /// `send_receive`: one task sends a 64-byte body to its own port and receives it,
 /// in one `mach_msg` (send, then receive: [`kernel::TaskContext::send_receive`]).
 pub fn send_receive(messages: u64) -> Result<Duration, WorkloadError> {
-    let mut kernel = Kernel::builder().step_limit(u64::MAX).build();
+    let mut kernel = kernel(false);
     kernel.spawn("solo", move |cx| async move {
         let port = cx.allocate_port(QueueLimit::DEFAULT, Some("self")).await?;
         cx.make_send(port).await?;
         for _ in 0..messages {
-            let message = Message::new(port, 1).with(body());
-            let got = cx
-                .send_receive(
-                    message,
-                    SendPolicy::Block,
-                    port,
-                    ReceivePolicy::Block,
-                    ReceiveOptions::default(),
-                )
-                .await?;
-            std::hint::black_box(got);
+            std::hint::black_box(echo(&cx, port).await?);
         }
         Ok::<(), kernel::Error>(())
     });
-    finish(kernel, false)
+    finish(kernel)
 }
 
 /// `request_reply`: a client sends a request through a send right carrying a
@@ -71,15 +89,53 @@ pub fn send_receive(messages: u64) -> Result<Duration, WorkloadError> {
 /// server replies through the send-once right and waits for the next request in the
 /// same `mach_msg`, as Mach RPC does. Per round trip.
 pub fn request_reply(round_trips: u64, trace: bool) -> Result<Duration, WorkloadError> {
-    let builder = Kernel::builder().step_limit(u64::MAX);
-    let mut kernel = if trace {
-        builder.stream_binary_trace()
-    } else {
-        builder
+    let mut kernel = kernel(trace);
+    spawn_pair(&mut kernel, &Pair::default(), round_trips)?;
+    finish(kernel)
+}
+
+/// The names of one client/server pair: its tasks and its two ports' labels.
+pub(crate) struct Pair {
+    server: String,
+    client: String,
+    requests: String,
+    replies: String,
+}
+
+impl Default for Pair {
+    /// The one pair of `request_reply`.
+    fn default() -> Self {
+        Pair {
+            server: "server".into(),
+            client: "client".into(),
+            requests: "requests".into(),
+            replies: "replies".into(),
+        }
     }
-    .build();
-    kernel.spawn("server", move |cx| async move {
-        let port = cx.lookup("requests").ok_or("no requests port")?;
+}
+
+impl Pair {
+    /// The `index`-th pair of `many_tasks`.
+    pub(crate) fn numbered(index: u64) -> Pair {
+        Pair {
+            server: format!("server{index}"),
+            client: format!("client{index}"),
+            requests: format!("requests{index}"),
+            replies: format!("replies{index}"),
+        }
+    }
+}
+
+/// Spawns a server and a client that make `round_trips` request/reply round trips
+/// (see [`request_reply`]), with their ports.
+pub(crate) fn spawn_pair(
+    kernel: &mut Kernel,
+    pair: &Pair,
+    round_trips: u64,
+) -> Result<(), WorkloadError> {
+    let requests = pair.requests.clone();
+    kernel.spawn(&pair.server, move |cx| async move {
+        let port = cx.lookup(&requests).ok_or("no requests port")?;
         let options = ReceiveOptions::default();
         let mut request = cx.receive(port, ReceivePolicy::Block, options).await?;
         for served in 1..=round_trips {
@@ -101,9 +157,10 @@ pub fn request_reply(round_trips: u64, trace: bool) -> Result<Duration, Workload
         }
         Ok::<(), kernel::Error>(())
     });
-    kernel.spawn("client", move |cx| async move {
-        let server = cx.lookup("requests").ok_or("no requests port")?;
-        let reply_port = cx.lookup("replies").ok_or("no reply port")?;
+    let (requests, replies) = (pair.requests.clone(), pair.replies.clone());
+    kernel.spawn(&pair.client, move |cx| async move {
+        let server = cx.lookup(&requests).ok_or("no requests port")?;
+        let reply_port = cx.lookup(&replies).ok_or("no reply port")?;
         for _ in 0..round_trips {
             let request = Message::new(server, 1)
                 .with_reply(reply_port, Disposition::MakeSendOnce)
@@ -121,19 +178,18 @@ pub fn request_reply(round_trips: u64, trace: bool) -> Result<Duration, Workload
         }
         Ok::<(), kernel::Error>(())
     });
-    setup_request_reply(&mut kernel)?;
-    finish(kernel, trace)
+    setup_pair(kernel, pair)
 }
 
-fn setup_request_reply(kernel: &mut Kernel) -> Result<(), WorkloadError> {
+fn setup_pair(kernel: &mut Kernel, pair: &Pair) -> Result<(), WorkloadError> {
     kernel
-        .allocate_port("server", "requests", QueueLimit::DEFAULT)
+        .allocate_port(&pair.server, &pair.requests, QueueLimit::DEFAULT)
         .map_err(WorkloadError::new)?;
     kernel
-        .allocate_port("client", "replies", QueueLimit::DEFAULT)
+        .allocate_port(&pair.client, &pair.replies, QueueLimit::DEFAULT)
         .map_err(WorkloadError::new)?;
     kernel
-        .give_send_right("client", "requests")
+        .give_send_right(&pair.client, &pair.requests)
         .map_err(WorkloadError::new)?;
     Ok(())
 }
@@ -141,7 +197,7 @@ fn setup_request_reply(kernel: &mut Kernel) -> Result<(), WorkloadError> {
 /// `request_reply` with separate send and receive calls on both sides: four
 /// traps per round trip instead of two.
 pub fn request_reply_four_calls(round_trips: u64) -> Result<Duration, WorkloadError> {
-    let mut kernel = Kernel::builder().step_limit(u64::MAX).build();
+    let mut kernel = kernel(false);
     kernel.spawn("server", move |cx| async move {
         let port = cx.lookup("requests").ok_or("no requests port")?;
         for _ in 0..round_trips {
@@ -169,71 +225,11 @@ pub fn request_reply_four_calls(round_trips: u64) -> Result<Duration, WorkloadEr
         }
         Ok::<(), kernel::Error>(())
     });
-    setup_request_reply(&mut kernel)?;
-    finish(kernel, false)
+    setup_pair(&mut kernel, &Pair::default())?;
+    finish(kernel)
 }
 
-/// Ports in the `many_ports` workload.
-pub const MANY_PORTS_COUNT: u64 = 10_000;
-
-/// `many_ports`: one task holds 10,000 ports and sends then receives a message on
-/// each in turn, round after round; per message. Shows that the cost per message
-/// does not grow with the size of the name space and port table.
-pub fn many_ports(messages: u64) -> Result<Duration, WorkloadError> {
-    let ports = MANY_PORTS_COUNT.min(messages).max(1);
-    let rounds = (messages / ports).max(1);
-    let mut kernel = Kernel::builder().step_limit(u64::MAX).build();
-    kernel.spawn("many", move |cx| async move {
-        let mut names = Vec::with_capacity(ports as usize);
-        for _ in 0..ports {
-            let port = cx.allocate_port(QueueLimit::DEFAULT, None).await?;
-            cx.make_send(port).await?;
-            names.push(port);
-        }
-        for _ in 0..rounds {
-            for &port in &names {
-                let message = Message::new(port, 1).with(body());
-                let got = cx
-                    .send_receive(
-                        message,
-                        SendPolicy::Block,
-                        port,
-                        ReceivePolicy::Block,
-                        ReceiveOptions::default(),
-                    )
-                    .await?;
-                std::hint::black_box(got);
-            }
-        }
-        Ok::<(), kernel::Error>(())
-    });
-    // The timed run includes allocating the ports (2 calls per port against
-    // 2 × 100 rounds of traffic per port), so set-up is under 1% of the figure.
-    finish(kernel, false)
-}
-
-/// Resident bytes per idle port: a kernel with one task holding `count` ports.
-pub fn idle_port_bytes(count: usize) -> Option<f64> {
-    measure_bytes_per_item(count, |n| {
-        let mut kernel = Kernel::builder().step_limit(u64::MAX).build();
-        kernel.spawn("holder", move |cx| async move {
-            for _ in 0..n {
-                cx.allocate_port(QueueLimit::DEFAULT, None).await?;
-            }
-            // Stay alive holding every port, so the run ends with them idle.
-            cx.sleep(1).await;
-            Ok::<(), kernel::KernError>(())
-        });
-        for _ in 0..=n {
-            if !kernel.step() {
-                break;
-            }
-        }
-        kernel
-    })
-}
-
-/// Adds machsim's workloads and figures to `suite`.
+/// Adds machsim's workloads and figures to `suite`, those at scale too.
 pub fn register(suite: &mut Suite) {
     suite.add(FnWorkload::new(
         SEND_RECEIVE,
@@ -256,10 +252,5 @@ pub fn register(suite: &mut Suite) {
         200_000,
         |n| request_reply(n, true),
     ));
-    suite.add(FnWorkload::new(MANY_PORTS, MACHSIM, 1_000_000, many_ports).quick_messages(20_000));
-    suite.add_figure(IDLE_PORT_MEMORY, MACHSIM, BYTES_PER_PORT, |quick| {
-        let count = if quick { 20_000 } else { 1_000_000 };
-        idle_port_bytes(count)
-            .ok_or_else(|| WorkloadError::new("resident memory is not readable here"))
-    });
+    crate::scale::register(suite);
 }

@@ -10,6 +10,12 @@ pub const SEND_RECEIVE: &str = "send_receive";
 pub const REQUEST_REPLY: &str = "request_reply";
 /// `send_receive` spread over many ports, to show cost per message stays flat.
 pub const MANY_PORTS: &str = "many_ports";
+/// `request_reply` in 50,000 client/server pairs at once (100,000 tasks).
+pub const MANY_TASKS: &str = "many_tasks";
+/// `request_reply` at 10⁴ and at 10⁷ round trips: the cost per round trip is flat.
+pub const REQUEST_REPLY_SCALE: &str = "request_reply_scale";
+/// The figure workload for the memory a streamed trace holds.
+pub const TRACE_MEMORY: &str = "trace_memory";
 /// A request/reply round trip through a real Linux pipe between two threads.
 pub const PIPE_RTT: &str = "pipe_rtt";
 /// The figure workload for the memory an idle port costs.
@@ -30,6 +36,17 @@ pub const PIPE: &str = "pipe";
 
 /// The figure key for bytes of resident memory per idle port.
 pub const BYTES_PER_PORT: &str = "bytes_per_port";
+/// The figure key for bytes of resident memory per round trip of a run.
+pub const BYTES_PER_ROUND_TRIP: &str = "bytes_per_round_trip";
+
+/// `request_reply_scale` at 10⁴ round trips, trace off.
+pub const MACHSIM_1E4: &str = "machsim_1e4";
+/// `request_reply_scale` at 10⁷ round trips, trace off.
+pub const MACHSIM_1E7: &str = "machsim_1e7";
+/// `request_reply_scale` at 10⁴ round trips, binary trace streamed.
+pub const MACHSIM_BINARY_TRACE_1E4: &str = "machsim_binary_trace_1e4";
+/// `request_reply_scale` at 10⁷ round trips, binary trace streamed.
+pub const MACHSIM_BINARY_TRACE_1E7: &str = "machsim_binary_trace_1e7";
 
 /// machsim doing the same work with one kernel call per send and per receive
 /// (instead of `mach_msg`'s combined send-and-receive).

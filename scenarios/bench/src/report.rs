@@ -7,8 +7,10 @@ use serde::Serialize;
 
 use crate::harness::Results;
 use crate::names::{
-    BYTES_PER_PORT, IDLE_PORT_MEMORY, MACHSIM, MACHSIM_BINARY_TRACE, MANY_PORTS, PIPE, PIPE_RTT,
-    REQUEST_REPLY, SEND_RECEIVE, TOKIO_MPSC, VECDEQUE,
+    BYTES_PER_PORT, BYTES_PER_ROUND_TRIP, IDLE_PORT_MEMORY, MACHSIM, MACHSIM_1E4, MACHSIM_1E7,
+    MACHSIM_BINARY_TRACE, MACHSIM_BINARY_TRACE_1E4, MACHSIM_BINARY_TRACE_1E7, MANY_PORTS,
+    MANY_TASKS, PIPE, PIPE_RTT, REQUEST_REPLY, REQUEST_REPLY_SCALE, SEND_RECEIVE, TOKIO_MPSC,
+    TRACE_MEMORY, VECDEQUE,
 };
 
 /// Formats nanoseconds with precision suited to their size.
@@ -294,6 +296,13 @@ impl Metric {
         }
     }
 
+    /// The workload the metric is measured in.
+    pub fn workload(&self) -> &str {
+        match self {
+            Self::NsPerMsg { workload, .. } | Self::Figure { workload, .. } => workload,
+        }
+    }
+
     /// Looks the metric up in `results`.
     pub fn value(&self, results: &Results) -> Option<f64> {
         match self {
@@ -421,6 +430,11 @@ impl Target {
         }
     }
 
+    /// The metrics the target reads: its numerator, and its denominator if any.
+    pub fn metrics(&self) -> impl Iterator<Item = &Metric> {
+        std::iter::once(&self.numerator).chain(self.denominator.as_ref())
+    }
+
     /// Computes the value or ratio from `results` and checks the bound.
     pub fn evaluate(&self, results: &Results) -> TargetOutcome {
         let numerator = self.numerator.value(results);
@@ -515,6 +529,12 @@ pub fn evaluate_targets(results: &Results, targets: &[Target]) -> Vec<TargetOutc
     targets.iter().map(|t| t.evaluate(results)).collect()
 }
 
+/// Whether every target was met: measured and within its bound. What
+/// `machsim bench --check` exits with.
+pub fn all_met(outcomes: &[TargetOutcome]) -> bool {
+    outcomes.iter().all(TargetOutcome::passed)
+}
+
 /// One ✓ or ✗ line per target, with the measured value or ratio.
 pub fn report_targets(outcomes: &[TargetOutcome]) -> String {
     let mut out = String::new();
@@ -528,8 +548,9 @@ pub fn report_targets(outcomes: &[TargetOutcome]) -> String {
 ///
 /// The machsim side is whatever is registered under [`MACHSIM`],
 /// [`MACHSIM_BINARY_TRACE`] and the [`IDLE_PORT_MEMORY`] figure; until then
-/// those targets read "not measured". The scale target (10× the messages in
-/// at most 11× the time) needs two sizes of one workload, so it is not here.
+/// those targets read "not measured". The scale targets ("10× the messages in
+/// at most 11× the time") compare 10⁷ round trips with 10⁴: 1,000× the
+/// messages, so at most 1.1× the time per message.
 pub fn design_targets() -> Vec<Target> {
     vec![
         Target::max_ratio(
@@ -550,6 +571,12 @@ pub fn design_targets() -> Vec<Target> {
             Metric::ns_per_msg(SEND_RECEIVE, MACHSIM),
             2.0,
         ),
+        Target::max_ratio(
+            "machsim round trip among 100,000 tasks within 2× two tasks",
+            Metric::ns_per_msg(MANY_TASKS, MACHSIM),
+            Metric::ns_per_msg(REQUEST_REPLY, MACHSIM),
+            2.0,
+        ),
         Target::at_most(
             "machsim idle port at most 200 bytes",
             Metric::figure(IDLE_PORT_MEMORY, MACHSIM, BYTES_PER_PORT),
@@ -566,6 +593,23 @@ pub fn design_targets() -> Vec<Target> {
             Metric::ns_per_msg(REQUEST_REPLY, MACHSIM_BINARY_TRACE),
             Metric::ns_per_msg(REQUEST_REPLY, MACHSIM),
             2.0,
+        ),
+        Target::at_most(
+            "machsim streamed binary trace holds at most 8 bytes per round trip",
+            Metric::figure(TRACE_MEMORY, MACHSIM_BINARY_TRACE, BYTES_PER_ROUND_TRIP),
+            8.0,
+        ),
+        Target::max_ratio(
+            "machsim cost per round trip flat from 10⁴ to 10⁷ round trips",
+            Metric::ns_per_msg(REQUEST_REPLY_SCALE, MACHSIM_1E7),
+            Metric::ns_per_msg(REQUEST_REPLY_SCALE, MACHSIM_1E4),
+            1.1,
+        ),
+        Target::max_ratio(
+            "machsim cost per round trip flat from 10⁴ to 10⁷ round trips, binary trace on",
+            Metric::ns_per_msg(REQUEST_REPLY_SCALE, MACHSIM_BINARY_TRACE_1E7),
+            Metric::ns_per_msg(REQUEST_REPLY_SCALE, MACHSIM_BINARY_TRACE_1E4),
+            1.1,
         ),
     ]
 }

@@ -15,8 +15,8 @@ use super::names::{
 };
 use super::{
     Bound, Figure, FnWorkload, Measurement, Metric, Results, Suite, Target, Verdict, WorkloadError,
-    design_targets, evaluate_targets, measure_bytes_per_item, median, page_size, report_json,
-    report_targets, report_text, resident_bytes,
+    all_met, design_targets, evaluate_targets, measure_bytes_per_item, median, page_size,
+    report_json, report_targets, report_text, resident_bytes,
 };
 
 fn ns(values: &[u64]) -> Vec<Duration> {
@@ -308,11 +308,68 @@ fn design_targets_evaluate_on_synthetic_results() {
             Verdict::Pass,    // request_reply 150 / 200 = 0.75 ≤ 0.8
             Verdict::Fail,    // send_receive 50 / 10 = 5 > 4
             Verdict::Missing, // many_ports not measured
+            Verdict::Missing, // many_tasks not measured
             Verdict::Pass,    // 150 bytes ≤ 200
             Verdict::Pass,    // pipe 4000 / 150 ≥ 10
             Verdict::Missing, // trace on not measured
+            Verdict::Missing, // trace memory not measured
+            Verdict::Missing, // 10⁷ round trips not measured
+            Verdict::Missing, // 10⁷ traced round trips not measured
         ]
     );
+    assert!(
+        !all_met(&outcomes),
+        "a missed or unmeasured target fails --check"
+    );
+    let met: Vec<_> = outcomes.into_iter().filter(|o| o.passed()).collect();
+    assert!(all_met(&met));
+}
+
+#[test]
+fn a_target_names_the_workloads_it_reads() {
+    let target = &design_targets()[0];
+    let workloads: Vec<&str> = target.metrics().map(Metric::workload).collect();
+    assert_eq!(workloads, [REQUEST_REPLY, REQUEST_REPLY]);
+    let figure = Metric::figure(IDLE_PORT_MEMORY, MACHSIM, BYTES_PER_PORT);
+    assert_eq!(figure.workload(), IDLE_PORT_MEMORY);
+}
+
+#[test]
+fn a_long_workload_runs_without_warm_up_and_at_most_its_runs() {
+    let calls = Rc::new(RefCell::new(0));
+    let counted = Rc::clone(&calls);
+    let mut suite = Suite::new(false);
+    suite.add(
+        FnWorkload::new("long", "test", 10, move |_| {
+            *counted.borrow_mut() += 1;
+            Ok(Duration::from_nanos(100))
+        })
+        .long_runs(2),
+    );
+    let results = suite.run();
+    assert_eq!(*calls.borrow(), 2, "no warm-up, two measured runs");
+    assert_eq!(results.measurements[0].runs(), 2);
+}
+
+/// Every machsim workload runs, at a tiny size: a smoke test (the real sizes run
+/// only under `machsim bench`).
+#[test]
+fn machsim_workloads_run_at_a_tiny_size() {
+    for run in [
+        crate::machsim::send_receive(5),
+        crate::machsim::request_reply(5, false),
+        crate::machsim::request_reply(5, true),
+        crate::machsim::request_reply_four_calls(5),
+        crate::scale::many_ports(5),
+        crate::scale::many_tasks(6),
+    ] {
+        if let Err(e) = run {
+            panic!("{e}");
+        }
+    }
+    if resident_bytes().is_some() {
+        assert!(crate::scale::trace_bytes_per_round_trip(5).is_ok());
+    }
 }
 
 #[test]

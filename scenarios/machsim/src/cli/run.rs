@@ -4,11 +4,12 @@ use super::ColorChoice;
 use super::output::Printer;
 use super::scenario_file::{Loaded, load};
 use crate::summary::summary;
+use kernel::Outcome;
 use scenario::run::{Overrides, execute, prepare};
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
-use trace::{write_binary, write_jsonl};
+use trace::{write_binary_header, write_jsonl};
 use views::story::{Style, account};
 
 /// Arguments of `machsim run`.
@@ -36,6 +37,13 @@ pub struct RunArgs {
 enum TraceForm {
     Jsonl,
     Binary,
+}
+
+/// Where the trace goes: JSON Lines, written from the kept trace after the run,
+/// or the binary form, already streamed to its file by the kernel as it ran.
+enum TraceOut {
+    Jsonl(std::fs::File),
+    Streamed,
 }
 
 /// Runs the scenario; the exit status is 0, 1 or 2 as the scenario format says (2 also
@@ -68,7 +76,7 @@ pub(crate) fn run(args: &RunArgs, programs: &tasks::Registry, stdout: &mut dyn W
         schedule: args.schedule.as_deref().and_then(|s| s.parse().ok()),
     };
     let resolver = scenario::program_args::resolver(programs);
-    let prepared = match prepare(&scenario, &resolver, &overrides) {
+    let mut prepared = match prepare(&scenario, &resolver, &overrides) {
         Ok(prepared) => prepared,
         Err(e) => {
             eprintln!("error: {e}");
@@ -76,10 +84,22 @@ pub(crate) fn run(args: &RunArgs, programs: &tasks::Registry, stdout: &mut dyn W
         }
     };
     // Open the trace file before running, so a path that cannot be written is
-    // refused (exit 2) before anything runs, not after the run's verdict.
-    let trace_file = match (&args.trace, trace_form) {
+    // refused (exit 2) before anything runs, not after the run's verdict. The
+    // binary form is streamed to it as the run records it.
+    let trace_out = match (&args.trace, trace_form) {
         (Some(path), Some(form)) => match std::fs::File::create(path) {
-            Ok(file) => Some((path, form, file)),
+            Ok(file) => match form {
+                TraceForm::Jsonl => Some((path, TraceOut::Jsonl(file))),
+                TraceForm::Binary => {
+                    let mut out = std::io::BufWriter::new(file);
+                    if let Err(e) = write_binary_header(&mut out, prepared.header()) {
+                        eprintln!("error: cannot write the trace to {}: {e}", path.display());
+                        return ExitCode::from(2);
+                    }
+                    prepared.kernel_mut().stream_binary_trace_to(out);
+                    Some((path, TraceOut::Streamed))
+                }
+            },
             Err(e) => {
                 eprintln!("error: cannot write the trace to {}: {e}", path.display());
                 return ExitCode::from(2);
@@ -99,13 +119,17 @@ pub(crate) fn run(args: &RunArgs, programs: &tasks::Registry, stdout: &mut dyn W
         write!(out, "\n{}", account(&result.trace, style));
     }
     write!(out, "\n{}", summary(&result, style));
-    if let Some((path, form, file)) = trace_file {
-        let mut file = std::io::BufWriter::new(file);
-        let written = match form {
-            TraceForm::Jsonl => write_jsonl(&mut file, &result.header, &result.trace),
-            TraceForm::Binary => write_binary(&mut file, &result.header, &result.trace),
-        }
-        .and_then(|()| file.flush());
+    if let Some((path, trace_out)) = trace_out {
+        let written = match trace_out {
+            TraceOut::Jsonl(file) => {
+                let mut file = std::io::BufWriter::new(file);
+                write_jsonl(&mut file, &result.header, &result.trace).and_then(|()| file.flush())
+            }
+            TraceOut::Streamed => match &result.report.outcome {
+                Outcome::TraceWriteFailed(e) => Err(std::io::Error::other(e.clone())),
+                _ => Ok(()),
+            },
+        };
         match written {
             Ok(()) => {
                 writeln!(out, "trace written to {}", path.display());

@@ -43,14 +43,15 @@ words! {
 
 impl Outcome {
     /// Which way a run that ended in `outcome` ended; `None` for a run a kernel bug
-    /// stopped, which no expectation can name (it fails every one).
+    /// or a failed trace write stopped, which no expectation can name (it fails
+    /// every one).
     pub fn of(outcome: &kernel::Outcome) -> Option<Self> {
         match outcome {
             kernel::Outcome::Completed => Some(Self::Completed),
             kernel::Outcome::Deadlock(_) => Some(Self::Deadlock),
             kernel::Outcome::TimeLimit => Some(Self::TimeLimit),
             kernel::Outcome::StepLimit => Some(Self::StepLimit),
-            kernel::Outcome::KernelBug => None,
+            kernel::Outcome::KernelBug | kernel::Outcome::TraceWriteFailed(_) => None,
         }
     }
 }

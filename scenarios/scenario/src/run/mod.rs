@@ -162,6 +162,12 @@ impl Prepared {
     pub fn kernel_mut(&mut self) -> &mut Kernel {
         &mut self.kernel
     }
+
+    /// The header of the run's trace, known before the run (to stream the trace
+    /// to a file as it is recorded).
+    pub fn header(&self) -> &TraceHeader {
+        &self.header
+    }
 }
 
 /// Everything one run produced.
