@@ -515,7 +515,7 @@ impl Suite {
         self
     }
 
-    /// Runs every workload (warm-up, then measured runs) and every probe.
+    /// Runs every figure probe, then every workload (warm-up, then measured runs).
     ///
     /// Workloads run one after another, in registration order, on the
     /// calling thread; a failing one is recorded and the rest still run.
@@ -526,6 +526,24 @@ impl Suite {
             references: self.references.clone(),
             ..Results::default()
         };
+        // The figures first: a memory probe reads the resident set, which memory
+        // the workloads freed (and the allocator kept) would make read low.
+        let mut figure_failures = Vec::new();
+        for figure in &mut self.figures {
+            match (figure.probe)(config.quick) {
+                Ok(value) => results.figures.push(Figure {
+                    workload: figure.workload.clone(),
+                    implementation: figure.implementation.clone(),
+                    key: figure.key.clone(),
+                    value,
+                }),
+                Err(error) => figure_failures.push(Failure {
+                    workload: figure.workload.clone(),
+                    implementation: figure.implementation.clone(),
+                    error,
+                }),
+            }
+        }
         for workload in &mut self.workloads {
             match measure(workload.as_mut(), config) {
                 Ok(measurement) => results.measurements.push(measurement),
@@ -536,21 +554,7 @@ impl Suite {
                 }),
             }
         }
-        for figure in &mut self.figures {
-            match (figure.probe)(config.quick) {
-                Ok(value) => results.figures.push(Figure {
-                    workload: figure.workload.clone(),
-                    implementation: figure.implementation.clone(),
-                    key: figure.key.clone(),
-                    value,
-                }),
-                Err(error) => results.failures.push(Failure {
-                    workload: figure.workload.clone(),
-                    implementation: figure.implementation.clone(),
-                    error,
-                }),
-            }
-        }
+        results.failures.extend(figure_failures);
         results
     }
 }
