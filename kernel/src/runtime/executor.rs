@@ -221,7 +221,10 @@ impl KernelState {
     }
 
     /// After a call that finished at once: may the task go on without a trip through
-    /// the run loop? Only when the scheduler would pick it again anyway.
+    /// the run loop? Only when the scheduler, asked now as the run loop would ask
+    /// it with the task back in the queue, picks it again. If it picks another,
+    /// that one runs next (`choose` takes it off the queue), and the caller puts
+    /// the task back at the end of the queue, as if the loop had taken its turn.
     pub(crate) fn continue_inline(&mut self, task: TaskId) -> bool {
         if !self.inline || self.halted.is_some() {
             return false;
@@ -229,18 +232,11 @@ impl KernelState {
         if self.ready.is_empty() {
             return true;
         }
-        self.ready.push_back(task);
-        let next = self.ready.pick_next();
-        if next == Some(task) {
+        let next = self.ready.pick_joined(task);
+        if next == task {
             return true;
         }
-        // Put the chosen task back at the front so the loop takes it next.
-        if let Some(next) = next {
-            self.ready.remove(task);
-            self.switch_to = Some(next);
-            self.ready.push_front(next);
-            // `task` becomes ready again through the caller.
-        }
+        self.switch_to = Some(next);
         false
     }
 }

@@ -20,6 +20,11 @@ pub(crate) trait Scheduler: Send {
     /// in the order they became runnable.
     fn pick(&mut self, ready: &ReadyQueue) -> Option<TaskId>;
 
+    /// The task to run next if `newcomer` joined the back of `ready` (which holds
+    /// at least one task): what `pick` would choose then, found without changing
+    /// the queue.
+    fn pick_joined(&mut self, ready: &ReadyQueue, newcomer: TaskId) -> Option<TaskId>;
+
     /// True if the scheduler picks by position in the queue, so the queue must
     /// find its k-th member fast.
     fn picks_by_position(&self) -> bool {
@@ -75,12 +80,6 @@ impl RunQueue {
         self.scheduler.readied(task, stamp);
     }
 
-    /// Makes `task` runnable, first in line.
-    pub(crate) fn push_front(&mut self, task: TaskId) {
-        let stamp = self.ready.push_front(task);
-        self.scheduler.readied(task, stamp);
-    }
-
     /// Takes `task` out of the queue; false if it was not in it.
     pub(crate) fn remove(&mut self, task: TaskId) -> bool {
         let queued = self.ready.remove(task).is_some();
@@ -108,6 +107,17 @@ impl RunQueue {
         Some(task)
     }
 
+    /// The task the scheduler would run next if `task`, which just made a call,
+    /// were put back at the end of the queue (at least one other task is queued):
+    /// `task` itself, or another, which stays queued until the run loop takes it.
+    pub(crate) fn pick_joined(&mut self, task: TaskId) -> TaskId {
+        self.scheduler
+            .pick_joined(&self.ready, task)
+            .filter(|next| *next == task || self.ready.contains(*next))
+            .or_else(|| self.ready.front())
+            .unwrap_or(task)
+    }
+
     /// A task was created.
     pub(crate) fn task_created(&mut self, task: TaskId) {
         self.scheduler.task_created(task);
@@ -118,3 +128,6 @@ impl RunQueue {
         self.scheduler.stepped(task);
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -55,6 +55,15 @@ impl Scheduler for Pct {
         self.runnable.last().map(|&(_, _, task)| task)
     }
 
+    /// The newcomer, last in line, wins only with a higher priority than every
+    /// queued task (the first of equals is picked).
+    fn pick_joined(&mut self, _ready: &ReadyQueue, newcomer: TaskId) -> Option<TaskId> {
+        match self.runnable.last() {
+            Some(&(priority, _, task)) if priority >= self.priority(newcomer) => Some(task),
+            _ => Some(newcomer),
+        }
+    }
+
     fn task_created(&mut self, task: TaskId) {
         let priority = self.rng.random_range(u64::MAX / 2..u64::MAX);
         self.priorities.insert(task, priority);

@@ -24,6 +24,16 @@ impl Scheduler for Random {
         ready.nth(self.rng.random_range(0..ready.len()))
     }
 
+    /// The same draw over the queue with the newcomer at its end.
+    fn pick_joined(&mut self, ready: &ReadyQueue, newcomer: TaskId) -> Option<TaskId> {
+        let at = self.rng.random_range(0..ready.len() + 1);
+        if at == ready.len() {
+            Some(newcomer)
+        } else {
+            ready.nth(at)
+        }
+    }
+
     fn picks_by_position(&self) -> bool {
         true
     }

@@ -23,7 +23,7 @@ struct Place {
 /// while the task stays in the queue (a scheduler may index members by it).
 pub(crate) type Stamp = u64;
 
-/// Runnable tasks in order: O(1) to add at either end, to remove any member, to
+/// Runnable tasks in order: O(1) to add at the end, to remove any member, to
 /// find the first; O(log n) to find the k-th when `ranked`.
 #[derive(Debug)]
 pub(crate) struct ReadyQueue {
@@ -36,8 +36,7 @@ pub(crate) struct ReadyQueue {
     places: Vec<Option<Place>>,
     /// Occupied slots counted, for `nth`; only for a queue picked from by position.
     rank: Option<Fenwick>,
-    next_front: Stamp,
-    next_back: Stamp,
+    next_stamp: Stamp,
 }
 
 impl ReadyQueue {
@@ -50,8 +49,7 @@ impl ReadyQueue {
             len: 0,
             places: Vec::new(),
             rank: ranked.then(Fenwick::default),
-            next_front: Stamp::MAX / 2,
-            next_back: Stamp::MAX / 2 + 1,
+            next_stamp: 0,
         }
     }
 
@@ -100,24 +98,11 @@ impl ReadyQueue {
         if self.end == self.slots.len() {
             self.compact();
         }
-        let stamp = self.next_back;
-        self.next_back += 1;
+        let stamp = self.next_stamp;
+        self.next_stamp += 1;
         let slot = self.end;
         self.end += 1;
         self.occupy(task, slot, stamp);
-        stamp
-    }
-
-    /// Adds `task` at the front; returns its stamp.
-    pub(crate) fn push_front(&mut self, task: TaskId) -> Stamp {
-        debug_assert!(!self.contains(task), "{task} is queued twice");
-        if self.first == 0 {
-            self.compact();
-        }
-        let stamp = self.next_front;
-        self.next_front -= 1;
-        self.first -= 1;
-        self.occupy(task, self.first, stamp);
         stamp
     }
 
@@ -132,10 +117,10 @@ impl ReadyQueue {
         }
         self.len -= 1;
         if self.len == 0 {
-            // Start again from the middle, so a queue that keeps emptying (two tasks
-            // taking turns) never needs compacting.
-            self.first = self.slots.len() / 4;
-            self.end = self.first;
+            // Start again from the first slot, so a queue that keeps emptying (two
+            // tasks taking turns) never needs compacting.
+            self.first = 0;
+            self.end = 0;
         } else {
             while self.slots[self.first].is_none() {
                 self.first += 1;
@@ -168,15 +153,13 @@ impl ReadyQueue {
         self.len += 1;
     }
 
-    /// Moves the members, in order, into fresh slots with room at both ends (a
-    /// quarter of the slots before them, more than the rest after them), dropping
-    /// the holes. It runs only when an end has no room left, and leaves room for
-    /// as many pushes as there are members, so its cost is constant per push.
+    /// Moves the members, in order, into fresh slots at the start, dropping the
+    /// holes. It runs only when the end has no room left, and leaves room for as
+    /// many pushes as there are members, so its cost is constant per push.
     fn compact(&mut self) {
-        let capacity = (4 * (self.len + 1)).max(16);
-        let room = capacity / 4;
+        let capacity = (2 * (self.len + 1)).max(16);
         let mut slots = vec![None; capacity];
-        let mut at = room;
+        let mut at = 0;
         for task in self.slots[self.first..self.end].iter().flatten() {
             slots[at] = Some(*task);
             if let Some(place) = &mut self.places[task.index as usize] {
@@ -185,7 +168,7 @@ impl ReadyQueue {
             at += 1;
         }
         self.slots = slots;
-        self.first = room;
+        self.first = 0;
         self.end = at;
         if let Some(rank) = &mut self.rank {
             *rank = Fenwick::counting(&self.slots);

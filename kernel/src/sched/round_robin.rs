@@ -10,4 +10,9 @@ impl Scheduler for RoundRobin {
     fn pick(&mut self, ready: &ReadyQueue) -> Option<TaskId> {
         ready.front()
     }
+
+    /// The first in line: never the newcomer, which would be last.
+    fn pick_joined(&mut self, ready: &ReadyQueue, _newcomer: TaskId) -> Option<TaskId> {
+        ready.front()
+    }
 }
